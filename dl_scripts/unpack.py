@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Unpack a dataset archive uploaded by ai_nano, after checking it arrived whole.
+
+The laptop sends one tar file by SFTP; the DL server may have neither `unzip` nor `tar`
+the app can rely on, but it has Python. The archive is checked (size and SHA-256) before
+anything is extracted, so a truncated upload is never used, and every member must be a
+plain file or folder inside the destination.
+
+    python3 unpack.py models/NAME/data.tar models/NAME --sha256 HEX --size BYTES
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import sys
+import tarfile
+from pathlib import Path, PurePosixPath
+
+# The only top-level names a dataset archive may hold.
+ALLOWED_TOP = {"train", "val", "test", "labels.txt"}
+
+
+class UnpackError(Exception):
+    """A problem with the archive, told in one line."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_archive(archive: Path, sha256: str, size: int) -> None:
+    if not archive.is_file():
+        raise UnpackError(f"{archive} is missing")
+    actual = archive.stat().st_size
+    if actual != size:
+        raise UnpackError(f"{archive} is {actual} bytes, expected {size}: the upload is incomplete")
+    if file_sha256(archive) != sha256.lower():
+        raise UnpackError(f"{archive} does not match its SHA-256: the upload is corrupt")
+
+
+def safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """Every member, refused unless it is a plain file or folder under an allowed name."""
+    members = archive.getmembers()
+    for member in members:
+        path = PurePosixPath(member.name)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise UnpackError(f"archive member {member.name!r} points outside the dataset")
+        if path.parts[0] not in ALLOWED_TOP:
+            raise UnpackError(f"archive member {member.name!r} is not part of a dataset")
+        if not (member.isfile() or member.isdir()):
+            raise UnpackError(f"archive member {member.name!r} is not a plain file")
+    return members
+
+
+def unpack(archive: Path, dest: Path) -> int:
+    """Extract into a temporary folder, then swap the dataset folders in place.
+
+    Earlier train/val/test folders of the same model are replaced as a whole, so a
+    re-upload after a new split never mixes old and new images.
+    """
+    staging = dest / ".unpack-tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive, "r:") as tar:
+        members = safe_members(tar)
+        tar.extractall(staging, members=members, filter="data")
+    for name in sorted(ALLOWED_TOP):
+        source = staging / name
+        if not source.exists():
+            continue
+        target = dest / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+        os.replace(source, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    return sum(1 for m in members if m.isfile())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("archive", type=Path)
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--sha256", required=True)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--keep", action="store_true", help="keep the archive after unpacking")
+    args = parser.parse_args(argv)
+    try:
+        check_archive(args.archive, args.sha256, args.size)
+        count = unpack(args.archive, args.dest)
+    except (UnpackError, tarfile.TarError, OSError) as error:
+        print(f"error: {error}", flush=True)
+        return 2
+    if not args.keep:
+        args.archive.unlink()
+    print(f"Unpacked {count} files into {args.dest}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
