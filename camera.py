@@ -1,0 +1,179 @@
+"""Camera capture with OpenCV from an index, a device path, a video file or a stream URL.
+
+Qt-free: thread_camera.py runs it in a worker thread. A video file stands in for a
+webcam (tests, demos): it loops forever and is paced to its own frame rate.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "rtmp://", "udp://", "tcp://")
+OPEN_TIMEOUT_MS = 5000      # OpenCV's FFmpeg default is 30 s: too long to wait for a typo
+READ_TIMEOUT_MS = 5000
+DEFAULT_FILE_FPS = 30.0
+
+
+class CameraError(Exception):
+    """A camera that cannot be opened or stopped sending images: one line for the user."""
+
+
+@dataclass(frozen=True)
+class CameraSource:
+    """A parsed camera choice. kind: "index" | "device" | "file" | "url"."""
+    kind: str
+    value: str | int
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class CameraInfo:
+    """A camera found on this computer: its device path and the driver's name for it."""
+    source: str
+    name: str
+
+    def label(self) -> str:
+        return f"{self.source} ({self.name})" if self.name else self.source
+
+
+def parse_source(text: str | int) -> CameraSource:
+    """Turn what the user typed or picked into a CameraSource (CameraError if empty).
+
+    "0" -> index 0; "/dev/video0" -> device; "rtsp://..." or "http://..." -> URL;
+    anything else is a video file path ("~" expanded).
+    """
+    raw = str(text).strip()
+    if not raw:
+        raise CameraError("No camera chosen: pick one from the list or type 0, /dev/video0, a video file or a URL.")
+    if re.fullmatch(r"\d{1,3}", raw):
+        return CameraSource("index", int(raw), raw)
+    if raw.lower().startswith(STREAM_SCHEMES):
+        return CameraSource("url", raw, raw)
+    if raw.startswith("/dev/"):
+        return CameraSource("device", raw, raw)
+    return CameraSource("file", str(Path(raw).expanduser()), raw)
+
+
+def list_cameras(dev_dir: Path | str = "/dev",
+                 sys_dir: Path | str = "/sys/class/video4linux") -> list[CameraInfo]:
+    """The V4L2 capture devices, found from file names only (no device is opened,
+    because opening a busy or broken device can hang). Metadata nodes (index > 0 in
+    sysfs, which many webcams add as a second /dev/videoN) are left out."""
+    cameras = []
+    for path in sorted(Path(dev_dir).glob("video*"), key=lambda p: (len(p.name), p.name)):
+        if not re.fullmatch(r"video\d+", path.name):
+            continue
+        info_dir = Path(sys_dir) / path.name
+        name = _read_small(info_dir / "name")
+        index = _read_small(info_dir / "index")
+        if index not in ("", "0"):
+            continue
+        cameras.append(CameraInfo(str(path), name))
+    return cameras
+
+
+def _read_small(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()[:200]
+    except OSError:
+        return ""
+
+
+class Camera:
+    """An open capture. read() returns one BGR frame or raises CameraError.
+
+    A video file loops and is paced to its frame rate, so it behaves like a webcam.
+    Not thread-safe: one thread reads it.
+    """
+
+    def __init__(self, source: CameraSource, capture: cv2.VideoCapture) -> None:
+        self.source = source
+        self._capture = capture
+        fps = capture.get(cv2.CAP_PROP_FPS) or 0.0
+        self.fps = fps if 1.0 <= fps <= 240.0 else (DEFAULT_FILE_FPS if source.kind == "file" else 0.0)
+        self._next_frame_time = 0.0
+
+    def read(self) -> np.ndarray:
+        """The next frame (BGR). A file waits for its frame time and restarts at its end."""
+        if self._capture is None:
+            raise CameraError(f"The camera {self.source} is closed.")
+        if self.source.kind == "file":
+            now = time.monotonic()
+            if self._next_frame_time > now:
+                time.sleep(self._next_frame_time - now)
+            late = self._next_frame_time < now - 0.1       # first frame, or a long pause
+            self._next_frame_time = (now if late else self._next_frame_time) + 1.0 / self.fps
+        ok, frame = self._capture.read()
+        if (not ok or frame is None) and self.source.kind == "file":
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)       # loop like a live camera
+            ok, frame = self._capture.read()
+        if not ok or frame is None:
+            raise CameraError(_gone_message(self.source))
+        return frame
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+    def __enter__(self) -> "Camera":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _gone_message(source: CameraSource) -> str:
+    if source.kind == "url":
+        return f"The stream {source} stopped sending images (network or server down?)."
+    if source.kind == "file":
+        return f"The video file {source} cannot be read any more."
+    return f"The camera {source} stopped sending images (unplugged?)."
+
+
+def open_camera(choice: str | int | CameraSource) -> Camera:
+    """Open a camera from an index, a device, a file or a URL; CameraError explains failures.
+
+    Can block up to OPEN_TIMEOUT_MS for a URL: call it from a worker thread.
+    """
+    source = choice if isinstance(choice, CameraSource) else parse_source(choice)
+    if source.kind == "index":
+        device = f"/dev/video{source.value}"
+        if os.name == "posix" and Path("/dev").is_dir() and not Path(device).exists():
+            raise CameraError(f"No camera number {source.value} on this computer ({device} does not exist).")
+        capture = cv2.VideoCapture(int(source.value))
+    elif source.kind == "device":
+        if not Path(str(source.value)).exists():
+            raise CameraError(f"No camera at {source.value}: the device does not exist (plugged in?).")
+        if not os.access(str(source.value), os.R_OK):
+            raise CameraError(f"No permission to read {source.value}: add your user to the 'video' group.")
+        capture = cv2.VideoCapture(str(source.value), cv2.CAP_V4L2)
+    elif source.kind == "file":
+        path = Path(str(source.value))
+        if not path.is_file():
+            raise CameraError(f"Video file not found: {path}.")
+        capture = cv2.VideoCapture(str(path))
+    else:
+        capture = cv2.VideoCapture(str(source.value), cv2.CAP_FFMPEG,
+                                   [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS,
+                                    cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS])
+    if not capture.isOpened():
+        capture.release()
+        what = {"index": f"camera number {source.value}", "device": f"the camera {source.value}",
+                "file": f"the video file {source.value} (format not supported?)",
+                "url": f"the stream {source.value} (wrong address, or server not answering)"}
+        raise CameraError(f"Cannot open {what[source.kind]}.")
+    log.info("opened camera %s (%s)", source, source.kind)
+    return Camera(source, capture)
