@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""Classify camera frames on the Jetson Nano (or any board) and light one LED per class.
+
+    python3 my-imagenet.py --model=DIR/resnet18.onnx --labels=DIR/labels.txt \
+        --input_blob=input_0 --output_blob=output_0 --camera=/dev/video0 --headless
+
+Runs with jetson-inference (TensorRT) when it is installed, else with onnxruntime and
+OpenCV. The work is in nano_loop.py; this file keeps the name the app and users know.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from nano_loop import run  # noqa: E402  (needs the path above when run from elsewhere)
+
+log = logging.getLogger(__name__)
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv))

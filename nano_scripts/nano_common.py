@@ -1,0 +1,64 @@
+"""What both classification backends share: the error type, labels, camera URIs."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class NanoError(Exception):
+    """A problem the user can fix; str() is the one-line reason printed after 'error: '."""
+
+
+def load_labels(path: str) -> list[str]:
+    """Class names, one per non-empty line, as jetson-inference counts them."""
+    label_path = Path(path)
+    if not label_path.is_file():
+        raise NanoError(f"labels file not found: {path}")
+    try:
+        text = label_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise NanoError(f"cannot read labels file {path}: {error}") from error
+    labels = [line.strip() for line in text.splitlines() if line.strip()]
+    if not labels:
+        raise NanoError(f"labels file {path} holds no class name")
+    return labels
+
+
+def check_model_file(path: str) -> None:
+    """Fail early with a clear line rather than deep inside TensorRT or onnxruntime."""
+    if not path:
+        raise NanoError("no model given: pass --model=DIR/resnet18.onnx")
+    if not Path(path).is_file():
+        raise NanoError(f"model file not found: {path}")
+
+
+def is_network_uri(uri: str) -> bool:
+    """rtsp://, http://, https:// ... : a stream that another machine serves."""
+    return uri.split("://", 1)[0].lower() in ("rtsp", "rtspt", "http", "https", "rtmp", "udp",
+                                              "rtp", "tcp")
+
+
+def camera_device(uri: str) -> int | None:
+    """'/dev/video2', 'v4l2:///dev/video2' or '2' -> 2; anything else -> None."""
+    text = uri[len("v4l2://"):] if uri.startswith("v4l2://") else uri
+    if text.isdigit():
+        return int(text)
+    if text.startswith("/dev/video") and text[len("/dev/video"):].isdigit():
+        return int(text[len("/dev/video"):])
+    return None
+
+
+def file_path(uri: str) -> str | None:
+    """A local video file: 'file://x.mp4' or a plain path that is not a device; else None."""
+    text = uri[len("file://"):] if uri.startswith("file://") else uri
+    if "://" in text or camera_device(text) is not None:
+        return None
+    return os.path.expanduser(text)
+
+
+def confidence_text(confidence: float) -> str:
+    """Percent with 6 decimals, as jetson-inference's C %f prints it."""
+    return "%f" % (confidence * 100.0)

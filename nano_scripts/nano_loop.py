@@ -1,0 +1,228 @@
+"""The classification loop of my-imagenet.py: options, backend choice, LEDs, signals.
+
+Why a worker thread: model loading (a TensorRT engine build takes minutes) and camera reads
+block inside C code, where Python cannot run a signal handler. The main thread only waits,
+so SIGINT/SIGTERM/SIGHUP (an SSH session closing) always switch the LEDs off and end the
+process within a second, whatever the worker is stuck in.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any, Callable, NoReturn, Sequence
+
+from nano_common import NanoError, confidence_text, load_labels
+from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins, write_line
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+SHUTDOWN_WAIT_S = 0.5  # how long the worker may take to notice a stop before we leave anyway
+
+
+class _Parser(argparse.ArgumentParser):
+    """Parser errors as one `error: ...` line, like every other failure."""
+
+    def error(self, message: str) -> NoReturn:
+        write_line(f"error: {message}")
+        sys.exit(2)
+
+
+def build_parser(program: str = "my-imagenet.py") -> argparse.ArgumentParser:
+    parser = _Parser(prog=program, allow_abbrev=False,
+                     description="Classify camera frames and light one LED per class. "
+                                 "Unknown options are passed to jetson-inference.")
+    parser.add_argument("input_URI", nargs="?", default=None,
+                        help="camera or video (overrides --camera)")
+    parser.add_argument("--model", default="", help="ONNX model file")
+    parser.add_argument("--labels", default="", help="labels.txt, one class per line")
+    parser.add_argument("--input_blob", default="input_0")
+    parser.add_argument("--output_blob", default="output_0")
+    parser.add_argument("--camera", default="/dev/video0",
+                        help="/dev/videoN, N, csi://N (TensorRT), a video file, rtsp/http URL")
+    parser.add_argument("--headless", action="store_true", help="no display (always so)")
+    parser.add_argument("--backend", choices=("auto", "tensorrt", "onnxruntime"),
+                        default="auto")
+    parser.add_argument("--pins", default="12,16,18",
+                        help="BOARD pins of the LEDs of classes 0, 1, 2, ...")
+    parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
+    parser.add_argument("--threshold", type=float, default=0.01,
+                        help="below this confidence no LED is lit")
+    parser.add_argument("--print-rate", type=float, default=2.0,
+                        help="result lines per second at most (a class change always prints)")
+    parser.add_argument("--print-scores", action="store_true",
+                        help="after each result line, a 'scores: ...' line")
+    parser.add_argument("--log-level", default="WARNING",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    return parser
+
+
+class ResultGate:
+    """Decides which results are printed: at most `rate` per second, every class change."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._interval = 1.0 / rate if rate > 0 else float("inf")
+        self._clock = clock
+        self._last_class: int | None = None
+        self._last_time = float("-inf")
+
+    def should_print(self, class_id: int) -> bool:
+        now = self._clock()
+        if class_id != self._last_class or now - self._last_time >= self._interval:
+            self._last_class = class_id
+            self._last_time = now
+            return True
+        return False
+
+
+def result_line(label: str, class_id: int, confidence: float) -> str:
+    return (f"image is recognized as '{label}' (class #{class_id}) with "
+            f"{confidence_text(confidence)}% confidence")
+
+
+def classification_loop(backend: Any, leds: LedBank | None, gate: ResultGate,
+                        threshold: float, print_scores: bool, stop: threading.Event,
+                        emit: Callable[[str], None] = write_line) -> int:
+    """Classify every frame until the source ends or `stop` is set; returns frames seen."""
+    class_desc = getattr(backend, "class_desc", None)
+    frames = 0
+    while not stop.is_set():
+        frame = backend.next_frame()
+        if frame is None:
+            break
+        class_id, confidence, scores = backend.classify(frame)
+        frames += 1
+        if stop.is_set():
+            break
+        if class_id < 0:              # jetson-inference: nothing above its own threshold
+            if leds is not None:
+                leds.show(None)
+            continue
+        if gate.should_print(class_id):
+            label = class_desc(class_id) if class_desc else backend.labels[class_id]
+            emit(result_line(label, class_id, confidence))
+            if print_scores and scores is not None:
+                emit("scores: " + " ".join("%.6f" % p for p in scores))
+        if leds is not None:
+            leds.show(class_id if confidence >= threshold else None)
+    return frames
+
+
+def make_backend(args: argparse.Namespace, labels: list[str], passthrough: list[str],
+                 program: str) -> Any:
+    """--backend auto picks TensorRT when jetson-inference imports, else onnxruntime."""
+    from nano_tensorrt import jetson_argv, jetson_available
+
+    camera = args.input_URI or args.camera
+    backend = args.backend
+    if backend == "auto":
+        backend = "tensorrt" if jetson_available() else "onnxruntime"
+    if backend == "tensorrt":
+        if not jetson_available():
+            raise NanoError("jetson-inference is not installed here: use --backend onnxruntime")
+        from nano_tensorrt import TensorRtBackend
+        argv = jetson_argv(program, args.model, args.labels, args.input_blob, args.output_blob,
+                           args.headless, passthrough)
+        return TensorRtBackend(args.model, labels, camera, argv, args.print_scores)
+    if passthrough:
+        log.info("options only jetson-inference reads, ignored here: %s", " ".join(passthrough))
+    try:
+        from nano_onnx import OnnxRuntimeBackend
+    except ImportError as error:
+        raise NanoError(f"neither jetson-inference nor {error.name} is installed: "
+                        f"pip3 install onnxruntime opencv-python numpy") from error
+    return OnnxRuntimeBackend(args.model, labels, camera, args.input_blob, args.output_blob)
+
+
+class Session:
+    """One run: the worker thread's objects, so the main thread can shut them down."""
+
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.done = threading.Event()
+        self.leds: LedBank | None = None
+        self.backend: Any = None
+        self.exit_code = 0
+
+    def work(self, args: argparse.Namespace, passthrough: list[str], program: str) -> None:
+        """Set up GPIO and the backend, then classify; errors become one line."""
+        try:
+            pins = parse_pins(args.pins)
+            gpio, gpio_name = load_gpio(args.gpio)
+            log.info("GPIO: %s, pins %s", gpio_name, pins)
+            self.leds = LedBank(gpio, pins)
+            self.leds.setup()
+            if self.stop.is_set():
+                return
+            labels = load_labels(args.labels) if args.labels else []
+            if not labels:
+                raise NanoError("no labels file given: pass --labels=DIR/labels.txt")
+            self.backend = make_backend(args, labels, passthrough, program)
+            if self.stop.is_set():
+                return
+            classification_loop(self.backend, self.leds, ResultGate(args.print_rate),
+                                args.threshold, args.print_scores, self.stop)
+        except (NanoError, GpioError, ValueError) as error:
+            self.fail(str(error))
+        except Exception as error:  # last resort: still one line, details in the log
+            log.debug("unexpected failure", exc_info=True)
+            self.fail(f"{type(error).__name__}: {error}")
+        finally:
+            self.done.set()
+
+    def fail(self, reason: str) -> None:
+        if self.leds is not None:
+            self.leds.close()
+        if not self.stop.is_set():
+            write_line(f"error: {reason}")
+            self.exit_code = 1
+
+    def shut_down(self, worker: threading.Thread) -> bool:
+        """LEDs off, GPIO cleaned up, camera released; True if the worker has ended."""
+        self.stop.set()
+        worker.join(SHUTDOWN_WAIT_S)
+        finished = not worker.is_alive()
+        if self.leds is not None:
+            self.leds.close()
+        if self.backend is not None and finished:
+            self.backend.close()
+        elif self.backend is not None:
+            log.warning("camera read still blocked: leaving it to the OS to release")
+        return finished
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Entry point of my-imagenet.py; returns the exit status."""
+    argv = list(sys.argv if argv is None else argv)
+    program = os.path.basename(argv[0]) if argv else "my-imagenet.py"
+    args, passthrough = build_parser(program).parse_known_args(argv[1:])
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    session = Session()
+    stopped_by: list[int] = []
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopped_by.append(signum)
+        session.stop.set()
+        session.done.set()
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, on_signal)
+    worker = threading.Thread(target=session.work, args=(args, passthrough, argv[0]),
+                              name="classifier", daemon=True)
+    worker.start()
+    while not session.done.wait(0.2):
+        pass
+    finished = session.shut_down(worker)
+    if stopped_by:
+        log.info("stopped by signal %d", stopped_by[0])
+        if not finished:  # a C call holds the worker: leave without waiting for it
+            sys.stdout.flush()
+            os._exit(0)
+        return 0
+    return session.exit_code

@@ -1,0 +1,139 @@
+"""TensorRT backend: jetson-inference's imageNet and videoSource, under either module layout.
+
+Why the `imageNet(name, argv)` form: it is the one every jetson-inference version accepts;
+with --model/--labels/--input_blob/--output_blob in argv the name is not used to pick a
+built-in network. Camera URIs are handed to videoSource unchanged (csi://0 included).
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+from typing import Any
+
+from nano_common import NanoError, camera_device, check_model_file
+
+log = logging.getLogger(__name__)
+
+
+def import_jetson() -> tuple[Any, Any]:
+    """(imageNet class, videoSource class) from jetson_inference/jetson_utils or jetson.*."""
+    try:
+        from jetson_inference import imageNet
+        from jetson_utils import videoSource
+        return imageNet, videoSource
+    except ImportError:
+        pass
+    import jetson.inference  # the layout of JetPack 4 builds before 2021
+    import jetson.utils
+    return jetson.inference.imageNet, jetson.utils.videoSource
+
+
+def jetson_available() -> bool:
+    """True when jetson-inference imports (what --backend auto checks)."""
+    try:
+        import_jetson()
+        return True
+    except Exception as error:  # a broken install counts as absent
+        log.debug("jetson-inference not usable: %s", error)
+        return False
+
+
+def jetson_argv(program: str, model: str, labels_path: str, input_blob: str | None,
+                output_blob: str | None, headless: bool, passthrough: list[str]) -> list[str]:
+    """The argv imageNet and videoSource parse: our options in `--key=value` form + unknowns."""
+    argv = [program, f"--model={model}", f"--labels={labels_path}"]
+    if input_blob:
+        argv.append(f"--input_blob={input_blob}")
+    if output_blob:
+        argv.append(f"--output_blob={output_blob}")
+    if headless:
+        argv.append("--headless")
+    return argv + passthrough
+
+
+class TensorRtBackend:
+    """Classification with jetson-inference (TensorRT engine, CUDA capture)."""
+
+    name = "tensorrt"
+
+    def __init__(self, model: str, labels: list[str], camera_uri: str, argv: list[str],
+                 want_scores: bool) -> None:
+        check_model_file(model)
+        self.labels = labels
+        self.is_file = False
+        image_net, video_source = import_jetson()
+        try:
+            self._net = image_net(model, argv)
+        except Exception as error:
+            raise NanoError(f"jetson-inference cannot load model {model}: {error} "
+                            f"(see the lines above)") from error
+        classes = self._net.GetNumClasses()
+        if classes != len(labels):
+            raise NanoError(f"labels file has {len(labels)} classes but the model outputs "
+                            f"{classes}: use the labels.txt exported with this model")
+        self.scores_available = want_scores and self._supports_top_k()
+        if want_scores and not self.scores_available:
+            log.warning("this jetson-inference cannot return every class score: "
+                        "--print-scores ignored")
+        if self.scores_available and hasattr(self._net, "SetThreshold"):
+            self._net.SetThreshold(0.0)  # so every class comes back from Classify(topK)
+        device = camera_device(camera_uri)
+        self._uri = f"/dev/video{device}" if device is not None else camera_uri
+        try:
+            self._source = video_source(self._uri, argv=argv)
+        except Exception as error:
+            raise NanoError(f"camera not found: cannot open {self._uri}: {error}") from error
+        self._first = True
+
+    def _supports_top_k(self) -> bool:
+        """Classify(img, topK=N) exists in jetson-inference since 2022; older ones lack it."""
+        try:
+            doc = inspect.getdoc(self._net.Classify) or ""
+        except Exception:
+            doc = ""
+        return "topK" in doc
+
+    def next_frame(self) -> Any | None:
+        """A CUDA image; None at the end of a file; NanoError if the camera fails."""
+        while True:
+            try:
+                image = self._source.Capture()
+            except Exception as error:  # old versions raise at end of stream or on error
+                if not self._source.IsStreaming():
+                    return self._end_of_stream()
+                raise NanoError(f"camera {self._uri} failed: {error}") from error
+            if image is not None:
+                self._first = False
+                return image
+            if not self._source.IsStreaming():  # new versions return None
+                return self._end_of_stream()
+            # None while streaming = a capture timeout; try again
+
+    def _end_of_stream(self) -> None:
+        if self._first:
+            raise NanoError(f"camera {self._uri} delivers no frames")
+        return None
+
+    def classify(self, image: Any) -> tuple[int, float, list[float] | None]:
+        """(class id, confidence, every class probability or None)."""
+        if not self.scores_available:
+            class_id, confidence = self._net.Classify(image)
+            return int(class_id), float(confidence), None
+        scores = [0.0] * len(self.labels)
+        for class_id, confidence in self._net.Classify(image, topK=len(self.labels)):
+            if 0 <= class_id < len(scores):
+                scores[class_id] = float(confidence)
+        best = max(range(len(scores)), key=scores.__getitem__)
+        return best, scores[best], scores
+
+    def class_desc(self, class_id: int) -> str:
+        return self._net.GetClassDesc(class_id)
+
+    def close(self, wait_s: float = 0.5) -> bool:
+        """Close the camera (videoSource.Close where it exists)."""
+        try:
+            if hasattr(self._source, "Close"):
+                self._source.Close()
+        except Exception as error:
+            log.warning("closing the camera failed: %s", error)
+        return True
