@@ -1,0 +1,206 @@
+"""Read the output lines of the remote scripts (train, export, evaluate, job, inference).
+
+The remote scripts print human lines and, for the app, machine-readable lines (see
+doc/ARCHITECTURE.md, "Remote scripts"). This module turns one line into a small typed
+value so that the panels and the window never repeat a regular expression, and so that
+the parsing is tested without a display. Qt-free on purpose.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Union
+
+log = logging.getLogger(__name__)
+
+#: Prefix of a machine-readable line; one JSON object with an "event" key follows it.
+EVENT_MARKER = "@ai_nano "
+
+# The line jetson-inference users know; the label may itself hold quotes, so the label
+# group is greedy up to the last "' (class #".
+_RECOGNITION_RE = re.compile(
+    r"image is recognized as '(?P<label>.*)' \(class #(?P<class_id>\d+)\) "
+    r"with (?P<percent>[-+0-9.eE]+|nan|inf)% confidence")
+_LED_RE = re.compile(r"^LED pin (?P<pin>\d+) (?P<state>on|off)$")
+_SCORES_PREFIX = "scores:"
+_ERROR_PREFIX = "error:"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A machine-readable `@ai_nano {...}` line: its event name and the whole object."""
+
+    name: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """One result line of my-imagenet.py: the class it sees and how sure it is."""
+
+    label: str
+    class_id: int
+    confidence: float  # fraction 0..1 (the line prints a percentage)
+
+
+@dataclass(frozen=True)
+class LedChange:
+    """`LED pin <n> on|off`: the board switched one class LED."""
+
+    pin: int
+    on: bool
+
+
+@dataclass(frozen=True)
+class Scores:
+    """`scores: p0 p1 ...`: the probability of every class for the last frame."""
+
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ScriptError:
+    """`error: <reason>`: the last line of a remote script that failed."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Any other line: shown in the log as it is."""
+
+    text: str
+
+
+ParsedLine = Union[Event, Recognition, LedChange, Scores, ScriptError, TextLine]
+
+
+def parse_event(line: str) -> Event | None:
+    """The event of an `@ai_nano {json}` line, or None for any other line.
+
+    A marker line whose JSON is broken (a line cut by a dropped connection, say) is
+    logged and treated as not an event rather than raising: the log still shows it.
+    """
+    text = line.strip()
+    if not text.startswith(EVENT_MARKER):
+        return None
+    payload = text[len(EVENT_MARKER):].strip()
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        log.warning("ignoring a broken event line: %.120s", text)
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        log.warning("ignoring an event line without an 'event' name: %.120s", text)
+        return None
+    return Event(name=data["event"], data=data)
+
+
+def parse_recognition(line: str) -> Recognition | None:
+    """The class and confidence of a my-imagenet.py result line, or None."""
+    match = _RECOGNITION_RE.search(line.strip())
+    if match is None:
+        return None
+    try:
+        percent = float(match.group("percent"))
+    except ValueError:
+        return None
+    if not math.isfinite(percent):
+        percent = 0.0
+    return Recognition(label=match.group("label"), class_id=int(match.group("class_id")),
+                       confidence=min(max(percent / 100.0, 0.0), 1.0))
+
+
+def parse_led(line: str) -> LedChange | None:
+    """The pin and its new state from a `LED pin <n> on|off` line, or None."""
+    match = _LED_RE.match(line.strip())
+    if match is None:
+        return None
+    return LedChange(pin=int(match.group("pin")), on=match.group("state") == "on")
+
+
+def parse_scores(line: str) -> Scores | None:
+    """The per-class probabilities of a `scores: p0 p1 ...` line, or None.
+
+    The values are the network's softmax outputs (fractions); a value outside 0..1 or a
+    word that is not a number makes the whole line not a scores line.
+    """
+    text = line.strip()
+    if not text.startswith(_SCORES_PREFIX):
+        return None
+    words = text[len(_SCORES_PREFIX):].split()
+    try:
+        values = tuple(float(word) for word in words)
+    except ValueError:
+        return None
+    if not values or not all(math.isfinite(v) and -1e-6 <= v <= 1.0 + 1e-6 for v in values):
+        return None
+    return Scores(values=tuple(min(max(v, 0.0), 1.0) for v in values))
+
+
+def parse_error(line: str) -> ScriptError | None:
+    """The reason of an `error: <reason>` line, or None."""
+    text = line.strip()
+    if not text.startswith(_ERROR_PREFIX):
+        return None
+    return ScriptError(reason=text[len(_ERROR_PREFIX):].strip())
+
+
+def parse_line(line: str) -> ParsedLine:
+    """Classify one output line of any remote script (never raises)."""
+    for parser in (parse_event, parse_recognition, parse_led, parse_scores, parse_error):
+        parsed = parser(line)
+        if parsed is not None:
+            return parsed
+    return TextLine(text=line.rstrip("\r\n"))
+
+
+def events(lines: Iterable[str]) -> list[Event]:
+    """The events among many lines, in order (e.g. a recorded log or metrics.jsonl).
+
+    metrics.jsonl holds bare JSON epoch objects without the marker; those count too,
+    with the event name "epoch" when the object has none.
+    """
+    found: list[Event] = []
+    for line in lines:
+        event = parse_event(line)
+        if event is None and line.strip().startswith("{"):
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                data.setdefault("event", "epoch")
+                event = Event(name=str(data["event"]), data=data)
+        if event is not None:
+            found.append(event)
+    return found
+
+
+def time_left_s(epoch_seconds: Iterable[float], epochs_done: int, epochs_total: int) -> float | None:
+    """Seconds the remaining epochs should take at the mean pace so far, or None if unknown.
+
+    The mean rather than the last epoch: the first epoch is often slower (caches, cuDNN
+    autotuning) and later ones vary with the server's load.
+    """
+    durations = [s for s in epoch_seconds if s is not None and math.isfinite(s) and s >= 0]
+    if not durations or epochs_total <= 0:
+        return None
+    remaining = max(epochs_total - epochs_done, 0)
+    return remaining * sum(durations) / len(durations)
+
+
+def format_duration(seconds: float | None) -> str:
+    """A short human duration for progress texts: "45 s", "3 min", "1 h 05 min"."""
+    if seconds is None or not math.isfinite(seconds):
+        return "unknown"
+    seconds = max(0, int(seconds + 0.5))  # half up, not Python's half-to-even
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = int(seconds / 60 + 0.5)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
