@@ -1,0 +1,599 @@
+"""The panels that show students what is happening: training curves, test results, the
+live class with its virtual LEDs, and the machines' state.
+
+Every panel is passive: it displays what the window feeds it (output lines, event
+dicts, check rows) and does no disk or network work, so it can never freeze the window
+and is tested by feeding it recorded output. Parsing lives in output_parsing.py.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+import pyqtgraph as pg
+from PyQt5.QtCore import QRectF, QSize, Qt, pyqtSignal
+from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
+from PyQt5.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                             QProgressBar, QPushButton, QSizePolicy, QTableWidget,
+                             QTableWidgetItem, QVBoxLayout, QWidget)
+
+from machine_check import CHECKS, FAIL, OK, SKIP, WARN, CheckRow
+from output_parsing import (Event, LedChange, Recognition, Scores, ScriptError, format_duration,
+                            parse_line, time_left_s)
+
+log = logging.getLogger(__name__)
+
+#: The board's default LED pins (BOARD numbering) for classes 0, 1, 2.
+DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
+
+TRAIN_COLOUR = QColor(31, 119, 180)   # blue
+VAL_COLOUR = QColor(230, 120, 20)     # orange: tells apart from blue for colour-blind eyes
+STATE_COLOURS = {OK: QColor("#b9e4bd"), WARN: QColor("#ffe0a3"), FAIL: QColor("#f6b3b3"),
+                 SKIP: QColor("#e3e3e3")}
+
+
+def _big_font(points: int, bold: bool = True) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
+    """A white plot with a grid and a legend, readable on a projector."""
+    plot = pg.PlotWidget(background="w")
+    plot.setTitle(title, color="k", size="11pt")
+    plot.setLabel("bottom", "epoch", color="k")
+    plot.setLabel("left", y_label, color="k")
+    plot.showGrid(x=True, y=True, alpha=0.3)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setPen(pg.mkPen("k"))
+        plot.getAxis(axis).setTextPen(pg.mkPen("k"))
+    plot.addLegend(offset=legend_offset, labelTextColor="k")  # negative: from the right/bottom
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMinimumHeight(160)
+    return plot
+
+
+class TrainingPanel(QWidget):
+    """Progress and live curves of a training, fed by train.py's (and job.py's) output.
+
+    Feed it each output line with `feed_line`, or event dicts with `add_record` (e.g. the
+    epoch objects of metrics.jsonl after re-attaching). Replayed epochs replace the ones
+    already shown, so showing a log again from its start does not double the curves.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(True)
+        # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
+        self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
+        self.accuracy_plot.setYRange(0, 100)
+        self.loss_plot = _plot("Loss", "loss")
+        pen = {"width": 2}
+        self.train_acc_curve = self.accuracy_plot.plot(
+            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            symbolBrush=TRAIN_COLOUR)
+        self.val_acc_curve = self.accuracy_plot.plot(
+            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            symbolBrush=VAL_COLOUR)
+        self.best_marker = pg.ScatterPlotItem(size=14, symbol="star", brush=pg.mkBrush("#d4a017"),
+                                              pen=pg.mkPen("k"), name="best")
+        self.accuracy_plot.addItem(self.best_marker)
+        self.train_loss_curve = self.loss_plot.plot(
+            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            symbolBrush=TRAIN_COLOUR)
+        self.val_loss_curve = self.loss_plot.plot(
+            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            symbolBrush=VAL_COLOUR)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setFont(_big_font(11))
+        plots = QHBoxLayout()
+        plots.addWidget(self.accuracy_plot)
+        plots.addWidget(self.loss_plot)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress_bar)
+        layout.addLayout(plots, 1)
+        layout.addWidget(self.summary_label)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the shown training (a new one is about to start)."""
+        self._records: dict[int, dict[str, Any]] = {}
+        self._epochs_total = 0
+        self._end: dict[str, Any] | None = None
+        self.status_label.setText("No training yet.")
+        self.status_label.setStyleSheet("")
+        self.summary_label.setText("")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("not started")
+        self._redraw()
+
+    def feed_line(self, line: str) -> None:
+        """Take one output line of train.py/job.py; lines without an event are ignored."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Event):
+            self.add_record(parsed.data)
+        elif isinstance(parsed, ScriptError):
+            self.show_failure(parsed.reason)
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        """Take one event object: `start`, `epoch`, `end` (train.py) or `job` (job.py).
+
+        An object without "event" is taken as an epoch record (metrics.jsonl's format).
+        """
+        kind = record.get("event", "epoch")
+        if kind == "start":
+            self._epochs_total = int(record.get("epochs") or 0)
+            self.status_label.setStyleSheet("")
+            self.status_label.setText(
+                f"Training on {record.get('device', '?')}: {record.get('classes', '?')} classes, "
+                f"{record.get('train_images', '?')} training and {record.get('val_images', '?')} "
+                f"validation images at {record.get('resolution', '?')} px.")
+        elif kind == "epoch" and "epoch" in record:
+            self._records[int(record["epoch"])] = record
+            self._epochs_total = int(record.get("epochs") or self._epochs_total)
+        elif kind == "end":
+            self._end = record
+        elif kind == "job":
+            self._show_job(record)
+        else:
+            return
+        self._redraw()
+
+    def show_failure(self, reason: str) -> None:
+        """Show that the training failed, with the script's reason."""
+        self.status_label.setText(f"Training failed: {reason}")
+        self.status_label.setStyleSheet("color: #b00020; font-weight: bold;")
+
+    def _show_job(self, record: dict[str, Any]) -> None:
+        state = record.get("state", "")
+        texts = {
+            "waiting": f"Waiting in the training queue ({record.get('ahead', 0)} ahead).",
+            "pending": f"Waiting for the cluster to start the job: {record.get('reason', '')}".rstrip(": "),
+            "running": "Training is running on the DL server.",
+            "cancelled": "Training stopped.",
+            "failed": f"Training failed (exit status {record.get('exit_code', '?')}).",
+        }
+        if state in texts and not (state == "running" and self._records):
+            self.status_label.setText(texts[state])
+            self.status_label.setStyleSheet(
+                "color: #b00020; font-weight: bold;" if state == "failed" else "")
+
+    def epochs_done(self) -> int:
+        """The highest epoch shown so far."""
+        return max(self._records, default=0)
+
+    def _redraw(self) -> None:
+        epochs = sorted(self._records)
+        records = [self._records[e] for e in epochs]
+
+        def column(key: str, scale: float = 1.0) -> list[float]:
+            return [float(r.get(key, float("nan"))) * scale for r in records]
+
+        self.train_acc_curve.setData(epochs, column("train_acc", 100.0))
+        self.val_acc_curve.setData(epochs, column("val_acc", 100.0))
+        self.train_loss_curve.setData(epochs, column("train_loss"))
+        self.val_loss_curve.setData(epochs, column("val_loss"))
+        best = self._best_epoch()
+        if best is not None and best in self._records:
+            self.best_marker.setData([best], [float(self._records[best].get("val_acc", 0)) * 100])
+        else:
+            self.best_marker.setData([], [])
+        total = max(self._epochs_total, 1)
+        done = self.epochs_done()
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(min(done, total))
+        self.progress_bar.setFormat(self.progress_text())
+        self.summary_label.setText(self._summary_text())
+
+    def _best_epoch(self) -> int | None:
+        if self._end is not None and self._end.get("best_epoch"):
+            return int(self._end["best_epoch"])
+        best = [e for e, r in self._records.items() if r.get("best")]
+        if best:
+            return max(best)
+        return max(self._records, key=lambda e: self._records[e].get("val_acc", 0), default=None)
+
+    def progress_text(self) -> str:
+        """The progress bar's text: "epoch i of N, time left ~ T", or how it ended."""
+        done, total = self.epochs_done(), self._epochs_total
+        if self._end is not None:
+            run = int(self._end.get("epochs_run") or done)
+            if self._end.get("stopped_early"):
+                return f"stopped early after epoch {run} of {total}"
+            return f"finished: {run} of {total} epochs"
+        if done == 0:
+            return "starting…" if total else "not started"
+        left = time_left_s((r.get("seconds") for r in self._records.values()), done, total)
+        return f"epoch {done} of {total}, time left ~ {format_duration(left)}"
+
+    def _summary_text(self) -> str:
+        if self._end is None:
+            if not self._records:
+                return ""
+            best = max(float(r.get("val_acc", 0)) for r in self._records.values())
+            return f"Best validation accuracy so far: {best * 100:.1f} %"
+        best_acc = float(self._end.get("best_val_acc", 0)) * 100
+        text = (f"Best validation accuracy: {best_acc:.1f} % (epoch {self._end.get('best_epoch', '?')}); "
+                "that model is the one exported.")
+        if self._end.get("stopped_early"):
+            text += (f" Stopped early after epoch {self._end.get('epochs_run', '?')}: the validation "
+                     "accuracy had stopped improving, more epochs would not have helped.")
+        return text
+
+
+class TestResultsPanel(QWidget):
+    """The test-set evaluation (evaluate.py): per-class accuracy and the confusion matrix.
+
+    The evaluation runs on the DL server with the Nano's preprocessing (whole frame
+    stretched, no crop), so these numbers predict what the Nano will do.
+    """
+
+    __test__ = False  # not a pytest test class despite its name
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary_label = QLabel()
+        self.summary_label.setFont(_big_font(12))
+        self.preprocessing_label = QLabel()
+        self.preprocessing_label.setWordWrap(True)
+        self.per_class_table = QTableWidget(0, 3)
+        self.per_class_table.setHorizontalHeaderLabels(["Class", "Correct / images", "Accuracy"])
+        self.confusion_table = QTableWidget(0, 0)
+        for table in (self.per_class_table, self.confusion_table):
+            table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+            table.setSelectionMode(QAbstractItemView.NoSelection)
+            table.setFocusPolicy(Qt.NoFocus)
+        self.per_class_table.verticalHeader().setVisible(False)
+        self.per_class_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.confusion_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.confusion_table.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        confusion_caption = QLabel("Confusion matrix: rows are the true class, columns the class "
+                                   "the model answered; the diagonal counts the correct answers.")
+        confusion_caption.setWordWrap(True)
+        per_class_box = QVBoxLayout()
+        per_class_box.addWidget(QLabel("Per class"))
+        per_class_box.addWidget(self.per_class_table)
+        confusion_box = QVBoxLayout()
+        confusion_box.addWidget(confusion_caption)
+        confusion_box.addWidget(self.confusion_table)
+        tables = QHBoxLayout()
+        tables.addLayout(per_class_box, 2)
+        tables.addLayout(confusion_box, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.preprocessing_label)
+        layout.addLayout(tables, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        """Show that no evaluation exists yet."""
+        self.summary_label.setText("No test results yet: they appear after the ONNX conversion.")
+        self.preprocessing_label.setText("")
+        self.per_class_table.setRowCount(0)
+        self.confusion_table.setRowCount(0)
+        self.confusion_table.setColumnCount(0)
+
+    def feed_line(self, line: str) -> None:
+        """Take one output line of evaluate.py; shows its `evaluation` event."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Event) and parsed.name == "evaluation":
+            self.show_evaluation(parsed.data)
+
+    def show_evaluation(self, evaluation: dict[str, Any]) -> None:
+        """Show one evaluation object (evaluate.py's event or evaluation.json)."""
+        labels = [str(label) for label in evaluation.get("classes", [])]
+        confusion = [[int(v) for v in row] for row in evaluation.get("confusion", [])]
+        images = int(evaluation.get("images", sum(map(sum, confusion))))
+        correct = int(evaluation.get("correct", sum(confusion[i][i] for i in range(len(confusion)))))
+        accuracy = float(evaluation.get("accuracy", correct / images if images else 0.0))
+        self.summary_label.setText(
+            f"Test set: {correct} of {images} images recognised ({accuracy * 100:.1f} %)")
+        preprocessing = evaluation.get("preprocessing", "the Nano's")
+        if isinstance(preprocessing, dict):
+            preprocessing = ", ".join(f"{k}: {v}" for k, v in preprocessing.items())
+        self.preprocessing_label.setText(
+            f"Computed with the Nano's preprocessing ({preprocessing}) on the images of test/, "
+            "which the training never saw.")
+        self._fill_per_class(evaluation.get("per_class", []))
+        self._fill_confusion(labels, confusion)
+
+    def _fill_per_class(self, per_class: Sequence[dict[str, Any]]) -> None:
+        self.per_class_table.setRowCount(len(per_class))
+        for row, entry in enumerate(per_class):
+            total, correct = int(entry.get("total", 0)), int(entry.get("correct", 0))
+            accuracy = float(entry.get("accuracy", correct / total if total else 0.0))
+            items = [QTableWidgetItem(str(entry.get("label", row))),
+                     QTableWidgetItem(f"{correct} / {total}"),
+                     QTableWidgetItem(f"{accuracy * 100:.1f} %")]
+            items[2].setBackground(_accuracy_colour(accuracy))
+            for column, item in enumerate(items):
+                if column:
+                    item.setTextAlignment(Qt.AlignCenter)
+                self.per_class_table.setItem(row, column, item)
+
+    def _fill_confusion(self, labels: list[str], confusion: list[list[int]]) -> None:
+        size = len(confusion)
+        labels = labels + [f"class #{i}" for i in range(len(labels), size)]
+        table = self.confusion_table
+        table.setRowCount(size)
+        table.setColumnCount(size)
+        table.setVerticalHeaderLabels([f"true: {label}" for label in labels[:size]])
+        table.setHorizontalHeaderLabels(labels[:size])
+        for row, counts in enumerate(confusion):
+            row_total = sum(counts) or 1
+            for column in range(size):
+                count = counts[column] if column < len(counts) else 0
+                item = QTableWidgetItem(str(count))
+                item.setTextAlignment(Qt.AlignCenter)
+                item.setFont(_big_font(12))
+                item.setBackground(_confusion_colour(count / row_total, row == column))
+                item.setToolTip(f"{count} image(s) of '{labels[row]}' answered as '{labels[column]}'")
+                table.setItem(row, column, item)
+
+    def cell_count(self, true_class: int, answered_class: int) -> int:
+        """The number shown in one confusion-matrix cell."""
+        return int(self.confusion_table.item(true_class, answered_class).text())
+
+
+def _accuracy_colour(accuracy: float) -> QColor:
+    """Red for 0 %, through yellow, to green for 100 %, kept pale so the text stays readable."""
+    hue = int(max(0.0, min(1.0, accuracy)) * 120)
+    return QColor.fromHsv(hue, 90, 250)
+
+
+def _confusion_colour(fraction: float, diagonal: bool) -> QColor:
+    """Green shades on the diagonal, red shades elsewhere; white for zero."""
+    if fraction <= 0:
+        return QColor("white")
+    return QColor.fromHsv(120 if diagonal else 0, int(30 + 110 * fraction), 240)
+
+
+class VirtualLed(QWidget):
+    """One round LED drawn like the board's, with its pin and class underneath."""
+
+    def __init__(self, pin: int, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pin = pin
+        self.label = label
+        self._lit = False
+        self.setMinimumSize(QSize(70, 96))
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+
+    def is_lit(self) -> bool:
+        """Whether the board last switched this pin on."""
+        return self._lit
+
+    def set_lit(self, lit: bool) -> None:
+        """Switch the drawn LED on or off."""
+        if lit != self._lit:
+            self._lit = lit
+            self.update()
+
+    def set_label(self, label: str) -> None:
+        """Name the class this LED stands for."""
+        self.label = label
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        diameter = 40
+        circle = QRectF((self.width() - diameter) / 2, 6, diameter, diameter)
+        if self._lit:
+            glow = QRadialGradient(circle.center(), diameter / 2)
+            glow.setColorAt(0.0, QColor("#fff7a8"))
+            glow.setColorAt(0.5, QColor("#ffd000"))
+            glow.setColorAt(1.0, QColor("#e07b00"))
+            painter.setBrush(QBrush(glow))
+        else:
+            painter.setBrush(QColor("#4a4a4a"))
+        painter.setPen(QPen(QColor("#202020"), 2))
+        painter.drawEllipse(circle)
+        painter.setPen(self.palette().windowText().color())
+        text_box = QRectF(0, circle.bottom() + 4, self.width(), self.height() - circle.bottom() - 4)
+        painter.drawText(text_box, Qt.AlignHCenter | Qt.AlignTop, f"pin {self.pin}\n{self.label}")
+
+
+class LivePanel(QWidget):
+    """The Nano's live answer: the class in large type, one bar per class, one virtual LED
+    per pin, fed with my-imagenet.py's output lines (`feed_line`).
+
+    The bars show the `scores:` lines when the script prints them (--print-scores); without
+    them only the recognised class's confidence is known, so only its bar is filled.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.class_label = QLabel()
+        self.class_label.setFont(_big_font(28))
+        self.class_label.setAlignment(Qt.AlignCenter)
+        self.confidence_label = QLabel()
+        self.confidence_label.setFont(_big_font(14, bold=False))
+        self.confidence_label.setAlignment(Qt.AlignCenter)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self._bars_layout = QGridLayout()
+        self._leds_layout = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.class_label)
+        layout.addWidget(self.confidence_label)
+        layout.addLayout(self._bars_layout)
+        layout.addLayout(self._leds_layout)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+        self.bars: list[QProgressBar] = []
+        self.leds: list[VirtualLed] = []
+        self._bar_names: list[QLabel] = []
+        self._labels: list[str] = []
+        self._pins: list[int] = list(DEFAULT_PINS)
+        self._scores_seen = False
+        self.reset()
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """The model's classes (labels.txt order): one bar and, if it has a pin, one LED each."""
+        self._labels = [str(label) for label in labels]
+        self._rebuild()
+
+    def set_pins(self, pins: Sequence[int]) -> None:
+        """The board pins of classes 0, 1, ... (as passed to my-imagenet.py --pins)."""
+        self._pins = [int(pin) for pin in pins]
+        self._rebuild()
+
+    def reset(self) -> None:
+        """Back to "not running": no class, empty bars, every LED off."""
+        self._scores_seen = False
+        self.class_label.setText("–")
+        self.confidence_label.setText("not running")
+        self.message_label.setText("")
+        for bar in self.bars:
+            self._set_bar(bar, 0.0)
+        for led in self.leds:
+            led.set_lit(False)
+
+    def feed_line(self, line: str) -> None:
+        """Take one output line of my-imagenet.py and update what it changes."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Recognition):
+            self._show_recognition(parsed)
+        elif isinstance(parsed, Scores):
+            self._show_scores(parsed.values)
+        elif isinstance(parsed, LedChange):
+            led = self.led_for_pin(parsed.pin)
+            if led is None:
+                log.debug("LED line for pin %d, which no class uses here", parsed.pin)
+            else:
+                led.set_lit(parsed.on)
+        elif isinstance(parsed, ScriptError):
+            self.message_label.setText(f"The Nano reported an error: {parsed.reason}")
+
+    def led_for_pin(self, pin: int) -> VirtualLed | None:
+        """The virtual LED of one board pin, or None."""
+        return next((led for led in self.leds if led.pin == pin), None)
+
+    def lit_pins(self) -> list[int]:
+        """The pins whose virtual LED is on."""
+        return [led.pin for led in self.leds if led.is_lit()]
+
+    def bar_values(self) -> list[float]:
+        """The bars' values as fractions 0..1, in class order."""
+        return [bar.value() / 1000.0 for bar in self.bars]
+
+    def _show_recognition(self, result: Recognition) -> None:
+        if result.class_id >= len(self._labels):  # labels not given: learn them from the lines
+            self._labels += [f"class #{i}" for i in range(len(self._labels), result.class_id + 1)]
+            self._labels[result.class_id] = result.label
+            self._rebuild()
+        self.class_label.setText(result.label)
+        self.confidence_label.setText(f"{result.confidence * 100:.1f} % confidence")
+        for index, name in enumerate(self._bar_names):
+            name.setStyleSheet("font-weight: bold;" if index == result.class_id else "")
+        if not self._scores_seen:
+            for index, bar in enumerate(self.bars):
+                self._set_bar(bar, result.confidence if index == result.class_id else 0.0)
+
+    def _show_scores(self, values: Sequence[float]) -> None:
+        self._scores_seen = True
+        for bar, value in zip(self.bars, values):
+            self._set_bar(bar, value)
+
+    @staticmethod
+    def _set_bar(bar: QProgressBar, fraction: float) -> None:
+        bar.setValue(round(fraction * 1000))
+        bar.setFormat(f"{fraction * 100:.1f} %")
+
+    def _rebuild(self) -> None:
+        for widget in self.bars + self._bar_names + self.leds:
+            widget.setParent(None)
+            widget.deleteLater()
+        self.bars, self._bar_names, self.leds = [], [], []
+        for index, label in enumerate(self._labels):
+            name = QLabel(label)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setTextVisible(True)
+            self._set_bar(bar, 0.0)
+            self._bars_layout.addWidget(name, index, 0)
+            self._bars_layout.addWidget(bar, index, 1)
+            self._bar_names.append(name)
+            self.bars.append(bar)
+        for index, pin in enumerate(self._pins[:len(self._labels)] if self._labels else self._pins):
+            label = self._labels[index] if index < len(self._labels) else f"class #{index}"
+            led = VirtualLed(pin, label)
+            self._leds_layout.addWidget(led)
+            self.leds.append(led)
+
+
+class MachineStatusPanel(QWidget):
+    """A table of machines × checks (green ok, amber warning, red failure, grey not
+    checked) with a "Check again" button. The window runs machine_check in a worker and
+    passes the rows to `set_rows`.
+
+    Signals:
+        check_requested(): the user asked for a new check.
+    """
+
+    check_requested = pyqtSignal()  # no payload
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(CHECKS))
+        self.table.setHorizontalHeaderLabels([title for _key, title in CHECKS])
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.NoSelection)
+        self.table.setFocusPolicy(Qt.NoFocus)
+        self.table.setSizeAdjustPolicy(QAbstractItemView.AdjustToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status_label = QLabel("Not checked yet.")
+        self.status_label.setWordWrap(True)
+        self.check_button = QPushButton("Check again")
+        self.check_button.clicked.connect(self.check_requested)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        bottom.addWidget(self.check_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self._rows: list[CheckRow] = []
+
+    def set_checking(self, checking: bool) -> None:
+        """Say that a check runs (and disable the button until it ends)."""
+        self.check_button.setEnabled(not checking)
+        self.check_button.setText("Checking…" if checking else "Check again")
+        if checking:
+            self.status_label.setText("Checking the machines…")
+
+    def set_rows(self, rows: Sequence[CheckRow]) -> None:
+        """Show the result of a check, one row per machine."""
+        self._rows = list(rows)
+        self.table.setRowCount(len(rows))
+        self.table.setVerticalHeaderLabels(
+            [f"{row.machine} ({'DL server' if row.role == 'dl' else 'Nano'})" for row in rows])
+        for index, row in enumerate(rows):
+            for column, (key, title) in enumerate(CHECKS):
+                result = row.result(key)
+                item = QTableWidgetItem(result.text)
+                item.setBackground(STATE_COLOURS.get(result.state, STATE_COLOURS[SKIP]))
+                item.setForeground(QColor("#707070") if result.state == SKIP else QColor("black"))
+                item.setToolTip(f"{title}: {result.detail or result.text}")
+                item.setData(Qt.UserRole, result.state)
+                self.table.setItem(index, column, item)
+        failed = [row.machine for row in rows if row.failed]
+        self.set_checking(False)
+        self.status_label.setText(
+            "No machines in config.json." if not rows
+            else "All machines ready." if not failed
+            else f"Not ready: {', '.join(failed)} (hover a red cell for the reason).")
+
+    def cell_state(self, row: int, key: str) -> str:
+        """The state ("ok", "warn", "fail", "skip") shown in one cell."""
+        column = [k for k, _title in CHECKS].index(key)
+        return str(self.table.item(row, column).data(Qt.UserRole))
