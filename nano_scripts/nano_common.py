@@ -35,6 +35,32 @@ def check_model_file(path: str) -> None:
         raise NanoError(f"model file not found: {path}")
 
 
+def check_onnx_input(path: str, input_blob: str | None) -> None:
+    """Reject an input that is not a static 1x3xHxW, when the `onnx` package is installed.
+
+    TensorRT would fail too, but with pages of log; onnxruntime checks this itself.
+    """
+    try:
+        import onnx
+    except ImportError:
+        log.debug("onnx not installed: input shape not checked before TensorRT")
+        return
+    try:
+        graph = onnx.load(path, load_external_data=False).graph
+    except Exception as error:
+        raise NanoError(f"cannot read model {path}: {error}") from error
+    weights = {init.name for init in graph.initializer}
+    inputs = [item for item in graph.input if item.name not in weights]
+    chosen = [item for item in inputs if item.name == input_blob] or inputs[:1]
+    if not chosen:
+        raise NanoError(f"model {path} has no input")
+    dims = chosen[0].type.tensor_type.shape.dim
+    shape = [d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in dims]
+    if len(shape) != 4 or not all(isinstance(d, int) for d in shape) or shape[:2] != [1, 3]:
+        raise NanoError(f"model input '{chosen[0].name}' has shape {shape}: expected a static "
+                        f"1x3xHxW (export with a fixed input size)")
+
+
 def is_network_uri(uri: str) -> bool:
     """rtsp://, http://, https:// ... : a stream that another machine serves."""
     return uri.split("://", 1)[0].lower() in ("rtsp", "rtspt", "http", "https", "rtmp", "udp",

@@ -128,7 +128,8 @@ def make_backend(args: argparse.Namespace, labels: list[str], passthrough: list[
         from nano_tensorrt import TensorRtBackend
         argv = jetson_argv(program, args.model, args.labels, args.input_blob, args.output_blob,
                            args.headless, passthrough)
-        return TensorRtBackend(args.model, labels, camera, argv, args.print_scores)
+        return TensorRtBackend(args.model, labels, camera, argv, args.print_scores,
+                               args.input_blob)
     if passthrough:
         log.info("options only jetson-inference reads, ignored here: %s", " ".join(passthrough))
     try:
@@ -165,8 +166,11 @@ class Session:
             self.backend = make_backend(args, labels, passthrough, program)
             if self.stop.is_set():
                 return
-            classification_loop(self.backend, self.leds, ResultGate(args.print_rate),
-                                args.threshold, args.print_scores, self.stop)
+            started = time.monotonic()
+            frames = classification_loop(self.backend, self.leds, ResultGate(args.print_rate),
+                                         args.threshold, args.print_scores, self.stop)
+            elapsed = max(time.monotonic() - started, 1e-9)
+            log.info("%d frames in %.2f s (%.1f frames/s)", frames, elapsed, frames / elapsed)
         except (NanoError, GpioError, ValueError) as error:
             self.fail(str(error))
         except Exception as error:  # last resort: still one line, details in the log

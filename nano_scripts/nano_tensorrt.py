@@ -6,11 +6,10 @@ built-in network. Camera URIs are handed to videoSource unchanged (csi://0 inclu
 """
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
-from nano_common import NanoError, camera_device, check_model_file
+from nano_common import NanoError, camera_device, check_model_file, check_onnx_input
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +56,9 @@ class TensorRtBackend:
     name = "tensorrt"
 
     def __init__(self, model: str, labels: list[str], camera_uri: str, argv: list[str],
-                 want_scores: bool) -> None:
+                 want_scores: bool, input_blob: str | None = None) -> None:
         check_model_file(model)
+        check_onnx_input(model, input_blob)
         self.labels = labels
         self.is_file = False
         image_net, video_source = import_jetson()
@@ -71,12 +71,14 @@ class TensorRtBackend:
         if classes != len(labels):
             raise NanoError(f"labels file has {len(labels)} classes but the model outputs "
                             f"{classes}: use the labels.txt exported with this model")
-        self.scores_available = want_scores and self._supports_top_k()
-        if want_scores and not self.scores_available:
-            log.warning("this jetson-inference cannot return every class score: "
-                        "--print-scores ignored")
-        if self.scores_available and hasattr(self._net, "SetThreshold"):
-            self._net.SetThreshold(0.0)  # so every class comes back from Classify(topK)
+        # Every class score needs Classify(img, topK=N) (jetson-inference since 2022) and
+        # imageNet's own threshold at 0; the first frame tells whether this version has it.
+        self.scores_available = want_scores
+        self._saved_threshold: float | None = None
+        if want_scores and hasattr(self._net, "SetThreshold"):
+            if hasattr(self._net, "GetThreshold"):
+                self._saved_threshold = self._net.GetThreshold()
+            self._net.SetThreshold(0.0)
         device = camera_device(camera_uri)
         self._uri = f"/dev/video{device}" if device is not None else camera_uri
         try:
@@ -84,14 +86,6 @@ class TensorRtBackend:
         except Exception as error:
             raise NanoError(f"camera not found: cannot open {self._uri}: {error}") from error
         self._first = True
-
-    def _supports_top_k(self) -> bool:
-        """Classify(img, topK=N) exists in jetson-inference since 2022; older ones lack it."""
-        try:
-            doc = inspect.getdoc(self._net.Classify) or ""
-        except Exception:
-            doc = ""
-        return "topK" in doc
 
     def next_frame(self) -> Any | None:
         """A CUDA image; None at the end of a file; NanoError if the camera fails."""
@@ -119,8 +113,17 @@ class TensorRtBackend:
         if not self.scores_available:
             class_id, confidence = self._net.Classify(image)
             return int(class_id), float(confidence), None
+        try:
+            ranked = self._net.Classify(image, topK=len(self.labels))
+        except TypeError:
+            log.warning("this jetson-inference cannot return every class score "
+                        "(no Classify topK): --print-scores ignored")
+            self.scores_available = False
+            if self._saved_threshold is not None:
+                self._net.SetThreshold(self._saved_threshold)
+            return self.classify(image)
         scores = [0.0] * len(self.labels)
-        for class_id, confidence in self._net.Classify(image, topK=len(self.labels)):
+        for class_id, confidence in ranked:
             if 0 <= class_id < len(scores):
                 scores[class_id] = float(confidence)
         best = max(range(len(scores)), key=scores.__getitem__)

@@ -1,0 +1,1 @@
+"""Stand-in for the Jetson package of Jetson.GPIO."""

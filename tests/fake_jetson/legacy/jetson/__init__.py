@@ -1,0 +1,1 @@
+"""Stand-in for the old `jetson` package (jetson.inference, jetson.utils)."""

@@ -1,0 +1,2 @@
+"""Stand-in for jetson_utils (the layout since 2021)."""
+from fake_jetson_core import FakeVideoSource as videoSource  # noqa: F401

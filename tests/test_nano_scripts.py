@@ -1,0 +1,432 @@
+"""nano_scripts: my-imagenet.py and switch_off_led.py, run as the app runs them.
+
+The ONNX Runtime backend runs for real (onnxruntime, OpenCV, a generated video or a local
+MJPEG HTTP stream). Only the hardware is stood in: jetson-inference/TensorRT and GPIO by
+the modules in tests/fake_jetson, which record the calls they receive.
+"""
+from __future__ import annotations
+
+import fcntl
+import http.server
+import json
+import logging
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from tests.media import CLASS_COLOURS, make_frame, make_video
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "nano_scripts"
+IMAGENET = SCRIPTS / "my-imagenet.py"
+SWITCH_OFF = SCRIPTS / "switch_off_led.py"
+FAKES = Path(__file__).resolve().parent / "fake_jetson"
+LABELS = ["blue", "red", "yellow"]  # sorted, as the exporter writes them
+RESULT = re.compile(r"^image is recognized as '(\w+)' \(class #(\d+)\) with (\d+\.\d{6})% "
+                    r"confidence$")
+MEAN = np.array([0.485, 0.456, 0.406])
+STD = np.array([0.229, 0.224, 0.225])
+
+sys.path.insert(0, str(SCRIPTS))
+from nano_loop import ResultGate  # noqa: E402
+from nano_onnx import Preprocessor  # noqa: E402
+
+
+# ---------------------------------------------------------------- model, media, runner
+
+def build_colour_model(path: Path, size: int = 32, classes: int = 3,
+                       input_shape: list | None = None) -> Path:
+    """A fixed classifier: mean colour of the preprocessed image -> 3 classes + Softmax.
+
+    Logits: blue = 3*B, red = 3*(R - G), yellow = 3*G (channels after normalisation).
+    """
+    weights = np.zeros((3, 3), np.float32)
+    weights[2, 0] = 3.0
+    weights[0, 1], weights[1, 1] = 3.0, -3.0
+    weights[1, 2] = 3.0
+    nodes = [helper.make_node("ReduceMean", ["input_0"], ["mean"], axes=[2, 3], keepdims=0),
+             helper.make_node("MatMul", ["mean", "W"], ["logits"]),
+             helper.make_node("Softmax", ["logits"], ["output_0"], axis=1)]
+    graph = helper.make_graph(
+        nodes, "colour_classifier",
+        [helper.make_tensor_value_info("input_0", TensorProto.FLOAT,
+                                       input_shape or [1, 3, size, size])],
+        [helper.make_tensor_value_info("output_0", TensorProto.FLOAT, [1, classes])],
+        [numpy_helper.from_array(weights[:, :classes], "W")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)])
+    model.ir_version = 6
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("model")
+    build_colour_model(folder / "resnet18.onnx")
+    (folder / "labels.txt").write_text("".join(f"{name}\n" for name in LABELS))
+    return folder
+
+
+def write_video(path: Path, parts: list[tuple[str, int]], size: tuple[int, int] = (64, 48)
+                ) -> Path:
+    """An MJPG video made of runs of frames of given classes, e.g. [("blue", 10), ...]."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, size)
+    index = 0
+    for name, count in parts:
+        for _ in range(count):
+            writer.write(make_frame(CLASS_COLOURS[name], index, size))
+            index += 1
+    writer.release()
+    return path
+
+
+def model_args(model_dir: Path) -> list[str]:
+    return [f"--model={model_dir / 'resnet18.onnx'}", f"--labels={model_dir / 'labels.txt'}",
+            "--input_blob=input_0", "--output_blob=output_0", "--headless"]
+
+
+def fake_env(tmp_path: Path, *layers: str, **variables: str) -> dict[str, str]:
+    """Environment with the stand-in modules of `layers` (modern, legacy, gpio) importable."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(FAKES / layer) for layer in layers] + [str(FAKES)])
+    env["FAKE_JETSON_LOG"] = str(tmp_path / "calls.jsonl")
+    env.update(variables)
+    return env
+
+
+def calls(tmp_path: Path) -> list[dict]:
+    path = tmp_path / "calls.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def run_script(args: list[str], env: dict[str, str] | None = None, script: Path = IMAGENET,
+               timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+def stdout_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return result.stdout.splitlines()
+
+
+def results_of(lines: list[str]) -> list[tuple[str, int, float]]:
+    found = []
+    for line in lines:
+        match = RESULT.match(line)
+        if match:
+            found.append((match.group(1), int(match.group(2)), float(match.group(3))))
+    return found
+
+
+def led_lines(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("LED pin ")]
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = stdout_lines(result)
+    assert lines and lines[-1].startswith("error: "), lines
+    assert fragment in lines[-1], lines[-1]
+    assert not [line for line in led_lines(lines) if line.endswith(" on")], lines
+
+
+# ---------------------------------------------------------------- preprocessing, gate
+
+def reference_preprocess(frame_bgr: np.ndarray, width: int, height: int) -> np.ndarray:
+    """jetson-inference's ONNX classifier preprocessing written out plainly."""
+    src_h, src_w = frame_bgr.shape[:2]
+    out = np.zeros((1, 3, height, width), np.float64)
+    for y in range(height):
+        for x in range(width):
+            sy, sx = int(y * src_h / height), int(x * src_w / width)
+            rgb = frame_bgr[sy, sx, ::-1] / 255.0
+            out[0, :, y, x] = (rgb - MEAN) / STD
+    return out
+
+
+def test_preprocessing_matches_jetson_inference_rule() -> None:
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 256, size=(48, 64, 3), dtype=np.uint8)
+    for width, height in ((32, 32), (24, 40), (64, 48)):
+        ours = Preprocessor(width, height)(frame)
+        assert ours.shape == (1, 3, height, width) and ours.dtype == np.float32
+        assert np.abs(ours - reference_preprocess(frame, width, height)).max() < 1e-5
+
+
+def test_preprocessing_stretches_whole_frame_and_orders_rgb() -> None:
+    frame = np.zeros((2, 4, 3), np.uint8)
+    frame[:, :2] = (255, 0, 0)   # left half blue (BGR)
+    frame[:, 2:] = (0, 0, 255)   # right half red
+    tensor = Preprocessor(2, 2)(frame)
+    blue_channel, red_channel = tensor[0, 2], tensor[0, 0]
+    assert blue_channel[0, 0] == pytest.approx((1 - 0.406) / 0.225, abs=1e-6)  # no crop
+    assert red_channel[0, 1] == pytest.approx((1 - 0.485) / 0.229, abs=1e-6)
+    assert red_channel[0, 0] == pytest.approx((0 - 0.485) / 0.229, abs=1e-6)
+
+
+def test_result_gate_limits_rate_but_prints_every_change() -> None:
+    now = [0.0]
+    gate = ResultGate(2.0, clock=lambda: now[0])
+    printed = []
+    for step in range(100):            # 100 frames over 1 s, class 1 from frame 50 to 52
+        now[0] = step * 0.01
+        class_id = 1 if 50 <= step < 53 else 0
+        if gate.should_print(class_id):
+            printed.append((step, class_id))
+    assert printed == [(0, 0), (50, 1), (53, 0)]
+    assert ResultGate(0.0, clock=lambda: 5.0).should_print(0) is True
+
+
+# ---------------------------------------------------------------- ONNX Runtime backend
+
+def test_onnxruntime_video_prints_class_and_leds(model_dir: Path, tmp_path: Path) -> None:
+    video = make_video(tmp_path / "red.avi", CLASS_COLOURS["red"], frames=30, size=(64, 48))
+    result = run_script([*model_args(model_dir), f"--camera={video}", "--gpio", "sim",
+                         "--backend", "onnxruntime"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = stdout_lines(result)
+    found = results_of(lines)
+    assert found and all(label == "red" and class_id == 1 for label, class_id, _ in found)
+    assert found[0][2] > 90.0
+    assert led_lines(lines) == ["LED pin 16 on", "LED pin 16 off"]
+    assert lines[-1] == "LED pin 16 off"
+    assert all(RESULT.match(line) or line.startswith("LED pin") for line in lines), lines
+
+
+def test_class_change_prints_and_moves_the_led(model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "mixed.avi", [("blue", 12), ("yellow", 12)])
+    result = run_script([*model_args(model_dir), str(video), "--gpio=sim",
+                         "--backend=onnxruntime", "--print-rate=0.001"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = stdout_lines(result)
+    assert [(label, class_id) for label, class_id, _ in results_of(lines)] == \
+        [("blue", 0), ("yellow", 2)]
+    assert led_lines(lines) == ["LED pin 12 on", "LED pin 12 off", "LED pin 18 on",
+                                "LED pin 18 off"]
+
+
+def test_every_frame_classified_and_rate_limited(model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "long.avi", [("blue", 300)])
+    started = time.monotonic()
+    result = run_script([*model_args(model_dir), str(video), "--gpio=sim", "--log-level=INFO",
+                         "--backend=onnxruntime", "--print-rate=2"])
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"(\d+) frames in ([\d.]+) s", result.stderr)
+    assert match and int(match.group(1)) == 300, result.stderr
+    loop_seconds = float(match.group(2))
+    printed = len(results_of(stdout_lines(result)))
+    assert 1 <= printed <= 2 * loop_seconds + 1 and printed <= 2 * elapsed + 1
+    fast = run_script([*model_args(model_dir), str(video), "--gpio=sim",
+                       "--backend=onnxruntime", "--print-rate=100000"])
+    assert len(results_of(stdout_lines(fast))) > printed  # the limit is what held them back
+
+
+def test_print_scores_are_the_models_probabilities(model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "yellow.avi", [("yellow", 5)])
+    result = run_script([*model_args(model_dir), str(video), "--gpio=sim",
+                         "--backend=onnxruntime", "--print-scores"])
+    assert result.returncode == 0, result.stderr
+    lines = stdout_lines(result)
+    first = next(i for i, line in enumerate(lines) if RESULT.match(line))
+    assert re.fullmatch(r"scores:( \d\.\d{6}){3}", lines[first + 1]), lines
+    printed = [float(value) for value in lines[first + 1].split()[1:]]
+    capture = cv2.VideoCapture(str(video))
+    ok, frame = capture.read()
+    capture.release()
+    assert ok
+    session = onnxruntime.InferenceSession(str(model_dir / "resnet18.onnx"))
+    expected = session.run(None, {"input_0": reference_preprocess(frame, 32, 32)
+                                  .astype(np.float32)})[0][0]
+    assert np.allclose(printed, expected, atol=2e-6)
+    label, class_id, pct = results_of(lines)[0]
+    assert (label, class_id) == ("yellow", 2) and pct == pytest.approx(expected[2] * 100, 1e-4)
+
+
+def test_threshold_and_pins_decide_which_led(model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "red.avi", [("red", 5)])
+    high = run_script([*model_args(model_dir), str(video), "--gpio=sim", "--threshold=1.01",
+                       "--backend=onnxruntime"])
+    assert high.returncode == 0 and results_of(stdout_lines(high))
+    assert led_lines(stdout_lines(high)) == []
+    one_pin = run_script([*model_args(model_dir), str(video), "--gpio=sim", "--pins=7",
+                          "--backend=onnxruntime"])
+    assert one_pin.returncode == 0 and led_lines(stdout_lines(one_pin)) == []
+    other_pins = run_script([*model_args(model_dir), str(video), "--gpio=sim",
+                             "--pins=7,11", "--backend=onnxruntime"])
+    assert led_lines(stdout_lines(other_pins)) == ["LED pin 11 on", "LED pin 11 off"]
+
+
+# ---------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("case", ["model", "labels", "count", "shape", "camera", "device",
+                                  "frames", "csi", "pins"])
+def test_bad_input_is_one_line(case: str, model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "blue.avi", [("blue", 5)])
+    model, labels = model_dir / "resnet18.onnx", model_dir / "labels.txt"
+    camera, extra, fragment = str(video), [], ""
+    if case == "model":
+        model, fragment = tmp_path / "missing.onnx", "model file not found"
+    elif case == "labels":
+        labels, fragment = tmp_path / "missing.txt", "labels file not found"
+    elif case == "count":
+        labels = tmp_path / "labels.txt"
+        labels.write_text("blue\nred\n")
+        fragment = "labels file has 2 classes but the model outputs 3"
+    elif case == "shape":
+        model = build_colour_model(tmp_path / "dynamic.onnx", input_shape=["batch", 3, 32, 32])
+        fragment = "expected a static 1x3xHxW"
+    elif case == "camera":
+        camera, fragment = str(tmp_path / "nothing.avi"), "camera not found"
+    elif case == "device":
+        camera, fragment = "/dev/video63", "camera not found"
+    elif case == "frames":
+        writer = cv2.VideoWriter(str(tmp_path / "empty.avi"), cv2.VideoWriter_fourcc(*"MJPG"),
+                                 15.0, (64, 48))
+        writer.release()
+        camera, fragment = str(tmp_path / "empty.avi"), "delivers no frames"
+    elif case == "csi":
+        camera, fragment = "csi://0", "CSI cameras need the TensorRT backend"
+    elif case == "pins":
+        extra, fragment = ["--pins=12,x"], "'x' is not a pin number"
+    result = run_script([f"--model={model}", f"--labels={labels}", "--input_blob=input_0",
+                         "--output_blob=output_0", f"--camera={camera}", "--gpio=sim",
+                         "--backend=onnxruntime", *extra])
+    assert_one_line_error(result, fragment)
+    assert len(stdout_lines(result)) == 1
+
+
+def test_bad_camera_leaves_real_gpio_off_and_clean(model_dir: Path, tmp_path: Path) -> None:
+    env = fake_env(tmp_path, "gpio")
+    result = run_script([*model_args(model_dir), "--camera=/dev/video63", "--gpio=jetson",
+                         "--backend=onnxruntime"], env=env)
+    assert_one_line_error(result, "camera not found")
+    recorded = calls(tmp_path)
+    assert [c["pin"] for c in recorded if c["call"] == "GPIO.setup"] == [12, 16, 18]
+    assert not [c for c in recorded if c["call"] == "GPIO.output" and c["value"] == 1]
+    assert recorded[-1]["call"] == "GPIO.cleanup"
+
+
+# ---------------------------------------------------------------- signals
+
+class _MjpegStream(http.server.BaseHTTPRequestHandler):
+    """An endless MJPEG stream of blue frames: a network camera that never ends."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+        self.end_headers()
+        index = 0
+        try:
+            while not self.server.closing.is_set():  # type: ignore[attr-defined]
+                ok, jpeg = cv2.imencode(".jpg", make_frame(CLASS_COLOURS["blue"], index,
+                                                           (64, 48)))
+                data = jpeg.tobytes()
+                self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                                 + str(len(data)).encode() + b"\r\n\r\n" + data + b"\r\n")
+                index += 1
+                self.server.closing.wait(1 / 30)  # type: ignore[attr-defined]
+        except OSError:
+            pass  # the client went away
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def stream_url() -> str:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MjpegStream)
+    server.daemon_threads = True
+    server.closing = threading.Event()  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/camera.mjpg"
+    server.closing.set()  # type: ignore[attr-defined]
+    server.shutdown()
+    server.server_close()
+
+
+def read_until(stream, wanted: str, deadline_s: float = 30.0) -> list[str]:
+    """Read lines from a pipe until one equals `wanted` (fails after the deadline)."""
+    lines: list[str] = []
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if lines[-1] == wanted:
+            return lines
+    raise AssertionError(f"never saw {wanted!r}: {lines}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_signal_stops_live_stream_cleanly(signum: int, model_dir: Path,
+                                          stream_url: str) -> None:
+    process = subprocess.Popen([sys.executable, str(IMAGENET), *model_args(model_dir),
+                                stream_url, "--gpio=sim", "--backend=onnxruntime"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = read_until(process.stdout, "LED pin 12 on")
+        assert results_of(seen)[0][:2] == ("blue", 0)
+        sent = time.monotonic()
+        process.send_signal(signum)
+        rest, errors = process.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        process.kill()
+    assert process.returncode == 0, errors
+    assert took < 1.0, took
+    assert rest.splitlines()[-1] == "LED pin 12 off"
+    assert "Traceback" not in errors
+
+
+def test_ssh_drop_hangup_on_pty_switches_leds_off(model_dir: Path, stream_url: str,
+                                                  tmp_path: Path) -> None:
+    """Closing the pty master is what sshd does when the connection drops: SIGHUP."""
+    master, slave = pty.openpty()
+
+    def take_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen([sys.executable, str(IMAGENET), *model_args(model_dir),
+                                stream_url, "--gpio=jetson", "--backend=onnxruntime"],
+                               stdin=slave, stdout=slave, stderr=slave,
+                               env=fake_env(tmp_path, "gpio"), preexec_fn=take_terminal)
+    os.close(slave)
+    try:
+        deadline, text = time.monotonic() + 30, b""
+        while b"class #0" not in text and time.monotonic() < deadline:
+            text += os.read(master, 4096)
+        assert b"image is recognized as 'blue' (class #0)" in text
+        sent = time.monotonic()
+        os.close(master)                      # the connection is gone
+        process.wait(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        process.kill()
+    assert process.returncode == 0 and took < 1.0, (process.returncode, took)
+    recorded = [c for c in calls(tmp_path) if c["call"].startswith("GPIO.output")]
+    assert {"call": "GPIO.output", "lib": "Jetson.GPIO", "pin": 12, "value": 1} in recorded
+    assert recorded[-1]["value"] == 0 and calls(tmp_path)[-1]["call"] == "GPIO.cleanup"
