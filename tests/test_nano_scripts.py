@@ -430,3 +430,149 @@ def test_ssh_drop_hangup_on_pty_switches_leds_off(model_dir: Path, stream_url: s
     recorded = [c for c in calls(tmp_path) if c["call"].startswith("GPIO.output")]
     assert {"call": "GPIO.output", "lib": "Jetson.GPIO", "pin": 12, "value": 1} in recorded
     assert recorded[-1]["value"] == 0 and calls(tmp_path)[-1]["call"] == "GPIO.cleanup"
+
+
+# ---------------------------------------------------------------- TensorRT backend (stand-in)
+
+def trt_run(model_dir: Path, tmp_path: Path, layout: str, frames: str, *extra: str,
+            **variables: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    env = fake_env(tmp_path, layout, FAKE_JETSON_FRAMES=frames, **variables)
+    result = run_script([*model_args(model_dir), "--camera=0", "--gpio=sim", *extra], env=env)
+    return result, calls(tmp_path)
+
+
+@pytest.mark.parametrize("layout", ["modern", "legacy"])
+def test_tensorrt_backend_calls_and_lines(layout: str, model_dir: Path, tmp_path: Path) -> None:
+    result, recorded = trt_run(model_dir, tmp_path, layout, "0:0.9,0:0.8,2:0.7",
+                               "--input-flip=rotate-180")   # auto picks TensorRT
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected_argv = [str(IMAGENET.name), f"--model={model_dir / 'resnet18.onnx'}",
+                     f"--labels={model_dir / 'labels.txt'}", "--input_blob=input_0",
+                     "--output_blob=output_0", "--headless", "--input-flip=rotate-180"]
+    net = [c for c in recorded if c["call"] == "imageNet"]
+    source = [c for c in recorded if c["call"] == "videoSource"]
+    assert len(net) == 1 and net[0]["network"] == str(model_dir / "resnet18.onnx")
+    assert [Path(net[0]["argv"][0]).name, *net[0]["argv"][1:]] == expected_argv
+    assert len(source) == 1 and source[0]["uri"] == "/dev/video0"
+    assert source[0]["argv"] == net[0]["argv"]
+    lines = stdout_lines(result)
+    assert results_of(lines) == [("blue", 0, 90.0), ("yellow", 2, 70.0)]
+    assert "image is recognized as 'blue' (class #0) with 90.000000% confidence" in lines
+    assert led_lines(lines) == ["LED pin 12 on", "LED pin 12 off", "LED pin 18 on",
+                                "LED pin 18 off"]
+    assert [c["class_id"] for c in recorded if c["call"] == "GetClassDesc"] == [0, 2]
+    assert recorded[-1]["call"] == "Close"
+
+
+def test_tensorrt_csi_uri_and_scores(model_dir: Path, tmp_path: Path) -> None:
+    env = fake_env(tmp_path, "modern", FAKE_JETSON_FRAMES="1:0.6", FAKE_JETSON_TOPK="1")
+    result = run_script([*model_args(model_dir), "csi://0", "--gpio=sim", "--print-scores",
+                         "--backend=tensorrt"], env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    recorded = calls(tmp_path)
+    assert [c["uri"] for c in recorded if c["call"] == "videoSource"] == ["csi://0"]
+    assert {"call": "SetThreshold", "threshold": 0.0} in recorded
+    assert stdout_lines(result)[:2] == [
+        "image is recognized as 'red' (class #1) with 60.000000% confidence",
+        "scores: 0.200000 0.600000 0.200000"]
+
+
+def test_tensorrt_without_topk_omits_scores(model_dir: Path, tmp_path: Path) -> None:
+    result, _ = trt_run(model_dir, tmp_path, "legacy", "1:0.6,1:0.6", "--print-scores",
+                        "--print-rate=1000000")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = stdout_lines(result)
+    assert len(results_of(lines)) == 2 and not [l for l in lines if l.startswith("scores:")]
+
+
+def test_tensorrt_threshold_keeps_leds_dark(model_dir: Path, tmp_path: Path) -> None:
+    result, _ = trt_run(model_dir, tmp_path, "modern", "1:0.3", "--threshold=0.5")
+    assert result.returncode == 0
+    assert results_of(stdout_lines(result)) == [("red", 1, 30.0)]
+    assert led_lines(stdout_lines(result)) == []
+
+
+@pytest.mark.parametrize("case", ["count", "open", "frames", "missing"])
+def test_tensorrt_bad_input(case: str, model_dir: Path, tmp_path: Path) -> None:
+    variables = {"count": {"FAKE_JETSON_CLASSES": "5"}, "open": {"FAKE_JETSON_OPEN": "fail"},
+                 "frames": {}, "missing": {}}[case]
+    fragment = {"count": "labels file has 3 classes but the model outputs 5",
+                "open": "camera not found", "frames": "delivers no frames",
+                "missing": "jetson-inference is not installed"}[case]
+    frames = "" if case == "frames" else "0:0.9"
+    layout = "gpio" if case == "missing" else "modern"
+    result, _ = trt_run(model_dir, tmp_path, layout, frames, "--backend=tensorrt", **variables)
+    assert_one_line_error(result, fragment)
+
+
+def test_tensorrt_sigterm_on_endless_camera(model_dir: Path, tmp_path: Path) -> None:
+    env = fake_env(tmp_path, "modern", "gpio", FAKE_JETSON_FRAMES="2:0.9,...")
+    process = subprocess.Popen([sys.executable, str(IMAGENET), *model_args(model_dir),
+                                "--gpio=rpi"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        read_until(process.stdout, "image is recognized as 'yellow' (class #2) with "
+                                   "90.000000% confidence")
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        process.kill()
+    assert process.returncode == 0 and took < 1.0, (process.returncode, took)
+    recorded = calls(tmp_path)
+    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in recorded
+            if c["call"] in ("GPIO.output", "GPIO.cleanup") and c.get("lib") == "RPi.GPIO"]
+    assert gpio[0] == ("GPIO.output", 18, 1)
+    assert gpio[-1] == ("GPIO.cleanup", None, None) and gpio[-2] == ("GPIO.output", 18, 0)
+    assert "Close" in [c["call"] for c in recorded]
+
+
+# ---------------------------------------------------------------- GPIO, switch_off_led.py
+
+def test_gpio_auto_uses_jetson_gpio_board_pins(model_dir: Path, tmp_path: Path) -> None:
+    video = write_video(tmp_path / "red.avi", [("red", 3)])
+    result = run_script([*model_args(model_dir), str(video), "--backend=onnxruntime"],
+                        env=fake_env(tmp_path, "gpio"))
+    assert result.returncode == 0 and led_lines(stdout_lines(result)) == []
+    recorded = [(c["call"], c.get("pin"), c.get("value", c.get("initial", c.get("mode"))))
+                for c in calls(tmp_path) if c["call"] != "GPIO.setwarnings"]
+    assert {c["lib"] for c in calls(tmp_path)} == {"Jetson.GPIO"}
+    assert recorded == [("GPIO.setmode", None, "BOARD"), ("GPIO.setup", 12, 0),
+                        ("GPIO.setup", 16, 0), ("GPIO.setup", 18, 0),
+                        ("GPIO.output", 16, 1), ("GPIO.output", 12, 0),
+                        ("GPIO.output", 16, 0), ("GPIO.output", 18, 0),
+                        ("GPIO.cleanup", None, None)]
+
+
+def test_gpio_permission_error_names_the_fix(model_dir: Path, tmp_path: Path) -> None:
+    result = run_script([*model_args(model_dir), "--gpio=jetson", "--backend=onnxruntime"],
+                        env=fake_env(tmp_path, "gpio", FAKE_GPIO_FAIL="permission"))
+    assert_one_line_error(result, "add the user to the gpio group")
+    off = run_script(["--gpio=jetson"], script=SWITCH_OFF,
+                     env=fake_env(tmp_path, "gpio", FAKE_GPIO_FAIL="permission"))
+    assert_one_line_error(off, "gpio group")
+
+
+def test_gpio_library_missing_when_asked_for(tmp_path: Path) -> None:
+    result = run_script(["--gpio=rpi"], script=SWITCH_OFF)
+    assert_one_line_error(result, "--gpio rpi: RPi.GPIO")
+
+
+def test_switch_off_led_simulated_and_custom_pins() -> None:
+    result = run_script(["--gpio=sim"], script=SWITCH_OFF)
+    assert result.returncode == 0
+    assert stdout_lines(result) == ["LED pin 12 off", "LED pin 16 off", "LED pin 18 off"]
+    custom = run_script(["--gpio", "sim", "--pins", "7,11"], script=SWITCH_OFF)
+    assert custom.returncode == 0 and stdout_lines(custom) == ["LED pin 7 off", "LED pin 11 off"]
+
+
+def test_switch_off_led_on_pins_never_set_up(tmp_path: Path) -> None:
+    result = run_script([], script=SWITCH_OFF, env=fake_env(tmp_path, "gpio"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    recorded = [(c["call"], c.get("pin"), c.get("value")) for c in calls(tmp_path)
+                if c["call"] in ("GPIO.setup", "GPIO.output", "GPIO.cleanup")]
+    assert recorded == [("GPIO.setup", 12, None), ("GPIO.output", 12, 0),
+                        ("GPIO.setup", 16, None), ("GPIO.output", 16, 0),
+                        ("GPIO.setup", 18, None), ("GPIO.output", 18, 0),
+                        ("GPIO.cleanup", None, None)]
