@@ -110,11 +110,7 @@ class Camera:
         if self._capture is None:
             raise CameraError(f"The camera {self.source} is closed.")
         if self.source.kind == "file":
-            now = time.monotonic()
-            if self._next_frame_time > now:
-                time.sleep(self._next_frame_time - now)
-            late = self._next_frame_time < now - 0.1       # first frame, or a long pause
-            self._next_frame_time = (now if late else self._next_frame_time) + 1.0 / self.fps
+            self._wait_for_frame_time()
         ok, frame = self._capture.read()
         if (not ok or frame is None) and self.source.kind == "file":
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)       # loop like a live camera
@@ -122,6 +118,24 @@ class Camera:
         if not ok or frame is None:
             raise CameraError(_gone_message(self.source))
         return frame
+
+    def _wait_for_frame_time(self) -> None:
+        """Play a file in real time, like a live camera: wait for the next frame's time,
+        and when the reader fell behind, drop the frames it missed instead of bursting."""
+        interval = 1.0 / self.fps
+        now = time.monotonic()
+        if self._next_frame_time > now:
+            time.sleep(self._next_frame_time - now)
+        elif self._next_frame_time:
+            missed = min(int((now - self._next_frame_time) / interval), int(self.fps * 2))
+            for _ in range(missed):
+                if not self._capture.grab():
+                    self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            if missed:
+                self._next_frame_time = now
+        if not self._next_frame_time:
+            self._next_frame_time = now
+        self._next_frame_time += interval
 
     def close(self) -> None:
         if self._capture is not None:

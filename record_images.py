@@ -1,0 +1,259 @@
+"""One class's recording form: name, Create, Start/Stop, live count, recent thumbnails, Delete.
+
+The form is given a Workspace and the shared CameraWorker (thread_camera.py); it never
+opens a camera itself. Recording, encoding and saving run in the camera's threads;
+existing thumbnails load in the thread pool; the only disk work in the GUI thread is
+creating a class folder and moving a deleted image to the trash (a rename).
+Problems are reported through the `message(str)` signal, which the window shows.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Iterable
+
+from PyQt5 import uic
+from PyQt5.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, pyqtSignal, pyqtSlot
+from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
+from PyQt5.QtWidgets import QListWidgetItem, QShortcut, QWidget
+
+from thread_camera import THUMBNAIL_SIZE, CameraWorker
+from workspace import Workspace, WorkspaceError, validate_class_name
+
+log = logging.getLogger(__name__)
+
+UI_FILE = Path(__file__).resolve().with_name("record_images.ui")
+MAX_THUMBNAILS = 24
+PATH_ROLE = Qt.UserRole
+
+
+class _LoaderSignals(QObject):
+    """loaded(int generation, int count, list[(str path, QImage)] newest first); failed(int, str)."""
+    loaded = pyqtSignal(int, int, list)
+    failed = pyqtSignal(int, str)
+
+
+class _ThumbnailLoader(QRunnable):
+    """Reads a class's image count and its most recent thumbnails off the GUI thread."""
+
+    def __init__(self, workspace: Workspace, class_name: str, limit: int, generation: int) -> None:
+        super().__init__()
+        self.signals = _LoaderSignals()
+        self._workspace, self._class_name = workspace, class_name
+        self._limit, self._generation = limit, generation
+
+    def run(self) -> None:
+        try:
+            paths = self._workspace.images(self._class_name)
+            thumbs = []
+            for path in reversed(paths[-self._limit:]):
+                image = QImage(str(path))
+                if not image.isNull():
+                    image = image.scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE, Qt.KeepAspectRatio,
+                                         Qt.SmoothTransformation)
+                thumbs.append((str(path), image))
+            self.signals.loaded.emit(self._generation, len(paths), thumbs)
+        except (OSError, WorkspaceError) as error:
+            self.signals.failed.emit(self._generation, f"Cannot read the images of {self._class_name!r}: {error}")
+        except RuntimeError:            # the form was closed meanwhile
+            log.debug("thumbnail loader outlived its form")
+
+
+class RecordImagesForm(QWidget):
+    """The recording form of one class.
+
+    Args:
+        workspace: where images are saved.
+        camera: the shared camera worker (may be set later with set_camera()).
+        class_name: an existing class (reopened workspace): the name is fixed and its
+            count and thumbnails load in the background.
+        taken_names: returns the names used by the other forms, to refuse duplicates.
+
+    Signals:
+        message(str): a problem or notice for the window's single message route.
+        class_created(str): the class folder exists; recording is possible.
+        recording_toggled(str, bool): class name, recording on/off.
+        count_changed(str, int): class name, its number of images.
+    """
+
+    message = pyqtSignal(str)
+    class_created = pyqtSignal(str)
+    recording_toggled = pyqtSignal(str, bool)
+    count_changed = pyqtSignal(str, int)
+
+    def __init__(self, workspace: Workspace, camera: CameraWorker | None = None, class_name: str = "",
+                 taken_names: Callable[[], Iterable[str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        uic.loadUi(str(UI_FILE), self)
+        self.workspace = workspace
+        self._camera: CameraWorker | None = None
+        self._class_name: str | None = None
+        self._count = 0
+        self._generation = 0
+        self._taken_names = taken_names
+        self._pool = QThreadPool.globalInstance()
+        self.listWidget_thumbnails.setIconSize(QSize(64, 48))
+        self.pushButton_create.clicked.connect(self._on_create_clicked)
+        self.lineEdit_class_name.returnPressed.connect(self._on_create_clicked)
+        self.pushButton_record.toggled.connect(self._on_record_toggled)
+        self.pushButton_delete.clicked.connect(self._on_delete_clicked)
+        self.listWidget_thumbnails.itemSelectionChanged.connect(self._on_selection_changed)
+        QShortcut(QKeySequence.Delete, self.listWidget_thumbnails, self._on_delete_clicked,
+                  context=Qt.WidgetShortcut)
+        self.set_camera(camera)
+        if class_name:
+            self.lineEdit_class_name.setText(class_name)
+            self._on_create_clicked()
+
+    # ----- public ------------------------------------------------------------------------
+
+    def class_name(self) -> str | None:
+        """The created class's name, None before Create."""
+        return self._class_name
+
+    def count(self) -> int:
+        """The number of images of the class, as last known."""
+        return self._count
+
+    def is_recording(self) -> bool:
+        return self.pushButton_record.isChecked()
+
+    def set_camera(self, camera: CameraWorker | None) -> None:
+        """Use another camera worker (its signals are filtered by this form's class)."""
+        if self._camera is not None:
+            for signal, slot in self._camera_connections():
+                try:
+                    signal.disconnect(slot)
+                except TypeError:
+                    pass
+        self._camera = camera
+        if camera is not None:
+            for signal, slot in self._camera_connections():
+                signal.connect(slot)
+
+    def reload(self) -> None:
+        """Re-read the count and thumbnails in the background (e.g. after files changed)."""
+        if self._class_name is None:
+            return
+        self._generation += 1
+        loader = _ThumbnailLoader(self.workspace, self._class_name, MAX_THUMBNAILS, self._generation)
+        loader.signals.loaded.connect(self._on_thumbnails_loaded)
+        loader.signals.failed.connect(self._on_thumbnails_failed)
+        self._loader_signals = loader.signals      # keep the QObject alive until it reports
+        self._pool.start(loader)
+
+    # ----- slots ---------------------------------------------------------------------------
+
+    def _camera_connections(self) -> list:
+        return [(self._camera.image_saved, self._on_camera_image_saved),
+                (self._camera.recording_changed, self._on_camera_recording_changed)]
+
+    @pyqtSlot()
+    def _on_create_clicked(self) -> None:
+        if self._class_name is not None:
+            return
+        try:
+            name = validate_class_name(self.lineEdit_class_name.text())
+            if self._taken_names is not None and name in set(self._taken_names()):
+                raise WorkspaceError(f"Another form already records class {name!r}: choose another name.")
+            name = self.workspace.create_class(name)
+        except WorkspaceError as error:
+            self.message.emit(str(error))
+            return
+        self._class_name = name
+        self.lineEdit_class_name.setText(name)
+        self.lineEdit_class_name.setReadOnly(True)
+        self.pushButton_create.setEnabled(False)
+        self.pushButton_record.setEnabled(True)
+        self.class_created.emit(name)
+        self.reload()
+
+    @pyqtSlot(bool)
+    def _on_record_toggled(self, checked: bool) -> None:
+        self.pushButton_record.setText("Stop" if checked else "Start")
+        if self._class_name is None:
+            return
+        if checked:
+            if self._camera is None:
+                self.message.emit("No camera: choose a camera in the project settings first.")
+                self._set_record_button(False)
+                return
+            self._camera.start_recording(self.workspace, self._class_name)
+        elif self._camera is not None and self._camera.recording_class() == self._class_name:
+            self._camera.stop_recording()
+        self.recording_toggled.emit(self._class_name, checked)
+
+    def _set_record_button(self, checked: bool) -> None:
+        self.pushButton_record.blockSignals(True)
+        self.pushButton_record.setChecked(checked)
+        self.pushButton_record.setText("Stop" if checked else "Start")
+        self.pushButton_record.blockSignals(False)
+
+    @pyqtSlot(str, bool)
+    def _on_camera_recording_changed(self, class_name: str, on: bool) -> None:
+        if class_name != self._class_name or on == self.pushButton_record.isChecked():
+            return
+        self._set_record_button(on)            # stopped by a fault or by another form
+        self.recording_toggled.emit(class_name, on)
+
+    @pyqtSlot(str, str, int, QImage)
+    def _on_camera_image_saved(self, class_name: str, path: str, count: int, thumbnail: QImage) -> None:
+        if class_name != self._class_name:
+            return
+        self._add_thumbnail(path, thumbnail, at_front=True)
+        self._set_count(count)
+
+    @pyqtSlot(int, int, list)
+    def _on_thumbnails_loaded(self, generation: int, count: int, thumbs: list) -> None:
+        if generation != self._generation:
+            return
+        self.listWidget_thumbnails.clear()
+        for path, image in thumbs:
+            self._add_thumbnail(path, image, at_front=False)
+        self._set_count(count)
+
+    @pyqtSlot(int, str)
+    def _on_thumbnails_failed(self, generation: int, text: str) -> None:
+        if generation == self._generation:
+            self.message.emit(text)
+
+    @pyqtSlot()
+    def _on_selection_changed(self) -> None:
+        self.pushButton_delete.setEnabled(bool(self.listWidget_thumbnails.selectedItems()))
+
+    @pyqtSlot()
+    def _on_delete_clicked(self) -> None:
+        items = self.listWidget_thumbnails.selectedItems()
+        moved = 0
+        for item in items:
+            try:
+                self.workspace.delete_image(item.data(PATH_ROLE))
+            except WorkspaceError as error:
+                self.message.emit(str(error))
+                continue
+            self.listWidget_thumbnails.takeItem(self.listWidget_thumbnails.row(item))
+            moved += 1
+        if moved:
+            self._set_count(max(0, self._count - moved))
+            self.message.emit(f"Moved {moved} image(s) of {self._class_name!r} to the trash "
+                              f"({self.workspace.trash_dir / str(self._class_name)}).")
+
+    # ----- helpers -------------------------------------------------------------------------
+
+    def _add_thumbnail(self, path: str, image: QImage, at_front: bool) -> None:
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), Path(path).stem)
+        item.setData(PATH_ROLE, path)
+        item.setToolTip(path)
+        if at_front:
+            self.listWidget_thumbnails.insertItem(0, item)
+            while self.listWidget_thumbnails.count() > MAX_THUMBNAILS:
+                self.listWidget_thumbnails.takeItem(self.listWidget_thumbnails.count() - 1)
+        else:
+            self.listWidget_thumbnails.addItem(item)
+
+    def _set_count(self, count: int) -> None:
+        self._count = count
+        self.label_count.setText(f"{count} image" + ("" if count == 1 else "s"))
+        if self._class_name is not None:
+            self.count_changed.emit(self._class_name, count)
