@@ -201,6 +201,15 @@ class OnnxRuntimeBackend:
         self._reader.start()
         self._first = True
 
+    @property
+    def session(self) -> Any:
+        """The onnxruntime session (the benchmark times bare runs on it)."""
+        return self._session
+
+    @property
+    def input_name(self) -> str:
+        return self._input
+
     def next_frame(self) -> np.ndarray | None:
         """The next preprocessed frame; None at the end of a file; NanoError if none came."""
         tensor = self._reader.get()
