@@ -10,7 +10,7 @@ Usage from the window::
     camera = CameraThread("0")            # or "/dev/video0", a video file, an rtsp:// URL
     camera.worker.frame.connect(show_frame)
     camera.worker.failed.connect(window.show_message)
-    camera.start()
+    camera.start()                        # connect first: an early failure is not replayed
     camera.worker.start_recording(workspace, "red")   # thread-safe direct calls
     ...
     camera.stop()                         # waits for the loop to end

@@ -210,11 +210,26 @@ class Workspace:
     def create_class(self, name: str) -> str:
         """Create images/<name> (fine if it exists) and return the cleaned name."""
         cleaned = validate_class_name(name)
+        folder = self.images_dir / cleaned
         try:
-            (self.images_dir / cleaned).mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise WorkspaceError(f"Cannot create the folder for class {cleaned!r}: {error.strerror}.") from error
+        self._remove_stale_temporaries(folder)
         return cleaned
+
+    @staticmethod
+    def _remove_stale_temporaries(folder: Path, older_than_s: float = 60.0) -> None:
+        """Remove half-written `.<hex>.tmp` files left by an app killed while saving.
+        They were never linked to an image name, so no image is lost."""
+        limit = time.time() - older_than_s
+        for temp in folder.glob(".*.tmp"):
+            try:
+                if temp.stat().st_mtime < limit:
+                    temp.unlink()
+                    log.info("removed leftover %s", temp)
+            except OSError:
+                pass
 
     def _highest_number(self, folder: Path) -> int:
         numbers = [n for e in os.scandir(folder) if (n := _image_number(Path(e.name))) is not None]

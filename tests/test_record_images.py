@@ -28,13 +28,30 @@ def video(tmp_path) -> Path:
     return make_video(tmp_path / "red.avi", CLASS_COLOURS["red"], frames=30, size=(160, 120), fps=20)
 
 
+class Events:
+    """What a camera worker reported, connected before its thread starts (a queued
+    signal emitted before a connection exists is lost, so waiting afterwards races)."""
+
+    def __init__(self, camera: CameraThread) -> None:
+        self.failed: list[str] = []
+        self.sources: list[str] = []
+        self.frames: list = []
+        camera.worker.failed.connect(self.failed.append)
+        camera.worker.source_changed.connect(self.sources.append)
+        camera.worker.frame.connect(self._on_frame)
+
+    def _on_frame(self, image) -> None:
+        self.frames[:] = [image]
+
+
 @pytest.fixture
 def start_camera():
-    """start_camera(source, **kw) -> a running CameraThread, stopped at teardown."""
+    """start_camera(source, **kw) -> a running CameraThread with .events, stopped at teardown."""
     threads: list[CameraThread] = []
 
     def start(source: str, **kwargs) -> CameraThread:
         camera = CameraThread(source, **kwargs)
+        camera.events = Events(camera)
         threads.append(camera)
         camera.start()
         return camera
@@ -68,8 +85,7 @@ def test_preview_keeps_its_frame_rate_while_recording(qtbot, tmp_path, start_cam
 
     ws.save_image = slow_disk_save
     camera = start_camera(str(video), images_per_second=5)
-    with qtbot.wait_signal(camera.worker.source_changed, timeout=5000):
-        pass
+    qtbot.wait_until(lambda: bool(camera.events.sources), timeout=5000)
     idle_fps = count_frames(qtbot, camera, 1.5)
     camera.worker.start_recording(ws, "blue")
     recording_fps = count_frames(qtbot, camera, 2.0)
@@ -85,21 +101,18 @@ def test_preview_keeps_its_frame_rate_while_recording(qtbot, tmp_path, start_cam
 
 def test_missing_camera_is_a_message(qtbot, start_camera):
     camera = start_camera("/dev/video9")
-    with qtbot.wait_signal(camera.worker.failed, timeout=5000) as blocker:
-        pass
-    assert blocker.args[0].startswith("No camera at /dev/video9")
+    qtbot.wait_until(lambda: bool(camera.events.failed), timeout=5000)
+    assert camera.events.failed[0].startswith("No camera at /dev/video9")
 
 
 def test_recording_without_camera_is_refused(qtbot, tmp_path, start_camera):
     ws = Workspace(tmp_path)
     ws.create_class("red")
     camera = start_camera("/dev/video9")
-    qtbot.wait_signal(camera.worker.failed, timeout=5000).wait()
-    messages: list[str] = []
-    camera.worker.failed.connect(messages.append)
-    with qtbot.wait_signal(camera.worker.failed, timeout=5000):
-        camera.worker.start_recording(ws, "red")
-    assert "No camera: cannot record 'red'" in messages[0]
+    qtbot.wait_until(lambda: bool(camera.events.failed), timeout=5000)
+    camera.worker.start_recording(ws, "red")
+    qtbot.wait_until(lambda: len(camera.events.failed) >= 2, timeout=5000)
+    assert "No camera: cannot record 'red'" in camera.events.failed[1]
     qtbot.wait_until(lambda: camera.worker.recording_class() is None, timeout=2000)
     assert ws.count("red") == 0
 
@@ -126,16 +139,17 @@ def test_camera_gone_mid_recording_keeps_images_and_recording_resumes(qtbot, tmp
     ws = Workspace(tmp_path / "ws")
     ws.create_class("red")
     camera = start_camera(str(video), retry_interval_s=0.3)
-    qtbot.wait_signal(camera.worker.source_changed, timeout=5000).wait()
-    with qtbot.wait_signal(camera.worker.failed, timeout=8000) as failure:
-        camera.worker.start_recording(ws, "red")
-    assert "stopped sending images" in failure.args[0] and "kept" in failure.args[0]
+    events = camera.events
+    qtbot.wait_until(lambda: bool(events.sources), timeout=5000)
+    camera.worker.start_recording(ws, "red")
+    qtbot.wait_until(lambda: bool(events.failed), timeout=8000)
+    assert "stopped sending images" in events.failed[0] and "kept" in events.failed[0]
     qtbot.wait_until(lambda: camera.worker.recording_class() is None, timeout=2000)
     qtbot.wait(300)
     before = {p.name: p.read_bytes() for p in ws.images("red")}
     assert len(before) >= 2
     # the camera comes back by itself (retry) and recording resumes after the old images
-    qtbot.wait_signal(camera.worker.source_changed, timeout=5000).wait()
+    qtbot.wait_until(lambda: len(events.sources) >= 2, timeout=5000)
     camera.worker.start_recording(ws, "red")
     qtbot.wait_until(lambda: ws.count("red") >= len(before) + 3, timeout=8000)
     camera.worker.stop_recording()
@@ -146,7 +160,7 @@ def test_camera_gone_mid_recording_keeps_images_and_recording_resumes(qtbot, tmp
 
 def test_stop_ends_the_loop_promptly(qtbot, video, start_camera):
     camera = start_camera(str(video))
-    qtbot.wait_signal(camera.worker.frame, timeout=5000).wait()
+    qtbot.wait_until(lambda: bool(camera.events.frames), timeout=5000)
     start = time.monotonic()
     assert camera.stop(3000)
     assert time.monotonic() - start < 1.0
@@ -155,13 +169,14 @@ def test_stop_ends_the_loop_promptly(qtbot, video, start_camera):
 
 def test_source_can_be_changed(qtbot, tmp_path, video, start_camera):
     camera = start_camera("/dev/video9")
-    qtbot.wait_signal(camera.worker.failed, timeout=5000).wait()
-    with qtbot.wait_signal(camera.worker.source_changed, timeout=5000) as changed:
-        camera.worker.set_source(str(video))
-    assert changed.args == [str(video)]
-    with qtbot.wait_signal(camera.worker.frame, timeout=5000) as got:
-        pass
-    assert (got.args[0].width(), got.args[0].height()) == (160, 120)
+    qtbot.wait_until(lambda: bool(camera.events.failed), timeout=5000)
+    assert not camera.events.frames
+    camera.worker.set_source(str(video))
+    qtbot.wait_until(lambda: bool(camera.events.sources), timeout=5000)
+    assert camera.events.sources == [str(video)]
+    qtbot.wait_until(lambda: bool(camera.events.frames), timeout=5000)
+    frame = camera.events.frames[0]
+    assert (frame.width(), frame.height()) == (160, 120)
 
 
 # ----- the recording form -----------------------------------------------------------------

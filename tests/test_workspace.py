@@ -117,6 +117,21 @@ def test_without_hard_links_the_name_is_reserved_not_overwritten(tmp_path, monke
     assert (tmp_path / "images" / "red" / "00002.jpg").read_bytes() == b"keep"
 
 
+def test_leftovers_of_a_killed_recording_are_ignored_then_cleaned(tmp_path):
+    ws = Workspace(tmp_path)
+    ws.create_class("red")
+    folder = tmp_path / "images" / "red"
+    ws.save_image("red", JPEG)
+    half = folder / ".0123abcd.tmp"
+    half.write_bytes(JPEG[:4])                     # killed while writing
+    os.utime(half, (1, 1))
+    reopened = Workspace(tmp_path)
+    assert reopened.count("red") == 1 and reopened.images("red") == [folder / "00001.jpg"]
+    assert reopened.save_image("red", JPEG).name == "00002.jpg"
+    reopened.create_class("red")                   # reopening the form cleans up
+    assert not half.exists() and reopened.count("red") == 2
+
+
 def test_saving_into_a_missing_class_is_refused(tmp_path):
     with pytest.raises(WorkspaceError, match="Create"):
         Workspace(tmp_path).save_image("red", JPEG)
