@@ -72,7 +72,10 @@ class TrainingPanel(QWidget):
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
         self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
         self.accuracy_plot.setYRange(0, 100)
-        self.loss_plot = _plot("Loss", "loss")
+        # Log scale: a network trained from scratch starts with validation losses in the
+        # tens and ends near 0.001; on a linear axis the useful end would be a flat line.
+        self.loss_plot = _plot("Loss (log scale)", "loss")
+        self.loss_plot.setLogMode(y=True)
         pen = {"width": 2}
         self.train_acc_curve = self.accuracy_plot.plot(
             [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
@@ -131,9 +134,14 @@ class TrainingPanel(QWidget):
         kind = record.get("event", "epoch")
         if kind == "start":
             self._epochs_total = int(record.get("epochs") or 0)
+            classes = record.get("classes", "?")  # train.py sends the names; a count also works
+            if isinstance(classes, list):
+                classes = f"{len(classes)} classes ({', '.join(map(str, classes))})"
+            else:
+                classes = f"{classes} classes"
             self.status_label.setStyleSheet("")
             self.status_label.setText(
-                f"Training on {record.get('device', '?')}: {record.get('classes', '?')} classes, "
+                f"Training on {record.get('device', '?')}: {classes}, "
                 f"{record.get('train_images', '?')} training and {record.get('val_images', '?')} "
                 f"validation images at {record.get('resolution', '?')} px.")
         elif kind == "epoch" and "epoch" in record:
@@ -244,6 +252,8 @@ class TestResultsPanel(QWidget):
         self.summary_label.setFont(_big_font(12))
         self.preprocessing_label = QLabel()
         self.preprocessing_label.setWordWrap(True)
+        self.mistakes_label = QLabel()
+        self.mistakes_label.setWordWrap(True)
         self.per_class_table = QTableWidget(0, 3)
         self.per_class_table.setHorizontalHeaderLabels(["Class", "Correct / images", "Accuracy"])
         self.confusion_table = QTableWidget(0, 0)
@@ -271,12 +281,14 @@ class TestResultsPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.preprocessing_label)
         layout.addLayout(tables, 1)
+        layout.addWidget(self.mistakes_label)
         self.clear()
 
     def clear(self) -> None:
         """Show that no evaluation exists yet."""
         self.summary_label.setText("No test results yet: they appear after the ONNX conversion.")
         self.preprocessing_label.setText("")
+        self.mistakes_label.setText("")
         self.per_class_table.setRowCount(0)
         self.confusion_table.setRowCount(0)
         self.confusion_table.setColumnCount(0)
@@ -304,6 +316,7 @@ class TestResultsPanel(QWidget):
             "which the training never saw.")
         self._fill_per_class(evaluation.get("per_class", []))
         self._fill_confusion(labels, confusion)
+        self.mistakes_label.setText(_mistakes_text(evaluation.get("mistakes", [])))
 
     def _fill_per_class(self, per_class: Sequence[dict[str, Any]]) -> None:
         self.per_class_table.setRowCount(len(per_class))
@@ -341,6 +354,16 @@ class TestResultsPanel(QWidget):
     def cell_count(self, true_class: int, answered_class: int) -> int:
         """The number shown in one confusion-matrix cell."""
         return int(self.confusion_table.item(true_class, answered_class).text())
+
+
+def _mistakes_text(mistakes: Sequence[dict[str, Any]], shown: int = 4) -> str:
+    """The first wrongly recognised test images: worth a look (blurred? mislabelled?)."""
+    if not mistakes:
+        return ""
+    items = [f"{m.get('file', '?')} ('{m.get('label', '?')}' answered as '{m.get('predicted', '?')}', "
+             f"{float(m.get('confidence', 0)) * 100:.0f} %)" for m in mistakes[:shown]]
+    more = f" and {len(mistakes) - shown} more" if len(mistakes) > shown else ""
+    return "Wrong answers in test/: " + "; ".join(items) + more + "."
 
 
 def _accuracy_colour(accuracy: float) -> QColor:

@@ -2,6 +2,7 @@
 and what they then display (curve points, progress text, matrix cells, bars, LEDs)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -37,8 +38,8 @@ def live(qtbot) -> LivePanel:
 
 
 def curve(item) -> tuple[list[float], list[float]]:
-    x, y = item.getData()
-    return ([] if x is None else list(x)), ([] if y is None else [round(v, 4) for v in y])
+    x, y = item.xData, item.yData  # the values given, before any log scale
+    return ([] if x is None else list(x)), ([] if y is None else [round(float(v), 4) for v in y])
 
 
 # --- training -----------------------------------------------------------------------------
@@ -54,7 +55,8 @@ def test_training_curves_follow_the_epoch_records(training: TrainingPanel) -> No
     assert training.progress_bar.text() == "finished: 5 of 5 epochs"
     assert "Best validation accuracy: 100.0 % (epoch 3)" in training.summary_label.text()
     assert "Stopped early" not in training.summary_label.text()
-    assert "cpu" in training.status_label.text() and "48 training" in training.status_label.text()
+    assert training.status_label.text() == ("Training on cpu: 3 classes (blue, red, yellow), 48 "
+                                            "training and 6 validation images at 64 px.")
 
 
 def test_progress_says_epoch_and_time_left_while_running(training: TrainingPanel) -> None:
@@ -127,7 +129,9 @@ def test_confusion_matrix_and_per_class_accuracy(qtbot) -> None:
                     ["yellow", "9 / 10", "90.0 %"]]
     assert panel.summary_label.text() == "Test set: 28 of 30 images recognised (93.3 %)"
     assert "Nano's preprocessing" in panel.preprocessing_label.text()
-    assert "no crop" in panel.preprocessing_label.text()
+    assert "whole frame stretched to 224x224" in panel.preprocessing_label.text()
+    assert panel.mistakes_label.text().startswith(
+        "Wrong answers in test/: blue/00004.jpg ('blue' answered as 'red', 61 %)")
     panel.clear()
     assert table.rowCount() == 0
 
@@ -218,3 +222,48 @@ def test_machine_table_colours_and_check_again(qtbot) -> None:
     assert not panel.check_button.isEnabled()
     panel.set_rows([healthy])
     assert panel.check_button.isEnabled() and panel.status_label.text() == "All machines ready."
+
+
+# --- real recordings (tests/data/real_*: produced by running the scripts, see README) ------
+
+def marker_objects(name: str) -> list[dict]:
+    """The event objects of a log, read without output_parsing (an independent oracle)."""
+    return [json.loads(line[len("@ai_nano "):]) for line in lines(name) if line.startswith("@ai_nano ")]
+
+
+@pytest.mark.parametrize("name, progress", [
+    ("real_train.log", "finished: 8 of 8 epochs"),
+    ("real_train_early_stop.log", "stopped early after epoch 3 of 10"),
+])
+def test_real_train_output(training: TrainingPanel, name: str, progress: str) -> None:
+    for line in lines(name):
+        training.feed_line(line)
+    epochs = [obj for obj in marker_objects(name) if obj["event"] == "epoch"]
+    assert curve(training.val_acc_curve) == ([e["epoch"] for e in epochs],
+                                            [round(e["val_acc"] * 100, 4) for e in epochs])
+    assert curve(training.train_loss_curve)[1] == [round(e["train_loss"], 4) for e in epochs]
+    assert training.progress_bar.text() == progress
+
+
+def test_real_evaluation_output(qtbot) -> None:
+    panel = TestResultsPanel()
+    qtbot.addWidget(panel)
+    for line in lines("real_evaluate.log"):
+        panel.feed_line(line)
+    (evaluation,) = marker_objects("real_evaluate.log")
+    size = len(evaluation["classes"])
+    assert [[panel.cell_count(r, c) for c in range(size)] for r in range(size)] == evaluation["confusion"]
+
+
+def test_real_inference_output(live: LivePanel) -> None:
+    live.set_labels(["blue", "red", "yellow"])
+    log = lines("real_imagenet_scores.log")
+    switch = log.index("LED pin 16 on")
+    for line in log[:switch + 1]:
+        live.feed_line(line)
+    assert live.class_label.text() == "red" and live.lit_pins() == [16]
+    scores = [float(v) for v in log[switch - 2].split()[1:]]  # the scores after the red result
+    assert live.bar_values() == pytest.approx(scores, abs=1e-3)
+    for line in log[switch + 1:]:
+        live.feed_line(line)
+    assert live.class_label.text() == "yellow" and live.lit_pins() == []  # off at the end
