@@ -248,8 +248,11 @@ def resolve_slots(requested: int) -> tuple:
 # ---------------------------------------------------------------- start (local)
 
 def check_not_active(job: JobDir) -> None:
-    state = current_state(job)
-    if state.get("state") in ACTIVE:
+    """Refuse a second Slurm job in a folder (called with the job lock held by us)."""
+    state = job.read_state()
+    if state and state.get("scheduler") == "slurm":
+        state = slurm_state(job, state)
+    if state and state.get("scheduler") == "slurm" and state.get("state") in ACTIVE:
         raise AlreadyActive("a job is already %s in %s (stop it first, or follow it)"
                             % (state["state"], job.path))
 
@@ -575,7 +578,7 @@ def slurm_state(job: JobDir, state: Dict[str, Any]) -> Dict[str, Any]:
     slurm, reason = info["JobState"], info["Reason"]
     state["slurm_state"] = slurm
     if slurm in SLURM_PENDING:
-        state.update(state="pending", reason=reason,
+        state.update(state="pending", reason="" if reason == "None" else reason,
                      ahead=pending_place(state["slurm_job_id"], info["Partition"]))
     elif slurm in SLURM_RUNNING:
         state.update(state="running", ahead=0, reason="" if reason == "None" else reason)
