@@ -365,8 +365,9 @@ class Workspace:
     def _image_set_digest(self) -> str:
         digest = hashlib.sha256()
         for name in self.classes():
-            for path in self.images(name):
-                digest.update(f"{name}\0{path.name}\0".encode())
+            for path in self.images(name):      # a replaced file changes size or mtime
+                stat = path.stat()
+                digest.update(f"{name}\0{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         return digest.hexdigest()
 
     def _read_split_record(self) -> dict | None:

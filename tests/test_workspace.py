@@ -31,27 +31,33 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 # ----- class names ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["red", "my cup", "Tasse à café", "été", "a'b", "x;y", "$(id)", "`ls`", "a..b"])
-def test_safe_class_names_are_accepted(tmp_path, name):
-    ws = Workspace(tmp_path)
+def everything_under(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("name", ["red", "my cup", "Tasse à café", "été", "a'b", "x;y", "$(id)", "`ls`",
+                                  "a..b", "'; rm -rf ~"])
+def test_safe_class_names_are_accepted_as_one_folder(tmp_path, name):
+    ws = Workspace(tmp_path / "ws")
     assert ws.create_class(name) == name
-    assert (tmp_path / "images" / name).is_dir()
+    ws.save_image(name, JPEG)
+    assert everything_under(tmp_path) == {"ws", "ws/images", f"ws/images/{name}", f"ws/images/{name}/00001.jpg"}
     assert ws.classes() == [name]
 
 
 @pytest.mark.parametrize("name, words", [
     ("", "empty"), ("   ", "empty"), ("a/b", "separator"), ("../up", "separator"), ("..", "dot"),
     (".hidden", "dot"), ("a\\b", "separator"), ("x" * 65, "at most 64"), ("tab\there", "control"),
-    ("new\nline", "control"),
+    ("new\nline", "control"), ("/etc", "separator"),
 ])
 def test_hostile_class_names_are_refused_with_one_line(tmp_path, name, words):
     ws = Workspace(tmp_path / "ws")
-    with pytest.raises(WorkspaceError) as caught:
-        ws.create_class(name)
-    message = str(caught.value)
-    assert words in message and "\n" not in message
-    assert not (tmp_path / "ws" / "images").exists() or ws.classes() == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ws"] or not (tmp_path / "ws").exists()
+    for attempt in (ws.create_class, lambda n: ws.save_image(n, JPEG), ws.count, ws.images):
+        with pytest.raises(WorkspaceError) as caught:
+            attempt(name)
+        message = str(caught.value)
+        assert words in message and "\n" not in message
+    assert everything_under(tmp_path) == set()
 
 
 def test_class_name_is_cleaned():
@@ -300,6 +306,30 @@ def test_archive_refuses_a_class_missing_from_val_and_cancel_leaves_no_file(tmp_
     with pytest.raises(WorkspaceError, match="cancelled"):
         ok.build_archive(tmp_path / "b.tar", stop=stop)
     assert not list(tmp_path.glob("*.tar*"))
+
+
+def test_archive_killed_midway_leaves_no_archive(tmp_path, monkeypatch):
+    ws = make_workspace(tmp_path, {"red": 10, "blue": 10})
+    ws.split()
+    dest = tmp_path / "c.tar"
+    dest.write_bytes(b"an older complete archive")
+    real_addfile, calls = tarfile.TarFile.addfile, [0]
+
+    def dying_addfile(self, *args, **kwargs):
+        calls[0] += 1
+        if calls[0] == 6:
+            raise KeyboardInterrupt
+        return real_addfile(self, *args, **kwargs)
+
+    monkeypatch.setattr(tarfile.TarFile, "addfile", dying_addfile)
+    with pytest.raises(KeyboardInterrupt):
+        ws.build_archive(dest)
+    assert dest.read_bytes() == b"an older complete archive"     # never replaced by a half tar
+    assert not dest.with_name("c.tar.part").exists()
+    monkeypatch.setattr(tarfile.TarFile, "addfile", real_addfile)
+    path, sha256, size = ws.build_archive(dest)
+    with tarfile.open(path) as tar:
+        assert len(tar.getmembers()) == 21
 
 
 def test_suggest_model_name(tmp_path):
