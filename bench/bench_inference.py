@@ -52,7 +52,7 @@ def export_resnet18(path: Path, resolution: int) -> None:
                       input_names=["input_0"], output_names=["output_0"])
 
 
-def time_loop(model: Path, labels: Path, video: Path) -> tuple[int, float]:
+def time_loop(model: Path, video: Path) -> tuple[int, float]:
     """(frames, seconds) of the real classification loop on the video, model already loaded."""
     backend = OnnxRuntimeBackend(str(model), LABELS, str(video), "input_0", "output_0")
     leds = LedBank(SimulatedGPIO(emit=lambda line: None), [12, 16, 18])
@@ -104,12 +104,12 @@ def main() -> int:
         export_resnet18(model, args.resolution)
         video = make_video(work / "camera.avi", CLASS_COLOURS["red"], frames=args.frames,
                            size=(width, height), fps=30.0)
-        time_loop(model, labels, video)  # warm-up: file cache, onnxruntime arenas
+        time_loop(model, video)  # warm-up: file cache, onnxruntime arenas
         loop_fps, bare_fps = [], []
         for _ in range(args.repeats):
             frames, seconds = time_bare(model, video)
             bare_fps.append(frames / seconds)
-            frames, seconds = time_loop(model, labels, video)
+            frames, seconds = time_loop(model, video)
             assert frames == args.frames, f"loop saw {frames} of {args.frames} frames"
             loop_fps.append(frames / seconds)
     loop, bare = statistics.median(loop_fps), statistics.median(bare_fps)

@@ -187,15 +187,18 @@ class Session:
             self.exit_code = 1
 
     def shut_down(self, worker: threading.Thread) -> bool:
-        """LEDs off, GPIO cleaned up, camera released; True if the worker has ended."""
+        """LEDs off, GPIO cleaned up, camera released; True if nothing is left blocked."""
         self.stop.set()
+        interrupt = getattr(self.backend, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
         worker.join(SHUTDOWN_WAIT_S)
         finished = not worker.is_alive()
         if self.leds is not None:
             self.leds.close()
         if self.backend is not None and finished:
-            self.backend.close()
-        elif self.backend is not None:
+            finished = self.backend.close()
+        if not finished:
             log.warning("camera read still blocked: leaving it to the OS to release")
         return finished
 
@@ -225,8 +228,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     finished = session.shut_down(worker)
     if stopped_by:
         log.info("stopped by signal %d", stopped_by[0])
-        if not finished:  # a C call holds the worker: leave without waiting for it
-            sys.stdout.flush()
-            os._exit(0)
-        return 0
-    return session.exit_code
+    code = 0 if stopped_by else session.exit_code
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        finished = False  # stdout is gone (SSH dropped): Python's own exit flush would fail
+    if not finished:  # a C call still holds a thread, or stdout is dead: leave now
+        os._exit(code)
+    return code

@@ -169,8 +169,14 @@ class FrameReader(threading.Thread):
                 continue
 
     def get(self) -> Any:
-        """A preprocessed tensor, or None at the end of the stream."""
-        item = self._queue.get()
+        """A preprocessed tensor, or None at the end of the stream or once stopped."""
+        while True:
+            try:
+                item = self._queue.get(timeout=0.1)
+                break
+            except queue.Empty:
+                if self._stop_event.is_set():
+                    return None
         if item is _END:
             return None
         if isinstance(item, Exception):
@@ -227,7 +233,11 @@ class OnnxRuntimeBackend:
         class_id = int(np.argmax(scores))
         return class_id, float(scores[class_id]), scores.tolist()
 
-    def close(self, wait_s: float = 0.5) -> bool:
+    def interrupt(self) -> None:
+        """Ask the reader to stop; safe from any thread, even while a frame is classified."""
+        self._reader.stop()
+
+    def close(self, wait_s: float = 0.3) -> bool:
         """Stop reading and release the camera; False if the reader is stuck in a read."""
         self._reader.stop()
         return self._reader.released.wait(wait_s)
