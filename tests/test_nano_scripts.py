@@ -330,7 +330,10 @@ def test_bad_camera_leaves_real_gpio_off_and_clean(model_dir: Path, tmp_path: Pa
 # ---------------------------------------------------------------- signals
 
 class _MjpegStream(http.server.BaseHTTPRequestHandler):
-    """An endless MJPEG stream of blue frames: a network camera that never ends."""
+    """An endless MJPEG stream of blue frames: a network camera that never ends.
+
+    The path /stall.mjpg sends 5 frames, then nothing: a camera that hangs mid-stream.
+    """
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         self.send_response(200)
@@ -339,6 +342,9 @@ class _MjpegStream(http.server.BaseHTTPRequestHandler):
         index = 0
         try:
             while not self.server.closing.is_set():  # type: ignore[attr-defined]
+                if self.path == "/stall.mjpg" and index >= 5:
+                    self.server.closing.wait()  # type: ignore[attr-defined]
+                    break
                 ok, jpeg = cv2.imencode(".jpg", make_frame(CLASS_COLOURS["blue"], index,
                                                            (64, 48)))
                 data = jpeg.tobytes()
@@ -399,6 +405,27 @@ def test_signal_stops_live_stream_cleanly(signum: int, model_dir: Path,
     assert took < 1.0, took
     assert rest.splitlines()[-1] == "LED pin 12 off"
     assert "Traceback" not in errors
+
+
+def test_signal_while_camera_hangs_still_exits_in_time(model_dir: Path,
+                                                       stream_url: str) -> None:
+    stalled = stream_url.replace("/camera.mjpg", "/stall.mjpg")
+    process = subprocess.Popen([sys.executable, str(IMAGENET), *model_args(model_dir),
+                                stalled, "--gpio=sim", "--backend=onnxruntime"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        read_until(process.stdout, "LED pin 12 on")
+        time.sleep(1.0)                       # the 5 frames are long gone: read() blocks
+        assert process.poll() is None
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        rest, errors = process.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        process.kill()
+    assert process.returncode == 0 and took < 1.0, (process.returncode, took, errors)
+    assert rest.splitlines()[-1] == "LED pin 12 off"
+    assert "camera read still blocked" in errors  # it did not wait for the hung read
 
 
 @pytest.mark.parametrize("gpio", ["jetson", "sim"])
