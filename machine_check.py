@@ -337,5 +337,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
+    # main() prints the config's warnings itself; the config logger would repeat them.
+    logging.basicConfig(level=logging.ERROR)
     sys.exit(main())
