@@ -44,7 +44,9 @@ class CameraInfo:
     source: str
     name: str
 
+    @property
     def label(self) -> str:
+        """What a camera list shows: "/dev/video0 (HD Webcam)"."""
         return f"{self.source} ({self.name})" if self.name else self.source
 
 

@@ -17,7 +17,7 @@ from PyQt5.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, pyqtSignal,
 from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
 from PyQt5.QtWidgets import QListWidgetItem, QShortcut, QWidget
 
-from thread_camera import THUMBNAIL_SIZE, CameraWorker
+from thread_camera import THUMBNAIL_SIZE, CameraThread, CameraWorker
 from workspace import Workspace, WorkspaceError, validate_class_name
 
 log = logging.getLogger(__name__)
@@ -64,30 +64,33 @@ class RecordImagesForm(QWidget):
 
     Args:
         workspace: where images are saved.
-        camera: the shared camera worker (may be set later with set_camera()).
+        camera: the shared CameraThread (or its CameraWorker); may be set later with set_camera().
         class_name: an existing class (reopened workspace): the name is fixed and its
             count and thumbnails load in the background.
         taken_names: returns the names used by the other forms, to refuse duplicates.
 
     Signals:
-        message(str): a problem or notice for the window's single message route.
+        message(str): a problem, for the window's single message route.
+        log(str): an ordinary line for the log ("Start recording red", ...).
         class_created(str): the class folder exists; recording is possible.
         recording_toggled(str, bool): class name, recording on/off.
         count_changed(str, int): class name, its number of images.
     """
 
     message = pyqtSignal(str)
+    log = pyqtSignal(str)
     class_created = pyqtSignal(str)
     recording_toggled = pyqtSignal(str, bool)
     count_changed = pyqtSignal(str, int)
 
-    def __init__(self, workspace: Workspace, camera: CameraWorker | None = None, class_name: str = "",
+    def __init__(self, workspace: Workspace, camera: CameraThread | CameraWorker | None = None,
+                 class_name: str | None = "",
                  taken_names: Callable[[], Iterable[str]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         uic.loadUi(str(UI_FILE), self)
         self.workspace = workspace
-        self._camera: CameraWorker | None = None
+        self._camera: CameraThread | CameraWorker | None = None
         self._class_name: str | None = None
         self._count = 0
         self._generation = 0
@@ -119,7 +122,12 @@ class RecordImagesForm(QWidget):
     def is_recording(self) -> bool:
         return self.pushButton_record.isChecked()
 
-    def set_camera(self, camera: CameraWorker | None) -> None:
+    def stop_recording(self) -> None:
+        """Stop recording if this form's class is being recorded (e.g. the window closes)."""
+        if self.pushButton_record.isChecked():
+            self.pushButton_record.setChecked(False)
+
+    def set_camera(self, camera: CameraThread | CameraWorker | None) -> None:
         """Use another camera worker (its signals are filtered by this form's class)."""
         if self._camera is not None:
             for signal, slot in self._camera_connections():
@@ -180,8 +188,11 @@ class RecordImagesForm(QWidget):
                 self._set_record_button(False)
                 return
             self._camera.start_recording(self.workspace, self._class_name)
+            self.log.emit(f"Start recording {self._class_name}")
         elif self._camera is not None and self._camera.recording_class() == self._class_name:
             self._camera.stop_recording()
+        if not checked:
+            self.log.emit(f"Stop recording {self._class_name}")
         self.recording_toggled.emit(self._class_name, checked)
 
     def _set_record_button(self, checked: bool) -> None:
@@ -236,7 +247,7 @@ class RecordImagesForm(QWidget):
             moved += 1
         if moved:
             self._set_count(max(0, self._count - moved))
-            self.message.emit(f"Moved {moved} image(s) of {self._class_name!r} to the trash "
+            self.log.emit(f"Moved {moved} image(s) of {self._class_name!r} to the trash "
                               f"({self.workspace.trash_dir / str(self._class_name)}).")
 
     # ----- helpers -------------------------------------------------------------------------

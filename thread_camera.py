@@ -7,11 +7,12 @@ frame rate while recording.
 
 Usage from the window::
 
-    camera = CameraThread("0")            # or "/dev/video0", a video file, an rtsp:// URL
-    camera.worker.frame.connect(show_frame)
-    camera.worker.failed.connect(window.show_message)
-    camera.start()                        # connect first: an early failure is not replayed
-    camera.worker.start_recording(workspace, "red")   # thread-safe direct calls
+    camera = CameraThread(window)
+    camera.frame.connect(show_frame)      # signals repeated in the GUI thread
+    camera.failed.connect(window.show_message)
+    camera.set_source("0")                # or "/dev/video0", a video file, an rtsp:// URL;
+                                          # starts the thread (connect signals first)
+    camera.start_recording(workspace, "red")   # thread-safe direct calls
     ...
     camera.stop()                         # waits for the loop to end
 
@@ -235,11 +236,29 @@ class CameraWorker(QObject):
             self.image_saved.emit(class_name, str(path), count, thumbnail)
 
 
-class CameraThread:
-    """Owns a CameraWorker and its QThread: start() it, stop() waits for the loop to end."""
+class CameraThread(QObject):
+    """Owns a CameraWorker and its QThread, and repeats the worker's signals in the GUI thread.
 
-    def __init__(self, source: str = "", images_per_second: float = DEFAULT_IMAGES_PER_SECOND,
+    The thread starts at start() or at the first set_source(), so signals connected
+    right after construction see everything. stop() waits for the loop to end.
+    The recording methods are the worker's (thread-safe), so a RecordImagesForm can be
+    given either this object or the worker.
+
+    Signals: the same as CameraWorker (frame, failed, recorded, image_saved,
+    source_changed, recording_changed), delivered in the thread that owns this object.
+    """
+
+    frame = pyqtSignal(QImage)
+    failed = pyqtSignal(str)
+    recorded = pyqtSignal(str, int, QImage)
+    image_saved = pyqtSignal(str, str, int, QImage)
+    source_changed = pyqtSignal(str)
+    recording_changed = pyqtSignal(str, bool)
+
+    def __init__(self, parent: QObject | None = None, *, source: str = "",
+                 images_per_second: float = DEFAULT_IMAGES_PER_SECOND,
                  retry_interval_s: float = 2.0) -> None:
+        super().__init__(parent)
         self.worker = CameraWorker(source, images_per_second, retry_interval_s)
         self.thread = QThread()
         self.thread.setObjectName("camera")
@@ -248,12 +267,32 @@ class CameraThread:
         # Direct: QThread.quit is thread-safe, and a queued call would wait for the GUI
         # thread, which may be blocked in stop() -> wait().
         self.worker.finished.connect(self.thread.quit, Qt.DirectConnection)
+        for name in ("frame", "failed", "recorded", "image_saved", "source_changed", "recording_changed"):
+            getattr(self.worker, name).connect(getattr(self, name))
+        self._started = False
 
     def start(self) -> None:
-        self.thread.start()
+        """Start the capture thread (once; later calls do nothing)."""
+        if not self._started:
+            self._started = True
+            self.thread.start()
 
     def is_running(self) -> bool:
         return self.thread.isRunning()
+
+    def set_source(self, source: str) -> None:
+        """Use this camera (index, device, file or URL); starts the thread if needed."""
+        self.worker.set_source(source)
+        self.start()
+
+    def start_recording(self, workspace: Workspace, class_name: str) -> None:
+        self.worker.start_recording(workspace, class_name)
+
+    def stop_recording(self) -> None:
+        self.worker.stop_recording()
+
+    def recording_class(self) -> str | None:
+        return self.worker.recording_class()
 
     def stop(self, timeout_ms: int = 8000) -> bool:
         """Stop the loop and wait for the thread; True when it ended in time."""

@@ -45,7 +45,7 @@ def test_list_cameras_reads_names_without_opening(tmp_path):
     cameras = list_cameras(dev, sys_dir)
     assert [(c.source, c.name) for c in cameras] == [
         (str(dev / "video0"), "HD Webcam"), (str(dev / "video2"), "USB Cam"), (str(dev / "video10"), "")]
-    assert cameras[0].label() == f"{dev / 'video0'} (HD Webcam)"
+    assert cameras[0].label == f"{dev / 'video0'} (HD Webcam)"
     assert list_cameras(tmp_path / "nothing", sys_dir) == []
 
 

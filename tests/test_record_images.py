@@ -36,9 +36,9 @@ class Events:
         self.failed: list[str] = []
         self.sources: list[str] = []
         self.frames: list = []
-        camera.worker.failed.connect(self.failed.append)
-        camera.worker.source_changed.connect(self.sources.append)
-        camera.worker.frame.connect(self._on_frame)
+        camera.failed.connect(self.failed.append)
+        camera.source_changed.connect(self.sources.append)
+        camera.frame.connect(self._on_frame)
 
     def _on_frame(self, image) -> None:
         self.frames[:] = [image]
@@ -50,7 +50,7 @@ def start_camera():
     threads: list[CameraThread] = []
 
     def start(source: str, **kwargs) -> CameraThread:
-        camera = CameraThread(source, **kwargs)
+        camera = CameraThread(source=source, **kwargs)
         camera.events = Events(camera)
         threads.append(camera)
         camera.start()
@@ -65,9 +65,9 @@ def count_frames(qtbot, camera: CameraThread, seconds: float) -> float:
     """Frames per second received by the GUI thread over `seconds`."""
     frames = []
     slot = lambda image: frames.append(time.monotonic())   # noqa: E731
-    camera.worker.frame.connect(slot)
+    camera.frame.connect(slot)
     qtbot.wait(int(seconds * 1000))
-    camera.worker.frame.disconnect(slot)
+    camera.frame.disconnect(slot)
     return (len(frames) - 1) / (frames[-1] - frames[0]) if len(frames) > 1 else 0.0
 
 
@@ -87,9 +87,9 @@ def test_preview_keeps_its_frame_rate_while_recording(qtbot, tmp_path, start_cam
     camera = start_camera(str(video), images_per_second=5)
     qtbot.wait_until(lambda: bool(camera.events.sources), timeout=5000)
     idle_fps = count_frames(qtbot, camera, 1.5)
-    camera.worker.start_recording(ws, "blue")
+    camera.start_recording(ws, "blue")
     recording_fps = count_frames(qtbot, camera, 2.0)
-    camera.worker.stop_recording()
+    camera.stop_recording()
     qtbot.wait(300)
     saved = ws.count("blue")
     print(f"preview fps: idle {idle_fps:.1f}, recording {recording_fps:.1f}; saved {saved} images in 2 s")
@@ -110,10 +110,10 @@ def test_recording_without_camera_is_refused(qtbot, tmp_path, start_camera):
     ws.create_class("red")
     camera = start_camera("/dev/video9")
     qtbot.wait_until(lambda: bool(camera.events.failed), timeout=5000)
-    camera.worker.start_recording(ws, "red")
+    camera.start_recording(ws, "red")
     qtbot.wait_until(lambda: len(camera.events.failed) >= 2, timeout=5000)
     assert "No camera: cannot record 'red'" in camera.events.failed[1]
-    qtbot.wait_until(lambda: camera.worker.recording_class() is None, timeout=2000)
+    qtbot.wait_until(lambda: camera.recording_class() is None, timeout=2000)
     assert ws.count("red") == 0
 
 
@@ -141,18 +141,18 @@ def test_camera_gone_mid_recording_keeps_images_and_recording_resumes(qtbot, tmp
     camera = start_camera(str(video), retry_interval_s=0.3)
     events = camera.events
     qtbot.wait_until(lambda: bool(events.sources), timeout=5000)
-    camera.worker.start_recording(ws, "red")
+    camera.start_recording(ws, "red")
     qtbot.wait_until(lambda: bool(events.failed), timeout=8000)
     assert "stopped sending images" in events.failed[0] and "kept" in events.failed[0]
-    qtbot.wait_until(lambda: camera.worker.recording_class() is None, timeout=2000)
+    qtbot.wait_until(lambda: camera.recording_class() is None, timeout=2000)
     qtbot.wait(300)
     before = {p.name: p.read_bytes() for p in ws.images("red")}
     assert len(before) >= 2
     # the camera comes back by itself (retry) and recording resumes after the old images
     qtbot.wait_until(lambda: len(events.sources) >= 2, timeout=5000)
-    camera.worker.start_recording(ws, "red")
+    camera.start_recording(ws, "red")
     qtbot.wait_until(lambda: ws.count("red") >= len(before) + 3, timeout=8000)
-    camera.worker.stop_recording()
+    camera.stop_recording()
     after = {p.name: p.read_bytes() for p in ws.images("red")}
     assert all(after[name] == data for name, data in before.items())
     assert len(opened) >= 2
@@ -171,7 +171,7 @@ def test_source_can_be_changed(qtbot, tmp_path, video, start_camera):
     camera = start_camera("/dev/video9")
     qtbot.wait_until(lambda: bool(camera.events.failed), timeout=5000)
     assert not camera.events.frames
-    camera.worker.set_source(str(video))
+    camera.set_source(str(video))
     qtbot.wait_until(lambda: bool(camera.events.sources), timeout=5000)
     assert camera.events.sources == [str(video)]
     qtbot.wait_until(lambda: bool(camera.events.frames), timeout=5000)
@@ -228,7 +228,7 @@ def test_form_create_start_count_stop_thumbnails_delete(qtbot, tmp_path, video, 
     newest.setSelected(True)
     assert form.pushButton_delete.isEnabled()
     deleted = Path(newest.data(Qt.UserRole))
-    with qtbot.wait_signal(form.message, timeout=1000) as notice:
+    with qtbot.wait_signal(form.log, timeout=1000) as notice:
         qtbot.mouseClick(form.pushButton_delete, Qt.LeftButton)
     assert "trash" in notice.args[0]
     assert not deleted.exists()
@@ -259,8 +259,8 @@ def test_start_without_camera_and_one_recording_at_a_time(qtbot, tmp_path, video
     assert "No camera" in blocker.args[0] and not lonely.is_recording()
 
     camera = start_camera(str(video))
-    red = RecordImagesForm(ws, camera.worker, class_name="red")
-    blue = RecordImagesForm(ws, camera.worker, class_name="blue")
+    red = RecordImagesForm(ws, camera, class_name="red")
+    blue = RecordImagesForm(ws, camera, class_name="blue")
     qtbot.addWidget(red)
     qtbot.addWidget(blue)
     qtbot.mouseClick(red.pushButton_record, Qt.LeftButton)
@@ -269,5 +269,5 @@ def test_start_without_camera_and_one_recording_at_a_time(qtbot, tmp_path, video
     qtbot.wait_until(lambda: not red.is_recording(), timeout=2000)
     assert blue.is_recording() and red.pushButton_record.text() == "Start"
     qtbot.wait_until(lambda: blue.count() >= 1, timeout=8000)
-    qtbot.mouseClick(blue.pushButton_record, Qt.LeftButton)
-    assert camera.worker.recording_class() is None
+    blue.stop_recording()
+    assert camera.recording_class() is None and not blue.is_recording()
