@@ -72,10 +72,7 @@ class TrainingPanel(QWidget):
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
         self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
         self.accuracy_plot.setYRange(0, 100)
-        # Log scale: a network trained from scratch starts with validation losses in the
-        # tens and ends near 0.001; on a linear axis the useful end would be a flat line.
-        self.loss_plot = _plot("Loss (log scale)", "loss")
-        self.loss_plot.setLogMode(y=True)
+        self.loss_plot = _plot("Loss", "loss")
         pen = {"width": 2}
         self.train_acc_curve = self.accuracy_plot.plot(
             [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
@@ -189,6 +186,7 @@ class TrainingPanel(QWidget):
         self.val_acc_curve.setData(epochs, column("val_acc", 100.0))
         self.train_loss_curve.setData(epochs, column("train_loss"))
         self.val_loss_curve.setData(epochs, column("val_loss"))
+        self._choose_loss_scale(column("train_loss") + column("val_loss"))
         best = self._best_epoch()
         if best is not None and best in self._records:
             self.best_marker.setData([best], [float(self._records[best].get("val_acc", 0)) * 100])
@@ -200,6 +198,20 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(min(done, total))
         self.progress_bar.setFormat(self.progress_text())
         self.summary_label.setText(self._summary_text())
+
+    def _choose_loss_scale(self, losses: list[float]) -> None:
+        """Log scale when the losses span more than two decades: a network trained from
+        scratch starts with validation losses in the tens and ends near 0.001, and on a
+        linear axis everything after the first epochs would be one flat line."""
+        positive = [v for v in losses if v > 0 and v == v]
+        log_scale = bool(positive) and max(positive) / min(positive) > 100
+        if log_scale != self.loss_plot.getPlotItem().ctrl.logYCheck.isChecked():
+            self.loss_plot.setLogMode(y=log_scale)
+            self.loss_plot.setTitle("Loss (log scale)" if log_scale else "Loss", color="k", size="11pt")
+
+    def is_loss_log_scale(self) -> bool:
+        """Whether the loss plot uses a log scale now."""
+        return self.loss_plot.getPlotItem().ctrl.logYCheck.isChecked()
 
     def _best_epoch(self) -> int | None:
         if self._end is not None and self._end.get("best_epoch"):

@@ -55,6 +55,7 @@ def test_training_curves_follow_the_epoch_records(training: TrainingPanel) -> No
     assert training.progress_bar.text() == "finished: 5 of 5 epochs"
     assert "Best validation accuracy: 100.0 % (epoch 3)" in training.summary_label.text()
     assert "Stopped early" not in training.summary_label.text()
+    assert not training.is_loss_log_scale()  # 1.09 .. 0.04: a linear axis reads best
     assert training.status_label.text() == ("Training on cpu: 3 classes (blue, red, yellow), 48 "
                                             "training and 6 validation images at 64 px.")
 
@@ -231,11 +232,12 @@ def marker_objects(name: str) -> list[dict]:
     return [json.loads(line[len("@ai_nano "):]) for line in lines(name) if line.startswith("@ai_nano ")]
 
 
-@pytest.mark.parametrize("name, progress", [
-    ("real_train.log", "finished: 8 of 8 epochs"),
-    ("real_train_early_stop.log", "stopped early after epoch 3 of 10"),
+@pytest.mark.parametrize("name, progress, log_scale", [
+    ("real_train.log", "finished: 8 of 8 epochs", True),  # losses from 14.6 down to 0.004
+    ("real_train_early_stop.log", "stopped early after epoch 3 of 10", False),  # 0.43 .. 18.5
 ])
-def test_real_train_output(training: TrainingPanel, name: str, progress: str) -> None:
+def test_real_train_output(training: TrainingPanel, name: str, progress: str,
+                           log_scale: bool) -> None:
     for line in lines(name):
         training.feed_line(line)
     epochs = [obj for obj in marker_objects(name) if obj["event"] == "epoch"]
@@ -243,6 +245,7 @@ def test_real_train_output(training: TrainingPanel, name: str, progress: str) ->
                                             [round(e["val_acc"] * 100, 4) for e in epochs])
     assert curve(training.train_loss_curve)[1] == [round(e["train_loss"], 4) for e in epochs]
     assert training.progress_bar.text() == progress
+    assert training.is_loss_log_scale() == log_scale
 
 
 def test_real_evaluation_output(qtbot) -> None:
