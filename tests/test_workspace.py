@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import subprocess
+import sys
 import tarfile
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
+import cv2
 import pytest
 
 import workspace as workspace_module
@@ -136,6 +141,39 @@ def test_leftovers_of_a_killed_recording_are_ignored_then_cleaned(tmp_path):
     assert reopened.save_image("red", JPEG).name == "00002.jpg"
     reopened.create_class("red")                   # reopening the form cleans up
     assert not half.exists() and reopened.count("red") == 2
+
+
+RECORDER = """
+import sys, cv2, numpy as np
+sys.path.insert(0, sys.argv[2])
+from workspace import Workspace
+ws = Workspace(sys.argv[1])
+ws.create_class("red")
+frame = np.random.default_rng(0).integers(0, 255, (240, 320, 3), dtype=np.uint8)
+data = cv2.imencode(".jpg", frame)[1].tobytes()
+print("ready", flush=True)
+while True:
+    ws.save_image("red", data)
+"""
+
+
+def test_app_killed_while_recording_loses_and_overwrites_nothing(tmp_path):
+    root = tmp_path / "ws"
+    recorder = subprocess.Popen([sys.executable, "-c", RECORDER, str(root), str(Path(__file__).parents[1])],
+                                stdout=subprocess.PIPE, text=True)
+    assert recorder.stdout.readline().strip() == "ready"
+    time.sleep(0.4)
+    recorder.send_signal(signal.SIGKILL)
+    recorder.wait(10)
+    ws = Workspace(root)
+    images = ws.images("red")
+    assert len(images) >= 3
+    assert [p.name for p in images] == [f"{i:05d}.jpg" for i in range(1, len(images) + 1)]
+    assert all(cv2.imread(str(p)) is not None for p in images)      # every named image complete
+    before = {p: p.read_bytes() for p in images}
+    new = ws.save_image("red", JPEG)
+    assert new.name == f"{len(images) + 1:05d}.jpg"
+    assert all(p.read_bytes() == data for p, data in before.items())
 
 
 def test_saving_into_a_missing_class_is_refused(tmp_path):
