@@ -545,6 +545,7 @@ class LivePanel(QWidget):
         bar.setFormat(f"{fraction * 100:.1f} %")
 
     def _rebuild(self) -> None:
+        lit = set(self.lit_pins())  # the board's pins stay as they are: keep them drawn so
         for widget in self.bars + self._bar_names + self.leds:
             widget.setParent(None)
             widget.deleteLater()
@@ -562,6 +563,7 @@ class LivePanel(QWidget):
         for index, pin in enumerate(self._pins[:len(self._labels)] if self._labels else self._pins):
             label = self._labels[index] if index < len(self._labels) else f"class #{index}"
             led = VirtualLed(pin, label)
+            led.set_lit(pin in lit)
             self._leds_layout.addWidget(led)
             self.leds.append(led)
 

@@ -178,8 +178,11 @@ def test_live_panel_learns_labels_and_uses_custom_pins(live: LivePanel) -> None:
     live.feed_line("LED pin 13 on")
     live.feed_line("LED pin 40 on")  # a pin no class uses: ignored
     assert live.lit_pins() == [13]
+    live.feed_line("image is recognized as 'pen' (class #3) with 10.000000% confidence")
+    assert [led.pin for led in live.leds] == [7, 11, 13]  # no pin for a 4th class
+    assert len(live.bars) == 4 and live.lit_pins() == [13]  # the rebuild kept the lit LED
     live.reset()
-    assert live.lit_pins() == [] and live.bar_values() == [0.0, 0.0, 0.0]
+    assert live.lit_pins() == [] and live.bar_values() == [0.0] * 4
 
 
 def test_virtual_led_is_drawn_lit_and_dark(qtbot) -> None:
