@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -354,3 +355,118 @@ def test_bad_requests_get_one_clear_line(tmp_path: Path) -> None:
     nothing = job_py("follow", "--job-dir", str(tmp_path / "missing"), cwd=tmp_path)
     assert nothing.returncode == 1 and "no job in" in nothing.stdout
     assert "Traceback" not in no_command.stderr + nothing.stderr
+
+
+# ---------------------------------------------------------------- through the test sshd
+
+@pytest.fixture
+def dl_connection(sshd_server, make_machine, known_hosts, remote_workdir):
+    """An SSH connection to the test DL server as the test user, job.py deployed there."""
+    from machines import open_connection
+
+    machine = make_machine(sshd_server)
+    connection = open_connection(machine, known_hosts=known_hosts)
+    workdir = connection.workdir()
+    connection.makedirs(workdir)
+    connection.put_file(JOB_PY, f"{workdir}/job.py")
+    yield connection, machine.python, workdir
+    for name in connection.listdir(f"{workdir}/models"):
+        connection.run([machine.python, "job.py", "stop", "--job-dir", f"models/{name}/job"],
+                       cwd=workdir)
+    connection.close()
+
+
+def remote_events(lines: list[str]) -> list[dict]:
+    return events("\n".join(lines))
+
+
+def test_queue_over_ssh_limits_orders_and_cancels(dl_connection, test_user) -> None:
+    """Trainings started at once by several "students" over real SSH: at most 2 run, all
+    finish in arrival order, and a cancelled waiting one leaves no process or lock."""
+    from tests.sshd import user_processes
+
+    connection, python, workdir = dl_connection
+    queue = ("--queue-dir", "queue", "--slots", "2")
+    token = f"ai_nano_queue_{time.time_ns()}"
+    names = [f"m{i}" for i in range(5)]
+    for index, name in enumerate(names):
+        seconds = 1.5
+        if index == 3:  # the one we cancel while it waits: it would sleep long
+            seconds = 300
+        began = time.monotonic()
+        out = connection.output([python, "job.py", "start", "--job-dir", f"models/{name}/job",
+                                 *queue, "--", python, "-c", timed_job(seconds)[2], token],
+                                cwd=workdir, timeout=30)
+        assert time.monotonic() - began < 10, "start over SSH must return at once"
+        assert events(out)[-1]["state"] in ("waiting", "running")
+    stopped = connection.output([python, "job.py", "stop", "--job-dir", "models/m3/job"],
+                                cwd=workdir)
+    assert events(stopped)[-1]["state"] == "cancelled"
+    finals = {}
+    for name in names:
+        lines: list[str] = []
+        code = connection.run([python, "job.py", "follow", "--job-dir", f"models/{name}/job"],
+                              cwd=workdir, on_line=lines.append, timeout=120)
+        finals[name] = (code, remote_events(lines)[-1]["state"])
+    assert finals["m3"][1] == "cancelled" and finals["m3"][0] != 0
+    ran = [name for name in names if name != "m3"]
+    assert all(finals[name] == (0, "finished") for name in ran), finals
+    spans = [start_end(Path(workdir) / "models" / name / "job") for name in ran]
+    assert max_overlap(spans) == 2, spans
+    begun = [start for start, _ in spans]
+    assert begun == sorted(begun), "arrival order kept"
+    assert user_processes(test_user, token) == []
+    assert not (Path(workdir) / "models" / "m3" / "job" / "output.log").exists()
+    assert list((Path(workdir) / "queue" / "tickets").iterdir()) == []
+    assert all(lock_is_free(Path(workdir) / "models" / name / "job" / "job.lock")
+               for name in names)
+
+
+def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machine,
+                                                         known_hosts, test_user) -> None:
+    """The laptop's Wi-Fi drops mid-training: the job goes on, the server-side follower
+    goes away, and a new connection shows the rest with --from-line, no line twice."""
+    from machines import ConnectionLost, MachineError, open_connection
+    from tests.sshd import user_processes
+
+    fresh_sshd.trust(known_hosts)
+    machine = make_machine(fresh_sshd)
+    connection = open_connection(machine, known_hosts=known_hosts)
+    workdir = connection.workdir()
+    connection.makedirs(workdir)
+    connection.put_file(JOB_PY, f"{workdir}/job.py")
+    gate = Path(workdir) / "gate"
+    job_dir = f"{workdir}/models/m/job"
+    connection.output([machine.python, "job.py", "start", "--job-dir", job_dir, "--",
+                       *gated(10, 10, gate)], cwd=workdir)
+    received: list[str] = []
+    ended: list[object] = []
+
+    def follow() -> None:
+        try:
+            ended.append(connection.run([machine.python, "job.py", "follow", "--job-dir",
+                                         job_dir], cwd=workdir, on_line=received.append))
+        except MachineError as error:
+            ended.append(error)
+
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
+    wait_for(lambda: "line 9" in received, what="the first lines over SSH")
+    assert user_processes(test_user, f"follow --job-dir {job_dir}"), "follower not found"
+    assert fresh_sshd.drop_connections() >= 1
+    follower.join(timeout=30)
+    assert ended and isinstance(ended[0], (ConnectionLost, MachineError)), ended
+    # The server-side follower notices its session is gone and ends.
+    wait_for(lambda: not user_processes(test_user, f"follow --job-dir {job_dir}"),
+             what="the orphaned follower to exit")
+    gate.touch()
+    shown = [line for line in received if not line.startswith(MARKER)]
+    with open_connection(machine, known_hosts=known_hosts) as again:
+        rest: list[str] = []
+        code = again.run([machine.python, "job.py", "follow", "--job-dir", job_dir,
+                          "--from-line", str(len(shown))], cwd=workdir, on_line=rest.append,
+                         timeout=60)
+    assert code == 0
+    combined = shown + [line for line in rest if not line.startswith(MARKER)]
+    assert combined == [f"line {i}" for i in range(20)] + ["to stderr"]
+    connection.close()
