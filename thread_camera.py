@@ -92,6 +92,10 @@ class CameraWorker(QObject):
         self._pending_source: str | None = str(source) if str(source) else None
         self._recording: tuple[Workspace, str] | None = None
         self._writes: queue.Queue = queue.Queue(maxsize=WRITE_QUEUE_SIZE)
+        # With throttle_frames, a frame is sent only once the previous one was taken
+        # (frame_taken()), so a busy GUI never gets a backlog of queued frames.
+        self.throttle_frames = False
+        self._frame_in_flight = threading.Event()
 
     # ----- control: thread-safe, called directly from the GUI thread --------------------
 
@@ -122,6 +126,10 @@ class CameraWorker(QObject):
         """The class being recorded, or None."""
         with self._lock:
             return self._recording[1] if self._recording else None
+
+    def frame_taken(self) -> None:
+        """The receiver got the last frame: the next one may be sent (throttle_frames)."""
+        self._frame_in_flight.clear()
 
     @pyqtSlot()
     def stop(self) -> None:
@@ -182,7 +190,9 @@ class CameraWorker(QObject):
                     if recording:
                         self._fault("")
                     continue
-                self.frame.emit(frame_to_qimage(image))
+                if not (self.throttle_frames and self._frame_in_flight.is_set()):
+                    self._frame_in_flight.set()
+                    self.frame.emit(frame_to_qimage(image))
                 now = time.monotonic()
                 if recording and now >= next_save:
                     interval = 1.0 / self.images_per_second    # steady rhythm; restart after a pause
@@ -267,9 +277,16 @@ class CameraThread(QObject):
         # Direct: QThread.quit is thread-safe, and a queued call would wait for the GUI
         # thread, which may be blocked in stop() -> wait().
         self.worker.finished.connect(self.thread.quit, Qt.DirectConnection)
-        for name in ("frame", "failed", "recorded", "image_saved", "source_changed", "recording_changed"):
+        for name in ("failed", "recorded", "image_saved", "source_changed", "recording_changed"):
             getattr(self.worker, name).connect(getattr(self, name))
+        self.worker.throttle_frames = True      # at most one preview frame queued for the GUI
+        self.worker.frame.connect(self._on_worker_frame)
         self._started = False
+
+    @pyqtSlot(QImage)
+    def _on_worker_frame(self, image: QImage) -> None:
+        self.worker.frame_taken()
+        self.frame.emit(image)
 
     def start(self) -> None:
         """Start the capture thread (once; later calls do nothing)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QApplication
 
 import thread_camera
 from camera import CameraError, open_camera
@@ -165,6 +166,19 @@ def test_stop_ends_the_loop_promptly(qtbot, video, start_camera):
     assert camera.stop(3000)
     assert time.monotonic() - start < 1.0
     assert not camera.is_running()
+
+
+def test_a_busy_window_gets_no_backlog_of_frames(qtbot, video, start_camera):
+    camera = start_camera(str(video))                  # 20 frames per second
+    qtbot.wait_until(lambda: bool(camera.events.frames), timeout=5000)
+    qtbot.wait(200)
+    received: list[float] = []
+    camera.frame.connect(lambda image: received.append(time.monotonic()))
+    time.sleep(1.0)                                    # the GUI thread busy: 20 frames pass
+    QApplication.processEvents()                       # deliver what was queued meanwhile
+    assert len(received) <= 1
+    qtbot.wait(500)                                    # and the preview goes on afterwards
+    assert len(received) >= 5
 
 
 def test_source_can_be_changed(qtbot, tmp_path, video, start_camera):
