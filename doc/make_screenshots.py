@@ -8,7 +8,6 @@ same lines the widget tests use), then grabbed with QWidget.grab(). Run from any
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
