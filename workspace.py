@@ -366,7 +366,10 @@ class Workspace:
         digest = hashlib.sha256()
         for name in self.classes():
             for path in self.images(name):      # a replaced file changes size or mtime
-                stat = path.stat()
+                try:
+                    stat = path.stat()
+                except OSError:                  # deleted meanwhile
+                    continue
                 digest.update(f"{name}\0{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
         return digest.hexdigest()
 
