@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+"""ai_nano: record webcam images, train a classifier on a DL server, run it on a Nano.
+
+The window wires the eight step buttons to workers (`thread_command.py`) that run the
+plain functions of `pipeline.py` and `project.py`, and draws what they report. It never
+touches the network or the disk itself, so it never freezes.
+
+    python3 ai_nano.py [--config FILE] [--workspace DIR]
+    python3 ai_nano.py --check [--config FILE]      # the lab's machines, for instructors
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+APP_DIR = Path(__file__).resolve().parent
+if str(APP_DIR) not in sys.path:  # run as `python3 /anywhere/ai_nano.py`
+    sys.path.insert(0, str(APP_DIR))
+
+from PyQt5 import uic  # noqa: E402
+from PyQt5.QtCore import QThread, Qt, QTimer  # noqa: E402
+from PyQt5.QtGui import QImage, QPixmap  # noqa: E402
+from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,  # noqa: E402
+                             QWidget)
+
+import camera  # noqa: E402
+import machine_check  # noqa: E402
+import pipeline  # noqa: E402
+import project  # noqa: E402
+from config import Config, ConfigError, load_config  # noqa: E402
+from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection, remember_host_key  # noqa: E402
+from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
+from record_images import RecordImagesForm  # noqa: E402
+from thread_camera import CameraThread  # noqa: E402
+from thread_command import CommandWorker, start_worker  # noqa: E402
+
+log = logging.getLogger("ai_nano")
+
+LOG_STYLE = ("QPlainTextEdit {background-color: #333; color: #00FF00;"
+             " font-family: Courier, monospace;}")
+
+
+class GUI_ai_nano(QWidget):
+    """The main window: the eight steps on the left, camera and panels on the right."""
+
+    def __init__(self, config_path: Path, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
+                 connect_timeout: float = 5.0) -> None:
+        super().__init__()
+        uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
+        self.txt_log.setStyleSheet(LOG_STYLE)
+        self.txt_log.setMaximumBlockCount(20000)
+        self.known_hosts = known_hosts
+        self.connect = functools.partial(open_connection, known_hosts=known_hosts,
+                                         timeout=connect_timeout)
+        self.workspace: project.Workspace | None = None
+        self.model_name = ""
+        self.forms: list[RecordImagesForm] = []
+        self._jobs: dict[str, tuple[CommandWorker, QThread]] = {}
+        self._build_panels()
+        self.config = self._load_config(config_path)
+        self.camera = CameraThread(self)
+        self.camera.frame.connect(self._on_camera_frame)
+        self.camera.failed.connect(self.show_error)
+        self._connect_buttons()
+        self._fill_cameras()
+        QTimer.singleShot(0, self._start_background_checks)
+
+    # --- set-up -------------------------------------------------------------------
+    def _build_panels(self) -> None:
+        self.training_panel = TrainingPanel()
+        self.results_panel = TestResultsPanel()
+        self.live_panel = LivePanel()
+        self.machines_panel = MachineStatusPanel()
+        self.vl_training.addWidget(self.training_panel)
+        self.vl_results.addWidget(self.results_panel)
+        self.vl_live.addWidget(self.live_panel)
+        self.vl_machines.addWidget(self.machines_panel)
+        self.machines_panel.check_requested.connect(self.check_machines)
+
+    def _load_config(self, path: Path) -> Config:
+        """A broken config.json is reported, and the app opens without machines."""
+        try:
+            config = load_config(path)
+        except ConfigError as error:
+            self.show_error(str(error))
+            return Config(dl_server=None, nanos=(), path=path)
+        for warning in config.warnings:
+            self.update_log(f"Warning: {warning}")
+        for nano in config.nanos:
+            self.cb_nano_name.addItem(nano.name)
+        if config.dl_server is None:
+            self.update_log(f"{path}: no DL server configured")
+        return config
+
+    def _connect_buttons(self) -> None:
+        self.btn_working_space.clicked.connect(self.select_ws)
+        self.btn_project_ok.clicked.connect(self.create_project)
+        self.cb_camera.activated.connect(self._on_camera_chosen)
+        self.cb_camera.lineEdit().returnPressed.connect(self._on_camera_chosen)
+        self.btn_split_image.clicked.connect(self.split_images)
+        self.btn_upload_to_dl.clicked.connect(self.upload_to_dl)
+        self.btn_train_model.clicked.connect(self.train_model)
+        self.btn_convert_onnx.clicked.connect(self.convert_to_onnx)
+        self.btn_upload_to_nano.clicked.connect(self.upload_to_nano)
+        self.btn_inference.clicked.connect(self.inference)
+        self.btn_stop.clicked.connect(self.stop_running)
+        self.cb_nano_name.currentIndexChanged.connect(self.refresh_nano_models)
+        self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
+
+    def _fill_cameras(self) -> None:
+        for info in camera.list_cameras():
+            self.cb_camera.addItem(info.label, info.source)
+        if self.cb_camera.count():
+            self._on_camera_chosen()
+
+    def _start_background_checks(self) -> None:
+        self.check_machines()
+        self.refresh_nano_models()
+
+    # --- the one route for messages ------------------------------------------------
+    def update_log(self, text: str) -> None:
+        self.txt_log.appendPlainText(text)
+        self.live_panel.feed_line(text)
+
+    def show_error(self, text: str) -> None:
+        """Every problem reaches the student here: the log, and the status line in red."""
+        log.warning("%s", text)
+        self.txt_log.appendHtml(f'<span style="color:#ff6060">ERROR: {_html(text)}</span>')
+        self.lbl_status.setStyleSheet("color: #c00000;")
+        self.lbl_status.setText(text)
+
+    def set_status(self, text: str) -> None:
+        self.lbl_status.setStyleSheet("")
+        self.lbl_status.setText(text)
+
+    # --- workers --------------------------------------------------------------------
+    def run_task(self, key: str, function: Callable[..., Any], *args: Any,
+                 button: QPushButton | None = None, busy: str = "",
+                 on_done: Callable[[Any], None] | None = None, quiet: bool = False,
+                 **kwargs: Any) -> CommandWorker | None:
+        """Run `function(*args, report=..., **kwargs)` in a worker thread.
+
+        One task per key at a time; the button says what is running and comes back
+        when the task ends, whatever the outcome.
+        """
+        if key in self._jobs:
+            self.show_error(f"{busy or key} is already running")
+            return None
+        worker = CommandWorker(function, *args, **kwargs)
+        label = button.text() if button is not None else ""
+        if button is not None:
+            button.setEnabled(False)
+            button.setText(busy or f"{label} (running…)")
+        if not quiet:
+            worker.line.connect(self.update_log)
+            worker.progress.connect(self._on_progress)
+            self.set_status(busy or "Working…")
+            self.pb_step.setRange(0, 0)
+        worker.failed.connect(self.show_error)
+        worker.unknown_host.connect(self._on_unknown_host)
+        failed: list[str] = []
+        worker.failed.connect(failed.append)
+
+        def finished(result: Any) -> None:
+            self._jobs.pop(key, None)
+            if button is not None:
+                button.setText(label)
+                button.setEnabled(True)
+            if not quiet:
+                self.pb_step.setRange(0, 100)
+                self.pb_step.setValue(0 if failed else 100)
+                if not failed:
+                    self.set_status("Ready")
+            self._update_stop_button()
+            if on_done is not None and not failed:
+                on_done(result)
+        worker.finished.connect(finished)
+        self._jobs[key] = (worker, start_worker(self, worker))
+        self._update_stop_button()
+        return worker
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.pb_step.setRange(0, 0)
+            return
+        self.pb_step.setRange(0, 1000)
+        self.pb_step.setValue(int(1000 * done / total))
+
+    def _update_stop_button(self) -> None:
+        self.btn_stop.setEnabled(any(k in self._jobs for k in ("train", "inference", "convert")))
+
+    def stop_running(self) -> None:
+        for key in ("inference", "train", "convert"):
+            if key in self._jobs:
+                self.update_log(f"Stopping {key}…")
+                self._jobs[key][0].stop()
+
+    def _on_unknown_host(self, error: UnknownHostKey) -> None:
+        if self.ask_trust_host_key(error):
+            remember_host_key(self.known_hosts, error)
+            self.update_log(f"Host key of {error.host} remembered; press the step again.")
+            self.check_machines()
+
+    def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
+        """Ask once, showing the fingerprint, whether to trust a new machine."""
+        answer = QMessageBox.question(
+            self, "Unknown machine",
+            f"{error}\n\nThe key's fingerprint is\n{error.key_type} {error.fingerprint}\n\n"
+            "Compare it with the one your instructor gave. Trust this machine?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
+    # --- machines -----------------------------------------------------------------
+    def check_machines(self) -> None:
+        self.run_task("check", project.check_machines_task, self.config,
+                      known_hosts=self.known_hosts, quiet=True,
+                      on_done=self.machines_panel.set_rows)
+
+    def selected_nano(self):
+        index = self.cb_nano_name.currentIndex()
+        return self.config.nanos[index] if 0 <= index < len(self.config.nanos) else None
+
+    def refresh_nano_models(self) -> None:
+        """List the models already on the selected Nano, in the background."""
+        nano = self.selected_nano()
+        if nano is None:
+            return
+        self.run_task(f"models-{nano.name}", project.list_models_task, self.connect, nano,
+                      quiet=True, on_done=self._show_nano_models)
+
+    def _show_nano_models(self, models: list[str]) -> None:
+        keep = self.cb_select_model.currentText()
+        self.cb_select_model.blockSignals(True)
+        self.cb_select_model.clear()
+        names = list(dict.fromkeys(([self.model_name] if self.model_name else []) + models))
+        self.cb_select_model.addItems(names)
+        self.cb_select_model.blockSignals(False)
+        if keep in names:
+            self.cb_select_model.setCurrentText(keep)
+        self._on_model_selected(self.cb_select_model.currentText())
+        if models:
+            self.btn_inference.setEnabled(True)
+
+    def _on_model_selected(self, name: str) -> None:
+        if name:
+            self.model_name = name
+
+    # --- step 1: project --------------------------------------------------------------
+    def _on_camera_chosen(self, *_: Any) -> None:
+        index = self.cb_camera.currentIndex()
+        text = self.cb_camera.currentText().strip()
+        data = self.cb_camera.itemData(index) if index >= 0 else None
+        source = data if data is not None and self.cb_camera.itemText(index) == text else text
+        if source:
+            self.camera.set_source(str(source))
+
+    def select_ws(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Select Directory")
+        if folder:
+            self.open_workspace(Path(folder))
+
+    def open_workspace(self, folder: Path) -> None:
+        self.le_working_space.setText(str(folder))
+        self.update_log(f"Selection of {folder} as working directory")
+        self.run_task("open", project.open_workspace_task, folder, on_done=self._on_workspace)
+
+    def _on_workspace(self, info: project.WorkspaceInfo) -> None:
+        self.workspace = info.workspace
+        self.btn_project_ok.setEnabled(True)
+        for form in self.forms:
+            form.deleteLater()
+        self.forms.clear()
+        if info.classes:
+            self.update_log("Existing project: " + ", ".join(
+                f"{name} ({count} images)" for name, count in info.classes.items()))
+            for name in info.classes:
+                self._add_form(name)
+            self.gb_recording.setEnabled(True)
+            self.btn_split_image.setEnabled(True)
+        if info.split_done:
+            self.btn_upload_to_dl.setEnabled(True)
+        if info.model_name:
+            self.model_name = info.model_name
+            self._show_nano_models([self.cb_select_model.itemText(i)
+                                    for i in range(self.cb_select_model.count())])
+            self.btn_train_model.setEnabled(True)
+            self.btn_convert_onnx.setEnabled(True)
+            self.btn_upload_to_nano.setEnabled(True)
+            if self.config.dl_server is not None:
+                self.run_task("train", project.resume_training_task, self.connect,
+                              self.config.dl_server, info.model_name,
+                              button=self.btn_train_model, busy="5 - training…",
+                              on_done=self._on_trained)
+
+    def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
+        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name)
+        form.message.connect(self.show_error)
+        form.log.connect(self.update_log)
+        self.vl_record.insertWidget(self.vl_record.count() - 1, form)
+        self.forms.append(form)
+        return form
+
+    def create_project(self) -> None:
+        if self.workspace is None:
+            self.show_error("Choose a working space first")
+            return
+        wanted = self.sb_nb_categories.value() - len(self.forms)
+        for _ in range(max(0, wanted)):
+            self._add_form()
+        self.update_log("Project creation")
+        self.gb_recording.setEnabled(True)
+        self.btn_split_image.setEnabled(True)
+
+    # --- steps 3 to 8 --------------------------------------------------------------------
+    def split_images(self) -> None:
+        if self.workspace is None:
+            return
+        self.run_task("split", project.split_task, self.workspace, button=self.btn_split_image,
+                      busy="3 - splitting…",
+                      on_done=lambda _: self.btn_upload_to_dl.setEnabled(True))
+
+    def upload_to_dl(self) -> None:
+        if self.workspace is None or self._need_dl() is None:
+            return
+        self.run_task("upload", project.upload_dataset_task, self.connect, self.config.dl_server,
+                      self.workspace, button=self.btn_upload_to_dl, busy="4 - uploading…",
+                      on_done=self._on_uploaded)
+
+    def _on_uploaded(self, model_name: str) -> None:
+        self.model_name = model_name
+        self._show_nano_models([self.cb_select_model.itemText(i)
+                                for i in range(self.cb_select_model.count())])
+        self.cb_select_model.setCurrentText(model_name)
+        self.btn_train_model.setEnabled(True)
+
+    def train_model(self) -> None:
+        if self._need_dl() is None or not self._need_model():
+            return
+        self.training_panel.reset()
+        self.tabs.setCurrentWidget(self.tab_training)
+        self.run_task("train", pipeline.train_model, self.connect, self.config.dl_server,
+                      self.model_name, self.config.training, button=self.btn_train_model,
+                      busy="5 - training…", on_done=self._on_trained)
+        worker = self._jobs["train"][0]
+        worker.line.connect(self.training_panel.feed_line)
+
+    def _on_trained(self, _: Any) -> None:
+        self.btn_convert_onnx.setEnabled(True)
+
+    def convert_to_onnx(self) -> None:
+        if self._need_dl() is None or not self._need_model():
+            return
+        worker = self.run_task("convert", pipeline.convert_to_onnx, self.connect,
+                               self.config.dl_server, self.model_name,
+                               button=self.btn_convert_onnx, busy="6 - converting…",
+                               on_done=lambda _: self._after_conversion())
+        if worker is not None:
+            worker.line.connect(self.results_panel.feed_line)
+
+    def _after_conversion(self) -> None:
+        self.btn_upload_to_nano.setEnabled(True)
+        self.tabs.setCurrentWidget(self.tab_results)
+
+    def upload_to_nano(self) -> None:
+        nano = self.selected_nano()
+        if nano is None or self._need_dl() is None or not self._need_model():
+            self.show_error("Choose a Nano first") if nano is None else None
+            return
+        self.run_task("upload-nano", project.upload_model_task, self.connect,
+                      self.config.dl_server, nano, self.model_name, self.config.training.arch,
+                      button=self.btn_upload_to_nano, busy="7 - uploading to the Nano…",
+                      on_done=lambda _: (self.btn_inference.setEnabled(True),
+                                         self.refresh_nano_models()))
+
+    def inference(self) -> None:
+        nano = self.selected_nano()
+        if nano is None:
+            self.show_error("Choose a Nano first")
+            return
+        if not self._need_model():
+            return
+        self.live_panel.reset()
+        self.tabs.setCurrentWidget(self.tab_live)
+        self.run_task("inference", project.inference_task, self.connect, nano, self.model_name,
+                      button=self.btn_inference, busy="8 - inference running…")
+
+    def _need_dl(self):
+        if self.config.dl_server is None:
+            self.show_error("No DL server in config.json")
+        return self.config.dl_server
+
+    def _need_model(self) -> bool:
+        if not self.model_name:
+            self.show_error("No model yet: upload the data to the DL machine first (step 4)")
+        return bool(self.model_name)
+
+    # --- camera and closing --------------------------------------------------------------
+    def _on_camera_frame(self, image: QImage) -> None:
+        pixmap = QPixmap.fromImage(image).scaled(self.lbl_image.size(), Qt.KeepAspectRatio,
+                                                 Qt.FastTransformation)
+        self.lbl_image.setPixmap(pixmap)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Stop everything, the Nano's inference included, before the window goes."""
+        for worker, _thread in list(self._jobs.values()):
+            worker.stop()
+        for form in self.forms:
+            form.stop_recording()
+        self.camera.stop()
+        for _worker, thread in list(self._jobs.values()):
+            try:
+                thread.wait(8000)
+            except RuntimeError:  # already deleted
+                pass
+        event.accept()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _excepthook(kind, value, tb) -> None:
+    """PyQt5 aborts on an exception escaping a slot: log it instead."""
+    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ai_nano", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=APP_DIR / "config.json",
+                        help="the lab's machines (default: config.json beside ai_nano.py)")
+    parser.add_argument("--workspace", type=Path, help="open this working space at start")
+    parser.add_argument("--check", action="store_true",
+                        help="check the lab's machines, print a table, exit non-zero "
+                             "when something is red")
+    parser.add_argument("--log-level", default="WARNING")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    if args.check:
+        return machine_check.main(["--config", str(args.config)])
+    sys.excepthook = _excepthook
+    app = QApplication(sys.argv[:1])
+    window = GUI_ai_nano(args.config)
+    window.show()
+    if args.workspace:
+        window.open_workspace(args.workspace)
+    return app.exec_()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""The steps of ai_nano after the recording, as plain functions.
+
+Each step takes the machines it works on (a `Connection` for each, local or SSH: the same
+code path), names and paths, and a `Report` through which it streams lines and progress
+and learns that the user pressed Stop. Nothing here imports Qt: `thread_command.py` runs
+these functions in worker threads, and the tests call them directly.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import posixpath
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from config import MachineConfig, TrainingSettings
+from machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
+
+log = logging.getLogger(__name__)
+
+APP_DIR = Path(__file__).resolve().parent
+DL_SCRIPTS = APP_DIR / "dl_scripts"
+NANO_SCRIPTS = APP_DIR / "nano_scripts"
+MANIFEST = ".ai_nano_scripts.json"
+MARKER = "@ai_nano "
+
+Connector = Callable[[MachineConfig], Connection]
+
+
+class StepError(Exception):
+    """A step could not be done; the message is meant for the student."""
+
+
+@dataclass
+class Report:
+    """How a step talks back: lines, progress, and the user's Stop."""
+
+    line: Callable[[str], None] = lambda text: None
+    progress: Callable[[int, int], None] = lambda done, total: None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+def parse_event(text: str) -> dict | None:
+    """The JSON object of a `@ai_nano {...}` line, or None for a human line."""
+    if not text.startswith(MARKER):
+        return None
+    try:
+        event = json.loads(text[len(MARKER):])
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+# --- script deployment -------------------------------------------------------------
+
+def _local_manifest(folder: Path) -> dict[str, str]:
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.suffix in {".py", ".txt", ".md"}
+    }
+
+
+def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Report) -> int:
+    """Copy `folder` into `remote_dir` when missing or changed; return files copied.
+
+    A manifest of SHA-256 sums sits beside the scripts, so an unchanged folder costs one
+    small read, and a changed or half-copied one is copied again.
+    """
+    wanted = _local_manifest(folder)
+    manifest_path = posixpath.join(remote_dir, MANIFEST)
+    try:
+        present = json.loads(conn.read_text(manifest_path)) if conn.exists(manifest_path) else {}
+    except ValueError:
+        present = {}
+    changed = [name for name, digest in wanted.items() if present.get(name) != digest]
+    if not changed:
+        return 0
+    report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
+    conn.makedirs(remote_dir)
+    for name in changed:
+        conn.put_file(folder / name, posixpath.join(remote_dir, name))
+    conn.write_text(manifest_path, json.dumps(wanted, indent=1, sort_keys=True))
+    return len(changed)
+
+
+def dl_paths(conn: Connection, model_name: str) -> dict[str, str]:
+    """Paths on the DL server, relative to its workdir (the scripts' cwd)."""
+    base = posixpath.join("models", model_name)
+    return {
+        "workdir": conn.workdir(),
+        "base": base,
+        "model": posixpath.join(base, "model"),
+        "job": posixpath.join(base, "job"),
+        "export_job": posixpath.join(base, "export_job"),
+    }
+
+
+def python_of(conn: Connection) -> str:
+    return conn.machine.python or "python3"
+
+
+def _stream(conn: Connection, argv: list[str], report: Report, cwd: str,
+            on_event: Callable[[dict], None] | None = None, pty: bool = False) -> int:
+    """Run a command, pass every line on, hand `@ai_nano` events to `on_event`."""
+    def on_line(text: str) -> None:
+        event = parse_event(text)
+        if event is not None and on_event is not None:
+            on_event(event)
+        report.line(text)
+    return conn.run(argv, cwd=cwd, on_line=on_line, stop=report.stop, pty=pty)
+
+
+def _last_error(lines: list[str], default: str) -> str:
+    for text in reversed(lines):
+        if text.startswith("error:"):
+            return text[len("error:"):].strip()
+    return default
+
+
+# --- step 4: upload the dataset ---------------------------------------------------
+
+def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -> None:
+    """Archive train/val/test + labels.txt, send it, unpack it on the DL server."""
+    report.line("begin : upload to DL machine")
+    state = workspace.root / ".ai_nano"
+    state.mkdir(parents=True, exist_ok=True)
+    archive, sha256, size = workspace.build_archive(state / f"upload-{model_name}.tar",
+                                                    on_progress=report.progress)
+    report.line(f"Archive done ({size / 1e6:.1f} MB)")
+    try:
+        paths = dl_paths(dl, model_name)
+        workdir = paths["workdir"]
+        deploy_scripts(dl, DL_SCRIPTS, workdir, report)
+        report.line(f"On DL, creation of the {model_name} directory")
+        dl.makedirs(posixpath.join(workdir, paths["base"]))
+        remote_archive = posixpath.join(workdir, paths["base"], "data.tar")
+        free = dl.disk_free(posixpath.join(workdir, paths["base"]))
+        if free < 2 * size + 50_000_000:
+            raise StepError(f"Not enough disk space on {dl.machine.name}: "
+                            f"{free / 1e6:.0f} MB free, the dataset needs about "
+                            f"{2 * size / 1e6:.0f} MB")
+        dl.put_file(archive, remote_archive, on_progress=report.progress)
+        lines: list[str] = []
+        rc = dl.run([python_of(dl), "unpack.py", posixpath.join(paths["base"], "data.tar"),
+                     paths["base"], "--sha256", sha256, "--size", str(size)],
+                    cwd=workdir, on_line=lambda t: (lines.append(t), report.line(t)),
+                    stop=report.stop)
+        if rc != 0:
+            raise StepError(f"Unpacking failed on {dl.machine.name}: "
+                            f"{_last_error(lines, f'exit status {rc}')}")
+    finally:
+        archive.unlink(missing_ok=True)
+    report.line("Unzip done on DL machine")
+    report.line("End : ZIP file uploaded and extracted to DL machine")
+
+
+# --- steps 5 and 6: jobs on the DL server -------------------------------------------
+
+def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
+                    queue: bool) -> list[str]:
+    machine = conn.machine
+    argv = [python_of(conn), "job.py", "start", "--job-dir", job_dir]
+    if machine.scheduler == "slurm":
+        argv += ["--scheduler", "slurm"]
+        for key in ("partition", "gpus", "time", "account"):
+            value = getattr(machine, key, "")
+            if value:
+                argv += [f"--{key}", str(value)]
+    elif queue:
+        argv += ["--queue-dir", "queue", "--slots", str(machine.max_parallel_trainings or 0)]
+    return argv + ["--"] + command
+
+
+def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report: Report,
+               on_event: Callable[[dict], None] | None = None, from_line: int = 0,
+               retry_for: float = 600.0) -> int:
+    """Stream a detached job's log until it ends; re-attach after a dropped link.
+
+    The job runs on the server whatever happens to this laptop; only the follower is
+    lost with the connection, and a new one resumes at the first line not yet shown.
+    """
+    shown = from_line
+    deadline = None
+    while True:
+        def on_line(text: str) -> None:
+            nonlocal shown
+            event = parse_event(text)
+            if event is None or event.get("event") != "job":
+                shown += 1  # job.py numbers the lines of the log, not its own events
+            if event is not None and on_event is not None:
+                on_event(event)
+            report.line(text)
+        try:
+            with connect(machine) as conn:
+                deadline = None
+                argv = [python_of(conn), "job.py", "follow", "--job-dir", job_dir,
+                        "--from-line", str(shown)]
+                rc = conn.run(argv, cwd=conn.workdir(), on_line=on_line, stop=report.stop)
+                if report.stop.is_set():
+                    conn.run([python_of(conn), "job.py", "stop", "--job-dir", job_dir],
+                             cwd=conn.workdir(), on_line=report.line)
+                return rc
+        except (ConnectionLost, MachineError) as error:
+            if report.stop.is_set():
+                raise StepError("Stopped") from error
+            if isinstance(error, MachineError) and not isinstance(error, ConnectionLost) \
+                    and deadline is None and shown == from_line:
+                raise
+            deadline = deadline or time.monotonic() + retry_for
+            if time.monotonic() > deadline:
+                raise StepError(f"Lost the connection to {machine.name} and could not "
+                                f"re-attach: {error}") from error
+            report.line(f"Connection to {machine.name} lost ({error}); the job goes on "
+                        "there, re-attaching…")
+            report.stop.wait(3.0)
+
+
+def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: list[str],
+             report: Report, queue: bool, on_event: Callable[[dict], None] | None) -> int:
+    with connect(machine) as conn:
+        deploy_scripts(conn, DL_SCRIPTS, conn.workdir(), report)
+        lines: list[str] = []
+        rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
+                      on_line=lambda t: (lines.append(t), report.line(t)))
+        if rc != 0:
+            raise StepError(_last_error(lines, f"could not start the job (exit status {rc})"))
+    return follow_job(connect, machine, job_dir, report, on_event)
+
+
+def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list[str]:
+    base = posixpath.join("models", model_name)
+    argv = [python, "train.py", f"--model-dir={base}/model", base,
+            f"--arch={settings.arch}", f"--epochs={settings.epochs}",
+            f"--batch-size={settings.batch_size}", f"--resolution={settings.resolution}",
+            f"--patience={settings.patience}"]
+    argv.append("--pretrained" if settings.pretrained else "--no-pretrained")
+    return argv
+
+
+def train_model(connect: Connector, machine: MachineConfig, model_name: str,
+                settings: TrainingSettings, report: Report,
+                on_event: Callable[[dict], None] | None = None) -> None:
+    """Step 5: train.py as a detached, queued job on the DL server."""
+    report.line("Begin training model")
+    job_dir = posixpath.join("models", model_name, "job")
+    rc = _run_job(connect, machine, job_dir,
+                  train_argv(machine.python or "python3", model_name, settings),
+                  report, queue=True, on_event=on_event)
+    if report.stop.is_set():
+        raise StepError("Training stopped")
+    if rc != 0:
+        raise StepError(f"Training failed (exit status {rc}); see the log")
+    report.line("End training model")
+
+
+def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
+                    report: Report, on_event: Callable[[dict], None] | None = None) -> None:
+    """Re-attach to a training started earlier (after a restart of the app)."""
+    job_dir = posixpath.join("models", model_name, "job")
+    report.line(f"Re-attaching to the training of {model_name}")
+    rc = follow_job(connect, machine, job_dir, report, on_event)
+    if rc != 0:
+        raise StepError(f"Training failed (exit status {rc}); see the log")
+    report.line("End training model")
+
+
+def training_state(conn: Connection, model_name: str) -> dict:
+    """job.py's status of a model's training ({} when it never started)."""
+    job_dir = posixpath.join("models", model_name, "job")
+    if not conn.exists(posixpath.join(conn.workdir(), job_dir)):
+        return {}
+    try:
+        text = conn.output([python_of(conn), "job.py", "status", "--job-dir", job_dir],
+                           cwd=conn.workdir())
+        return json.loads(text.strip().splitlines()[-1])
+    except (RemoteCommandFailed, ValueError, IndexError):
+        return {}
+
+
+def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
+                    report: Report, on_event: Callable[[dict], None] | None = None) -> None:
+    """Step 6: export to ONNX, then evaluate on test/ with the Nano's preprocessing."""
+    report.line("Begin conversion to ONNX.")
+    base = posixpath.join("models", model_name)
+    python = machine.python or "python3"
+    command = [python, "onnx_export.py", f"--model-dir={base}/model"]
+    rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command, report,
+                  queue=False, on_event=on_event)
+    if rc != 0 or report.stop.is_set():
+        raise StepError(f"Conversion to ONNX failed (exit status {rc}); see the log")
+    report.line("End conversion to ONNX file")
+    report.line("Begin evaluation on the test images")
+    command = [python, "evaluate.py", f"--model-dir={base}/model", base]
+    rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command, report,
+                  queue=False, on_event=on_event)
+    if rc != 0:
+        raise StepError(f"Evaluation failed (exit status {rc}); see the log")
+    report.line("End evaluation on the test images")
+
+
+# --- step 7: the model to the Nano ------------------------------------------------
+
+def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch: str,
+                         report: Report) -> None:
+    """Fetch the ONNX file and labels.txt from the DL server, put them on the Nano."""
+    report.line("Begin upload ONNX model to Jetson Nano.")
+    model_dir = posixpath.join(dl.workdir(), "models", model_name, "model")
+    onnx_name = f"{arch}.onnx"
+    target = posixpath.join(nano.workdir(), "models", model_name)
+    with tempfile.TemporaryDirectory(prefix="ai_nano-") as tmp:
+        for name in (onnx_name, "labels.txt"):
+            if not dl.exists(posixpath.join(model_dir, name)):
+                raise StepError(f"{name} is not on {dl.machine.name} yet: convert the model "
+                                "to ONNX first (step 6)")
+            dl.get_file(posixpath.join(model_dir, name), Path(tmp) / name,
+                        on_progress=report.progress)
+        report.line("Getting ONNX file")
+        nano.makedirs(target)
+        for name in (onnx_name, "labels.txt"):
+            nano.put_file(Path(tmp) / name, posixpath.join(target, name),
+                          on_progress=report.progress)
+    report.line("End upload ONNX model to Jetson Nano.")
+
+
+def list_nano_models(nano: Connection) -> list[str]:
+    """Model folders on a Nano that hold a labels.txt and an ONNX file."""
+    models_dir = posixpath.join(nano.workdir(), "models")
+    found = []
+    for name in sorted(nano.listdir(models_dir)):
+        files = nano.listdir(posixpath.join(models_dir, name))
+        if "labels.txt" in files and any(f.endswith(".onnx") for f in files):
+            found.append(name)
+    return found
+
+
+# --- step 8: inference on the Nano ------------------------------------------------
+
+def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[str]:
+    models = posixpath.join(nano.workdir(), "models", model_name)
+    files = nano.listdir(models)
+    onnx_files = sorted(f for f in files if f.endswith(".onnx"))
+    if not onnx_files or "labels.txt" not in files:
+        raise StepError(f"Model {model_name} is not complete on {nano.machine.name}: "
+                        "upload it first (step 7)")
+    return [python_of(nano), posixpath.join(scripts_dir, "my-imagenet.py"),
+            f"--model={posixpath.join(models, onnx_files[0])}",
+            f"--labels={posixpath.join(models, 'labels.txt')}",
+            "--input_blob=input_0", "--output_blob=output_0",
+            f"--camera={nano.machine.camera or '/dev/video0'}",
+            "--headless", "--log-level=info", "--print-scores"]
+
+
+def run_inference(nano: Connection, model_name: str, report: Report) -> int:
+    """Step 8: my-imagenet.py on the Nano until it ends or the user presses Stop.
+
+    It runs in a pseudo-terminal, so a dropped connection hangs it up (SIGHUP) and it
+    switches its LEDs off by itself; Stop terminates it the same way.
+    """
+    report.line("Begin inference. It may take a long time. Be patient.")
+    scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
+    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    argv = inference_argv(nano, model_name, scripts_dir)
+    report.line("Starting inference")
+    lines: list[str] = []
+
+    def on_line(text: str) -> None:
+        lines.append(text)
+        del lines[:-20]
+        report.line(text)
+    rc = nano.run(argv, cwd=scripts_dir, on_line=on_line, stop=report.stop, pty=True)
+    if report.stop.is_set():
+        report.line("Inference stopped")
+        return 0
+    if rc != 0:
+        raise StepError(f"Inference ended with an error: {_last_error(lines, f'exit status {rc}')}")
+    report.line("End of inference")
+    return rc
+
+
+def switch_off_leds(nano: Connection, report: Report) -> None:
+    scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
+    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
+             cwd=scripts_dir, on_line=report.line)

@@ -1,0 +1,77 @@
+"""Run one step of `pipeline.py` in a worker thread and report through Qt signals.
+
+A thin adapter: the worker receives a plain function and its data (never a widget),
+calls it with a `pipeline.Report` whose callbacks emit signals, and turns every
+exception into one readable `failed` message. The window alone decides how to show it.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+
+from machines import MachineError, UnknownHostKey
+from pipeline import Report, StepError
+
+log = logging.getLogger(__name__)
+
+
+class CommandWorker(QObject):
+    """Calls `function(*args, report=Report, **kwargs)` once, off the GUI thread.
+
+    Signals:
+        line(str): one line of output for the log.
+        progress(int, int): bytes or items done, total.
+        failed(str): the step failed; the text is for the user.
+        unknown_host(object): a machine showed a host key never seen (UnknownHostKey).
+        finished(object): the function's return value (also after a failure: None).
+    """
+
+    line = pyqtSignal(str)
+    progress = pyqtSignal(int, int)
+    failed = pyqtSignal(str)
+    unknown_host = pyqtSignal(object)
+    finished = pyqtSignal(object)
+
+    def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self._function = function
+        self._args = args
+        self._kwargs = kwargs
+        self.stop_event = threading.Event()
+
+    @pyqtSlot()
+    def run(self) -> None:
+        report = Report(line=self.line.emit, progress=self.progress.emit, stop=self.stop_event)
+        result = None
+        try:
+            result = self._function(*self._args, report=report, **self._kwargs)
+        except UnknownHostKey as error:
+            self.unknown_host.emit(error)
+            self.failed.emit(str(error))
+        except (StepError, MachineError) as error:
+            log.info("step failed: %s", error)
+            self.failed.emit(str(error))
+        except Exception as error:  # the worker's boundary: never let it kill the app
+            log.exception("unexpected error in %s", getattr(self._function, "__name__", "step"))
+            self.failed.emit(f"Unexpected error: {error}")
+        finally:
+            self.finished.emit(result)
+
+    def stop(self) -> None:
+        """Ask the step to end (the remote process is terminated by the step)."""
+        self.stop_event.set()
+
+
+def start_worker(parent: QObject, worker: CommandWorker) -> QThread:
+    """Move `worker` to a new thread, start it, and clean both up when it finishes."""
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    worker.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread
