@@ -46,11 +46,14 @@ _GIB = float(1 << 30)
 _PROBE_TIMEOUT_S = 90.0  # importing torch on a busy server takes a while
 
 # Runs on the remote machine with its configured interpreter, which may be as old as the
-# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera. Prints one JSON object.
+# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler. Prints one
+# JSON object.
 _PROBE = r"""
-import glob, json, os, platform, sys
+import glob, json, os, platform, shutil, sys
 info = {"python": platform.python_version(), "executable": sys.executable}
-role, camera = sys.argv[1], sys.argv[2]
+role, camera, scheduler = sys.argv[1], sys.argv[2], sys.argv[3]
+if scheduler == "slurm":
+    info["sbatch"] = shutil.which("sbatch") or ""
 def failure(exc):
     return "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
 if role == "dl":
@@ -147,11 +150,18 @@ def _check_disk(row: CheckRow, connection: Connection) -> None:
         row.results["disk"] = CheckResult(OK, f"{_gib(free)} free", path)
 
 
-def _software_result(role: str, info: dict[str, Any], python: str) -> CheckResult:
+def _software_result(machine: MachineConfig, info: dict[str, Any]) -> CheckResult:
+    role, python = machine.role, machine.python
     if role == "dl":
         if "torch" not in info:
             return CheckResult(FAIL, "no PyTorch", f"{python} cannot import torch "
                                f"({info.get('torch_error', 'unknown error')}): pip install torch torchvision")
+        if machine.scheduler == "slurm":
+            # The login node often has no GPU: the GPUs are on the nodes Slurm starts.
+            if not info.get("sbatch"):
+                return CheckResult(FAIL, "no sbatch", "scheduler is slurm but sbatch is not on the PATH")
+            where = f" (partition {machine.partition})" if machine.partition else ""
+            return CheckResult(OK, f"torch {info['torch']}, GPUs via Slurm{where}")
         if "cuda" in info:
             count = info.get("cuda_count", 1)
             extra = f" (+{count - 1} more)" if count > 1 else ""
@@ -187,8 +197,8 @@ def _camera_result(camera: str, info: dict[str, Any]) -> CheckResult:
 def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> None:
     """Run the probe with the machine's interpreter and fill python/software/camera."""
     try:
-        text = connection.output([machine.python, "-c", _PROBE, machine.role, machine.camera],
-                                 timeout=_PROBE_TIMEOUT_S)
+        text = connection.output([machine.python, "-c", _PROBE, machine.role, machine.camera,
+                                  machine.scheduler], timeout=_PROBE_TIMEOUT_S)
         info = json.loads(text.strip().splitlines()[-1])
     except RemoteCommandFailed as exc:
         row.results["python"] = CheckResult(FAIL, f"{machine.python} not working", str(exc))
@@ -202,7 +212,7 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
     row.results["python"] = CheckResult(FAIL if too_old else OK, f"Python {version}",
                                         f"{info.get('executable', machine.python)}"
                                         + (": Python 3.6 or newer is needed" if too_old else ""))
-    row.results["software"] = _software_result(machine.role, info, machine.python)
+    row.results["software"] = _software_result(machine, info)
     if machine.role == "nano":
         row.results["camera"] = _camera_result(machine.camera, info)
 

@@ -3,6 +3,7 @@ one stopped; host keys, passwords, cameras; and the `--check` command's exit sta
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -122,6 +123,19 @@ def test_missing_python_is_red(sshd_server, make_machine, known_hosts) -> None:
                         known_hosts=known_hosts)
     assert row.result("python").state == FAIL and row.result("software").state == SKIP
     assert row.failed
+
+
+def test_slurm_dl_server_needs_sbatch_not_a_local_gpu(sshd_server, make_machine,
+                                                     known_hosts) -> None:
+    """On a cluster the login node has no GPU; the check looks for sbatch instead."""
+    row = check_machine(make_machine(sshd_server, role="dl", scheduler="slurm", partition="gpu"),
+                        known_hosts=known_hosts)
+    software = row.result("software")
+    if shutil.which("sbatch", path="/usr/local/bin:/usr/bin:/bin"):  # Debian's slurm-wlm here
+        assert software.state == OK and software.text.endswith("GPUs via Slurm (partition gpu)")
+    else:
+        assert software == CheckResult(FAIL, "no sbatch",
+                                       "scheduler is slurm but sbatch is not on the PATH")
 
 
 def test_machines_are_checked_in_parallel(make_machine, silent_port, known_hosts) -> None:
