@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -183,3 +184,80 @@ def test_stop_cancels_a_running_job_and_leaves_no_process(slurm: SlurmCluster,
     followed = job_py(slurm, "follow", "--job-dir", str(job_dir), cwd=tmp_path)
     assert followed.returncode != 0
     assert events(followed.stdout)[-1]["state"] == "cancelled"
+
+
+# ---------------------------------------------------------------- the app's way: over SSH
+
+@pytest.fixture
+def slurm_sshd(cluster: SlurmCluster, test_user, known_hosts: Path) -> Iterator[object]:
+    """A test sshd whose sessions find the cluster: `SetEnv SLURM_CONF=...` in its config,
+    as an administrator sets it for a login node (sshd_config or /etc/environment)."""
+    from tests.sshd import SshServer
+
+    folder = Path(tempfile.mkdtemp(prefix="ai_nano_slurm_sshd_"))
+    server = SshServer(folder, test_user, "slurm-login")
+    with open(server.config_file, "a") as config:
+        config.write(f"SetEnv SLURM_CONF={cluster.conf}\n")
+    server.start()
+    server.trust(known_hosts)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_train_py_submitted_over_ssh_pends_runs_and_completes(
+        slurm: SlurmCluster, slurm_sshd, make_machine, known_hosts: Path, test_user) -> None:
+    """The real train.py (CPU, 32 px, 2 epochs), submitted through job.py over SSH as the
+    test user; pending behind a full node, then running, then completed; a second
+    submission cancelled with job.py stop (scancel)."""
+    from machines import open_connection
+    from tests.media import make_split_dataset
+    from tests.sshd import chown_tree, user_processes
+
+    machine = make_machine(slurm_sshd)
+    with open_connection(machine, known_hosts=known_hosts) as connection:
+        workdir = connection.workdir()
+        connection.makedirs(f"{workdir}/models")
+        for script in sorted(JOB_PY.parent.glob("*.py")):
+            connection.put_file(script, f"{workdir}/{script.name}")
+        make_split_dataset(Path(workdir) / "models" / "m1", counts=(8, 4, 4), size=(40, 32))
+        chown_tree(Path(workdir), test_user)
+        python = machine.python
+        blocker = slurm.submit_blocker()
+        wait_for(lambda: slurm.job_field(blocker, "JobState") == "RUNNING", what="blocker")
+        train = [python, "train.py", "--model-dir=models/m1/model", "models/m1",
+                 "--no-pretrained", "--epochs", "2", "--resolution", "32", "--batch-size", "8",
+                 "--workers", "1", "--device", "cpu"]
+        started = connection.output([python, "job.py", "start", "--job-dir", "models/m1/job",
+                                     "--scheduler", "slurm", "--partition", PARTITION,
+                                     "--time", "15", "--", *train], cwd=workdir)
+        slurm_id = events(started)[-1]["slurm_job_id"]
+        assert slurm.job_field(slurm_id, "UserId").startswith(test_user.name)
+        other = connection.output([python, "job.py", "start", "--job-dir", "models/m2/job",
+                                   "--scheduler", "slurm", "--", "sleep", "300"], cwd=workdir)
+        other_id = events(other)[-1]["slurm_job_id"]
+        lines: list[str] = []
+        result: list[int] = []
+        follower = threading.Thread(daemon=True, target=lambda: result.append(connection.run(
+            [python, "job.py", "follow", "--job-dir", "models/m1/job"], cwd=workdir,
+            on_line=lines.append, timeout=300)))
+        follower.start()
+        wait_for(lambda: any(event.get("reason") == "Resources"
+                             for event in events("\n".join(lines))), timeout=60,
+                 what="pending (Resources) in the followed output")
+        with open_connection(machine, known_hosts=known_hosts) as second:
+            stopped = second.output([python, "job.py", "stop", "--job-dir", "models/m2/job"],
+                                    cwd=workdir)
+        assert events(stopped)[-1]["state"] == "cancelled"
+        assert slurm.job_field(other_id, "JobState") == "CANCELLED"
+        slurm.run(["scancel", blocker])
+        follower.join(timeout=300)
+    assert result == [0], lines[-10:]
+    states = [event["state"] for event in events("\n".join(lines)) if event["event"] == "job"]
+    assert states[0] == "pending" and "running" in states and states[-1] == "finished"
+    epochs = [event for event in events("\n".join(lines)) if event["event"] == "epoch"]
+    assert [event["epoch"] for event in epochs] == [1, 2]
+    assert any(event["event"] == "end" for event in events("\n".join(lines)))
+    assert (Path(workdir) / "models" / "m1" / "model" / "metrics.jsonl").exists()
+    assert slurm.job_field(slurm_id, "JobState") == "COMPLETED"
+    assert user_processes(test_user, "train.py --model-dir=models/m1") == []
