@@ -468,7 +468,7 @@ def _ssh_errors(connection: SshConnection, what: str) -> Iterator[None]:
     except MachineError:
         raise
     except (OSError, EOFError, paramiko.SSHException) as error:
-        if not connection.alive:
+        if connection.lost_after(error):
             raise ConnectionLost(f"{connection.machine.name}: the connection was lost "
                                  f"during {what}") from None
         reason = {errno.ENOENT: "no such file or folder", errno.EACCES: "permission denied",
@@ -574,6 +574,17 @@ class SshConnection(Connection):
     def alive(self) -> bool:
         transport = self._client.get_transport()
         return transport is not None and transport.is_active()
+
+    def lost_after(self, error: BaseException) -> bool:
+        """Whether ``error`` means the link is gone (waits up to 1 s for paramiko's
+        reader thread to notice: the SFTP layer often sees the broken pipe first)."""
+        if isinstance(error, OSError) and error.errno in (errno.ENOENT, errno.EACCES,
+                                                           errno.ENOSPC):
+            return False
+        deadline = time.monotonic() + 1.0
+        while self.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self.alive
 
     def _transport(self) -> paramiko.Transport:
         transport = self._client.get_transport()
@@ -774,17 +785,17 @@ class _PidMarker:
             self._on_out(data)
             return
         self._head += data
-        if b"\n" not in self._head:
-            return
-        line, rest = self._head.split(b"\n", 1)
-        self._done, self._head = True, b""
-        fields = line.strip().split()
-        if line.startswith(_PID_MARKER) and len(fields) >= 2 and fields[1].isdigit():
-            self.pid = int(fields[1])
-            self.no_cwd = fields[-1] == b"nocwd"
-        else:
-            rest = line + b"\n" + rest
-        if rest:
+        # Lines before the marker come from the login shell's start-up files: pass them on.
+        while not self._done and b"\n" in self._head:
+            line, self._head = self._head.split(b"\n", 1)
+            fields = line.strip().split()
+            if line.startswith(_PID_MARKER) and len(fields) >= 2 and fields[1].isdigit():
+                self.pid, self._done = int(fields[1]), True
+                self.no_cwd = fields[-1] == b"nocwd"
+            else:
+                self._on_out(line + b"\n")
+        if self._done and self._head:
+            rest, self._head = self._head, b""
             self._on_out(rest)
 
     def flush(self) -> None:

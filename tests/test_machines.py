@@ -422,3 +422,69 @@ def test_local_connection_is_chosen_for_local_machines(local_machine):
     connection = open_connection(local_machine())
     assert isinstance(connection, LocalConnection)
     assert connection.home() == os.path.expanduser("~")
+
+
+def test_ssh_agent_login(sshd_server, make_machine, known_hosts, tmp_path, monkeypatch,
+                         test_user):
+    """No password and no key file in the config: the user's ssh-agent is used."""
+    socket_path = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(socket_path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 5
+        while not socket_path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        monkeypatch.setenv("SSH_AUTH_SOCK", str(socket_path))
+        subprocess.run(["ssh-add", "-q", str(sshd_server.client_key_file)], check=True,
+                       capture_output=True)
+        monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ssh/id_* keys to fall back on
+        machine = make_machine(sshd_server, auth="key", key_file="")
+        assert machine.password == "" and machine.key_file == ""
+        with open_connection(machine, known_hosts=known_hosts) as connection:
+            assert connection.output(["id", "-un"]).strip() == test_user.name
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
+def test_link_lost_during_download(fresh_sshd, make_machine, tmp_path):
+    known_hosts = tmp_path / "known_hosts"
+    fresh_sshd.trust(known_hosts)
+    connection = _ssh_conn(fresh_sshd, make_machine, known_hosts)
+    connection.makedirs(connection.workdir())
+    remote = connection.workdir() + "/model.onnx"
+    connection.write_text(remote, "z" * 4_000_000)
+    local = tmp_path / "out" / "model.onnx"
+    dropped: list[int] = []
+
+    def drop(done: int, total: int) -> None:
+        if not dropped and done > 300_000:
+            dropped.append(fresh_sshd.drop_connections())
+    with pytest.raises(ConnectionLost, match="lost during downloading"):
+        connection.get_file(remote, local, on_progress=drop)
+    assert dropped and not local.exists() and os.listdir(local.parent) == []
+
+
+def test_login_shell_chatter_is_passed_on(fresh_sshd, make_machine, tmp_path, test_user):
+    """A start-up file that prints (a lab's ~/.bashrc) must not hide the pid marker."""
+    known_hosts = tmp_path / "known_hosts"
+    fresh_sshd.trust(known_hosts)
+    token = f"aichat{uuid.uuid4().hex[:10]}"
+    # ForceCommand runs a line of the server's choosing first, like a chatty ~/.bashrc;
+    # our command follows through SSH_ORIGINAL_COMMAND (no SFTP in this test).
+    with open(fresh_sshd.config_file, "a") as handle:
+        handle.write('ForceCommand echo welcome to the lab; eval "$SSH_ORIGINAL_COMMAND"\n')
+    fresh_sshd.stop()
+    fresh_sshd.start()
+    connection = _ssh_conn(fresh_sshd, make_machine, known_hosts)
+    lines: list[str] = []
+    stop = threading.Event()
+
+    def on_line(line: str) -> None:
+        lines.append(line)
+        if line == "go":
+            stop.set()
+    code = connection.run([PY, "-c", "import time; print('go', flush=True); time.sleep(300)",
+                           token], on_line=on_line, stop=stop)
+    assert code == -15 and lines == ["welcome to the lab", "go"]
+    assert _wait_gone(connection, token) == []
