@@ -7,6 +7,7 @@ dataset and must end with one `error:` line, a non-zero exit and nothing saved d
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -51,6 +52,24 @@ def run_script(workdir: Path, script: str, *args: str, env: dict[str, str] | Non
     completed = subprocess.run([sys.executable, script, *args], cwd=workdir, env=env or os.environ.copy(),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
     return Run(completed)
+
+
+def run_in_process(workdir: Path, script: str, argv: list[str], capsys: pytest.CaptureFixture) -> Run:
+    """Run a deployed script's main() in this process (no interpreter start-up: fast checks).
+
+    Same contract as the command line: run_main turns failures into the last `error:` line.
+    """
+    if str(workdir) not in sys.path:
+        sys.path.insert(0, str(workdir))
+    import dl_common
+
+    module = importlib.import_module(script.removesuffix(".py"))
+    capsys.readouterr()
+    try:
+        rc = dl_common.run_main(module.main, argv)
+    except SystemExit as stop:  # argparse errors
+        rc = int(stop.code or 0)
+    return Run(subprocess.CompletedProcess([script, *argv], rc, capsys.readouterr().out))
 
 
 def digest(path: Path) -> str:
@@ -170,7 +189,8 @@ def test_offline_pretrained_warns_once_and_trains_from_scratch(workdir: Path, tm
     assert any("weights: random (ImageNet weights unavailable)" in line for line in run.lines)
 
 
-def test_weights_file_is_loaded_and_a_foreign_one_refused(workdir: Path, tmp_path: Path) -> None:
+def test_weights_file_is_loaded_and_a_foreign_one_refused(workdir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture) -> None:
     import torchvision
 
     small_dataset(workdir / "models/weights")
@@ -181,8 +201,9 @@ def test_weights_file_is_loaded_and_a_foreign_one_refused(workdir: Path, tmp_pat
     assert run.rc == 0, run
     assert any(f"weights: {tmp_path / 'resnet18.pth'}" in line for line in run.lines)
     torch.save(torchvision.models.mobilenet_v3_small().state_dict(), tmp_path / "other.pth")
-    run = run_script(workdir, "train.py", "--model-dir=models/weights/model2", "models/weights", *FAST,
-                     "--epochs", "1", "--weights", str(tmp_path / "other.pth"))
+    run = run_in_process(workdir, "train.py", [f"--model-dir={workdir / 'models/weights/model2'}",
+                                               str(workdir / "models/weights"), *FAST, "--epochs", "1",
+                                               "--weights", str(tmp_path / "other.pth")], capsys)
     assert run.rc == 1 and run.lines[-1].startswith("error: --weights") and "does not fit" in run.lines[-1]
 
 
@@ -282,16 +303,17 @@ def test_evaluation_known_answer(tmp_path: Path, workdir: Path) -> None:
     assert any("broken.jpg" in line and line.startswith("warning:") for line in run.lines)
 
 
-def test_evaluation_bad_inputs(tmp_path: Path, workdir: Path) -> None:
+def test_evaluation_bad_inputs(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture) -> None:
     dataset = small_dataset(tmp_path / "eval_bad")
     model_dir = tmp_path / "eval_bad/model"
     model_dir.mkdir()
     (model_dir / "labels.txt").write_text("blue\nred\n")
-    run = run_script(workdir, "evaluate.py", f"--model-dir={model_dir}", str(dataset))
+    argv = [f"--model-dir={model_dir}", str(dataset)]
+    run = run_in_process(workdir, "evaluate.py", argv, capsys)
     assert run.rc == 1 and run.lines[-1].startswith("error: no ONNX file"), run
     channel_model_onnx(model_dir / "resnet18.onnx")
     (dataset / "test/green").mkdir()
-    run = run_script(workdir, "evaluate.py", f"--model-dir={model_dir}", str(dataset))
+    run = run_in_process(workdir, "evaluate.py", argv, capsys)
     assert run.rc == 1 and "['green']" in run.lines[-1] and run.lines[-1].startswith("error:"), run
     assert not (model_dir / "evaluation.json").exists()
 
@@ -318,14 +340,19 @@ BREAKERS = {
 
 
 @pytest.mark.parametrize("case", sorted(BREAKERS))
-def test_bad_dataset_fails_in_one_line_and_keeps_the_saved_model(case: str, tmp_path: Path, workdir: Path) -> None:
+def test_bad_dataset_fails_in_one_line_and_keeps_the_saved_model(case: str, tmp_path: Path, workdir: Path,
+                                                                 capsys: pytest.CaptureFixture) -> None:
     breaker, reason = BREAKERS[case]
     dataset = small_dataset(tmp_path / "bad")
     breaker(dataset)
     model_dir = dataset / "model"
     model_dir.mkdir()
     (model_dir / "model_best.pth.tar").write_bytes(b"an earlier model")
-    run = run_script(workdir, "train.py", f"--model-dir={model_dir}", str(dataset), *FAST, "--epochs", "1")
+    argv = [f"--model-dir={model_dir}", str(dataset), *FAST, "--epochs", "1"]
+    if case == "missing train/":  # once through the real command line
+        run = run_script(workdir, "train.py", *argv)
+    else:
+        run = run_in_process(workdir, "train.py", argv, capsys)
     assert run.rc == 1, run
     assert run.lines[-1].startswith("error: ") and reason in run.lines[-1], run
     assert "Traceback" not in run.output
@@ -339,32 +366,37 @@ def test_bad_dataset_fails_in_one_line_and_keeps_the_saved_model(case: str, tmp_
     (["--arch", "nonsense"], "error: unknown --arch 'nonsense'", 1),
     (["--weights", "/nonexistent.pth"], "error: --weights /nonexistent.pth: no such file", 1),
 ])
-def test_bad_options(args: list[str], reason: str, code: int, tmp_path: Path, workdir: Path) -> None:
+def test_bad_options(args: list[str], reason: str, code: int, tmp_path: Path, workdir: Path,
+                     capsys: pytest.CaptureFixture) -> None:
     dataset = small_dataset(tmp_path / "opts")
-    run = run_script(workdir, "train.py", f"--model-dir={dataset / 'model'}", str(dataset), *FAST, *args)
+    run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *FAST, *args], capsys)
     assert run.rc == code and run.lines[-1].startswith(reason), run
 
 
-def test_cuda_requested_without_cuda(tmp_path: Path, workdir: Path) -> None:
+def test_cuda_requested_without_cuda(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture) -> None:
     if torch.cuda.is_available():
         pytest.skip("this computer has CUDA: the no-CUDA message cannot be produced")
     dataset = small_dataset(tmp_path / "cuda")
-    run = run_script(workdir, "train.py", f"--model-dir={dataset / 'model'}", str(dataset), *FAST, "--device", "cuda")
+    run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *FAST,
+                                               "--device", "cuda"], capsys)
     assert run.rc == 1 and run.lines[-1] == "error: --device cuda: this computer has no usable CUDA GPU", run
 
 
-def test_model_dir_not_writable(tmp_path: Path, workdir: Path) -> None:
+def test_model_dir_not_writable(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture) -> None:
     dataset = small_dataset(tmp_path / "ro")
-    (tmp_path / "a_file").write_text("not a folder")
-    run = run_script(workdir, "train.py", f"--model-dir={tmp_path / 'a_file' / 'model'}", str(dataset), *FAST)
+    (tmp_path / "a_file").write_text("not a folder")  # tests run as root: a file in the path is what blocks
+    run = run_in_process(workdir, "train.py", [f"--model-dir={tmp_path / 'a_file' / 'model'}", str(dataset), *FAST],
+                         capsys)
     assert run.rc == 1 and run.lines[-1].startswith(f"error: model dir {tmp_path / 'a_file' / 'model'} is not writable")
 
 
-def test_corrupt_and_non_image_files_are_skipped_with_a_warning(tmp_path: Path, workdir: Path) -> None:
+def test_corrupt_and_non_image_files_are_skipped_with_a_warning(tmp_path: Path, workdir: Path,
+                                                                capsys: pytest.CaptureFixture) -> None:
     dataset = small_dataset(tmp_path / "corrupt")
     (dataset / "train/red/00099.jpg").write_bytes(b"\xff\xd8 truncated jpeg")
     (dataset / "train/blue/notes.txt").write_text("not an image")
-    run = run_script(workdir, "train.py", f"--model-dir={dataset / 'model'}", str(dataset), *FAST, "--epochs", "1")
+    run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *FAST, "--epochs", "1"],
+                         capsys)
     assert run.rc == 0, run
     warned = [line for line in run.lines if line.startswith("warning: skipping")]
     assert len(warned) == 2 and any("00099.jpg" in line for line in warned) and any("notes.txt" in line for line in warned)
