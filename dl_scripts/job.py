@@ -40,6 +40,7 @@ from typing import Any, Dict, List, Optional
 MARKER = "@ai_nano "
 LOCAL_POLL_S = 0.2
 SLURM_POLL_S = 2.0
+SLURM_OUTAGE_S = 120.0      # follow gives up when Slurm does not answer for this long
 TERM_GRACE_S = 5.0          # SIGTERM -> SIGKILL delay when a running job is stopped
 EXIT_ALREADY_RUNNING = 3    # `start` refused: DIR already holds a waiting/running job
 ACTIVE = ("waiting", "pending", "running")
@@ -80,9 +81,27 @@ def read_json(path: str) -> Optional[Dict[str, Any]]:
         return None
 
 
+def open_shared(path: str) -> int:
+    """Open (creating) a file that every account using a shared queue must reach.
+
+    Made rw for all when we create it (umask aside); opened read-only when it belongs to
+    another account: flock needs no write access.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+        os.fchmod(fd, 0o666)
+        return fd
+    except FileExistsError:
+        pass
+    try:
+        return os.open(path, os.O_RDWR)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY)
+
+
 def try_lock(path: str, shared: bool = False) -> Optional[int]:
     """Open and flock `path` without waiting; the fd on success, None when someone holds it."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_shared(path)
     try:
         fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except OSError as error:
@@ -187,10 +206,22 @@ class Queue:
         self.tickets = os.path.join(self.path, "tickets")
         self.slots = slots
 
+    def prepare(self) -> None:
+        """Create the folders; tickets/ writable by all, for a queue shared by accounts."""
+        os.makedirs(self.path, exist_ok=True)
+        try:
+            os.mkdir(self.tickets)
+            os.chmod(self.tickets, 0o777)
+        except FileExistsError:
+            pass
+        if not os.access(self.tickets, os.W_OK | os.X_OK):
+            raise JobError("cannot write in the queue folder %s (ask the administrator to "
+                           "make it writable for every account)" % self.tickets)
+
     def take_ticket(self, job_dir: str) -> tuple:
         """Number this arrival and hold a locked ticket; returns (ticket path, fd)."""
-        os.makedirs(self.tickets, exist_ok=True)
-        with open(os.path.join(self.path, "sequence"), "a+") as counter:
+        self.prepare()
+        with os.fdopen(open_shared(os.path.join(self.path, "sequence")), "r+") as counter:
             fcntl.flock(counter, fcntl.LOCK_EX)
             counter.seek(0)
             text = counter.read().strip()
@@ -231,8 +262,11 @@ class Queue:
             path = os.path.join(self.path, "slot-%d.lock" % index)
             fd = try_lock(path)
             if fd is not None:
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, (job_dir + "\n").encode(), 0)  # who holds it, for admins
+                try:
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, (job_dir + "\n").encode(), 0)  # who holds it, for admins
+                except OSError:
+                    pass  # another account's file, opened read-only: the lock is what counts
                 return index, fd
         return None
 
@@ -278,6 +312,10 @@ def start_local(job: JobDir, command: List[str], queue_dir: str, slots: int) -> 
     retire_previous_run(job)
     queue = ticket = ticket_fd = None
     gpus = 0
+    # The administrator's word wins over each student's config (see doc: cluster.md).
+    queue_dir = os.environ.get("AI_NANO_QUEUE_DIR") or queue_dir
+    if queue_dir and os.environ.get("AI_NANO_QUEUE_SLOTS", "").isdigit():
+        slots = int(os.environ["AI_NANO_QUEUE_SLOTS"])
     if queue_dir:
         slots, gpus = resolve_slots(slots)
         queue = Queue(queue_dir, slots)
@@ -624,9 +662,16 @@ def follow(job: JobDir, from_line: int) -> int:
     partial = b""
     last_report = None
     first = True
+    failing_since = None
     while True:
         if not first:
-            state = current_state(job)
+            try:
+                state = current_state(job)
+                failing_since = None
+            except JobError:  # slurmctld restarting, say: the job itself is fine
+                failing_since = failing_since or time.monotonic()
+                if time.monotonic() - failing_since > SLURM_OUTAGE_S:
+                    raise
         first = False
         # Drain after reading the state: a terminal state means the log is complete.
         try:

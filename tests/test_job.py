@@ -11,8 +11,10 @@ import fcntl
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -140,8 +142,8 @@ def test_start_returns_at_once_and_follow_prints_everything(tmp_path: Path, jobs
                                  str(job_dir)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     assert follower.stdout.readline().startswith(MARKER)  # attached while running
     gate.touch()
-    output, _ = follower.communicate(timeout=30)
-    assert follower.returncode == 0
+    output = follower.stdout.read()  # (not communicate(): it skips readline's buffer)
+    assert follower.wait(timeout=30) == 0
     assert human_lines(output) == [f"line {i}" for i in range(5)] + ["to stderr"]
     assert events(output)[-1] == {"event": "job", "state": "finished", "exit_code": 0,
                                   "line": 6}
@@ -183,9 +185,8 @@ def test_follow_killed_midway_then_reattached_shows_the_rest_once(tmp_path: Path
         if not line.startswith(MARKER):
             received.append(line.rstrip("\n"))
     first.send_signal(signal.SIGHUP)  # what a dropped SSH link does to it
-    rest, _ = first.communicate(timeout=10)
-    received += human_lines(rest)
-    assert first.returncode == -signal.SIGHUP
+    received += human_lines(first.stdout.read())
+    assert first.wait(timeout=10) == -signal.SIGHUP
     assert status(job_dir)["state"] == "running", "the job must survive its follower"
     gate.touch()  # the job goes on while nobody follows it
     wait_for(lambda: status(job_dir)["state"] == "finished", what="the job to finish")
@@ -278,7 +279,8 @@ def test_queue_runs_at_most_n_at_once_in_arrival_order(tmp_path: Path, jobs, slo
     finals = [job_py("follow", "--job-dir", str(tmp_path / f"job{i}"), cwd=tmp_path)
               for i in range(count)]
     assert [result.returncode for result in finals] == [0] * count
-    seen, _ = last_follower.communicate(timeout=30)
+    seen = last_follower.stdout.read()
+    last_follower.wait(timeout=30)
     # What the student's window shows: "k ahead" counting down, then running, finished.
     waited = [event["ahead"] for event in events(seen) if event["state"] == "waiting"]
     assert waited[0] >= 1 and waited[-1] == 0 and waited == sorted(waited, reverse=True)
@@ -470,3 +472,36 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
     combined = shown + [line for line in rest if not line.startswith(MARKER)]
     assert combined == [f"line {i}" for i in range(20)] + ["to stderr"]
     connection.close()
+
+
+def test_one_queue_shared_by_two_accounts(dl_connection, tmp_path: Path, jobs) -> None:
+    """Students with their own Unix accounts share the server's queue folder (made by the
+    admin, mode 1777 like /tmp): root's jobs and the test user's wait in one line."""
+    connection, python, workdir = dl_connection
+    shared = Path(tempfile.mkdtemp(prefix="ai_nano_queue_"))
+    try:
+        shared.chmod(0o1777)
+        queue = ("--queue-dir", str(shared), "--slots", "1")
+        gate = tmp_path / "gate"
+        assert jobs("root_first", [
+            sys.executable, "-c", "import os, time; print('start', time.time(), flush=True)\n"
+            f"while not os.path.exists({str(gate)!r}): time.sleep(0.05)\n"
+            "print('end', time.time())"], *queue).returncode == 0
+        wait_for(lambda: status(tmp_path / "root_first")["state"] == "running", what="root")
+        student = connection.output([python, "job.py", "start", "--job-dir", "models/s/job",
+                                     *queue, "--", *timed_job(0.3)], cwd=workdir)
+        assert events(student)[-1] == {"event": "job", "state": "waiting", "ahead": 0,
+                                       "job_id": events(student)[-1]["job_id"]}
+        assert jobs("root_last", timed_job(0.3), *queue).returncode == 0
+        assert status(tmp_path / "root_last")["ahead"] == 1
+        gate.touch()
+        lines: list[str] = []
+        assert connection.run([python, "job.py", "follow", "--job-dir", "models/s/job"],
+                              cwd=workdir, on_line=lines.append, timeout=60) == 0
+        assert job_py("follow", "--job-dir", str(tmp_path / "root_last"),
+                      cwd=tmp_path).returncode == 0
+        order = [start_end(tmp_path / "root_first"), start_end(Path(workdir) / "models/s/job"),
+                 start_end(tmp_path / "root_last")]
+        assert max_overlap(order) == 1 and [s for s, _ in order] == sorted(s for s, _ in order)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
