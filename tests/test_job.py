@@ -45,9 +45,10 @@ def gated(first: int, then: int = 0, gate: Path | None = None, code: int = 0) ->
             str(code)]
 
 
-def job_py(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+def job_py(*args: str, cwd: Path, timeout: float = 60,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(JOB_PY), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 def events(stdout: str) -> list[dict]:
@@ -347,6 +348,27 @@ def test_crashed_job_never_blocks_the_queue(tmp_path: Path, jobs) -> None:
     assert followed.returncode == 0
     crashed = status(tmp_path / blockers[0])
     assert crashed["state"] == "failed" and "without recording" in crashed["reason"]
+
+
+def test_administrator_settings_override_the_students_queue(tmp_path: Path) -> None:
+    """AI_NANO_QUEUE_DIR / AI_NANO_QUEUE_SLOTS in the server's environment win over the
+    --queue-dir / --slots a student's config asks for."""
+    admin_queue, gate = tmp_path / "admin_queue", tmp_path / "gate"
+    env = dict(os.environ, AI_NANO_QUEUE_DIR=str(admin_queue), AI_NANO_QUEUE_SLOTS="1")
+    for name, command in (("first", gated(1, 0, gate)), ("second", gated(1))):
+        started = job_py("start", "--job-dir", str(tmp_path / name), "--queue-dir",
+                         str(tmp_path / "student_queue"), "--slots", "4", "--", *command,
+                         cwd=tmp_path, env=env)
+        assert started.returncode == 0, started.stdout
+    try:
+        wait_for(lambda: status(tmp_path / "first")["state"] == "running", what="first")
+        assert status(tmp_path / "second")["state"] == "waiting"
+        assert status(tmp_path / "second")["queue_dir"] == str(admin_queue)
+        assert not (tmp_path / "student_queue").exists()
+    finally:
+        gate.touch()
+        for name in ("first", "second"):
+            job_py("follow", "--job-dir", str(tmp_path / name), cwd=tmp_path)
 
 
 def test_bad_requests_get_one_clear_line(tmp_path: Path) -> None:
