@@ -250,6 +250,31 @@ class Connection:
                  on_progress: ProgressCallback | None = None) -> None:
         raise NotImplementedError
 
+    def exists(self, remote: str) -> bool:
+        raise NotImplementedError
+
+    def listdir(self, remote: str) -> list[str]:
+        """Sorted names in the folder; [] when it does not exist."""
+        raise NotImplementedError
+
+    def makedirs(self, remote: str) -> None:
+        raise NotImplementedError
+
+    def read_text(self, remote: str) -> str:
+        raise NotImplementedError
+
+    def write_text(self, remote: str, text: str) -> None:
+        """Atomic: written under ``.part``, then renamed."""
+        raise NotImplementedError
+
+    def remove(self, remote: str) -> None:
+        """A file or a whole folder; nothing when missing."""
+        raise NotImplementedError
+
+    def disk_free(self, remote: str) -> int:
+        """Free bytes on the disk holding ``remote`` (or its nearest existing parent)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Release the connection (idempotent)."""
 
@@ -308,7 +333,10 @@ class LocalConnection(Connection):
                 if readers:
                     ready, _, _ = select.select(list(readers), [], [], 0.1)
                 else:
-                    time.sleep(0.1)
+                    try:
+                        process.wait(timeout=0.1)
+                    except subprocess.TimeoutExpired:
+                        pass
                 for fd in ready:
                     try:
                         data = os.read(fd, _CHUNK)
