@@ -88,3 +88,16 @@ def file_path(uri: str) -> str | None:
 def confidence_text(confidence: float) -> str:
     """Percent with 6 decimals, as jetson-inference's C %f prints it."""
     return "%f" % (confidence * 100.0)
+
+
+# jetson-inference's --log-level names, mapped onto Python's logging levels.
+_LOG_LEVELS = {"silent": "CRITICAL", "error": "ERROR", "warning": "WARNING", "success": "INFO",
+               "info": "INFO", "verbose": "DEBUG", "debug": "DEBUG"}
+
+
+def log_level(text: str) -> str:
+    """argparse type for --log-level: jetson-inference's names, any case ("info", "INFO")."""
+    level = _LOG_LEVELS.get(text.strip().lower())
+    if level is None:
+        raise ValueError(text)
+    return level

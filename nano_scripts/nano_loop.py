@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any, Callable, NoReturn, Sequence
 
-from nano_common import NanoError, confidence_text, load_labels
+from nano_common import NanoError, confidence_text, load_labels, log_level
 from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins, write_line
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ def build_parser(program: str = "my-imagenet.py") -> argparse.ArgumentParser:
                         help="result lines per second at most (a class change always prints)")
     parser.add_argument("--print-scores", action="store_true",
                         help="after each result line, a 'scores: ...' line")
-    parser.add_argument("--log-level", default="WARNING",
-                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-level", default="WARNING", type=log_level,
+                        help="silent, error, warning, info, verbose or debug (any case)")
     return parser
 
 

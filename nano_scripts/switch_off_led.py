@@ -16,6 +16,7 @@ from typing import NoReturn, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from nano_common import log_level  # noqa: E402
 from nano_gpio import (GPIO_CHOICES, GpioError, load_gpio, parse_pins,  # noqa: E402
                        switch_all_off, write_line)
 
@@ -32,8 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="switch_off_led.py", description=__doc__.splitlines()[0])
     parser.add_argument("--pins", default="12,16,18", help="BOARD pins of the LEDs")
     parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
-    parser.add_argument("--log-level", default="WARNING",
-                        choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--log-level", default="WARNING", type=log_level,
+                        help="silent, error, warning, info, verbose or debug (any case)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")

@@ -600,6 +600,15 @@ def test_switch_off_led_simulated_and_custom_pins() -> None:
     assert custom.returncode == 0 and stdout_lines(custom) == ["LED pin 7 off", "LED pin 11 off"]
 
 
+def test_log_level_takes_jetson_inference_names_in_any_case() -> None:
+    """The old app passed `--log-level=info`, jetson-inference's spelling."""
+    for level in ("info", "INFO", "verbose", "silent"):
+        result = run_script(["--gpio=sim", f"--log-level={level}"], script=SWITCH_OFF)
+        assert result.returncode == 0, result.stdout + result.stderr
+    wrong = run_script(["--gpio=sim", "--log-level=loud"], script=SWITCH_OFF)
+    assert wrong.returncode == 2
+
+
 def test_switch_off_led_on_pins_never_set_up(tmp_path: Path) -> None:
     result = run_script([], script=SWITCH_OFF, env=fake_env(tmp_path, "gpio"))
     assert result.returncode == 0, result.stdout + result.stderr
