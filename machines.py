@@ -54,6 +54,7 @@ _PID_MARKER = b"@ai_nano_pid "
 
 LineCallback = Callable[[str], None]
 ProgressCallback = Callable[[int, int], None]
+Sink = Callable[[bytes], None]
 
 
 class MachineError(Exception):
@@ -200,7 +201,8 @@ class Connection:
 
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
-                 on_out: Callable[[bytes], None], on_err: Callable[[bytes], None]) -> int:
+                 on_out: Sink, on_err: Sink) -> int:
+        """Run argv; give raw output to on_out/on_err; return the exit status."""
         raise NotImplementedError
 
     def _prepare(self, argv: Sequence[str], cwd: str | None) -> tuple[list[str], str | None]:
@@ -301,7 +303,9 @@ class LocalConnection(Connection):
     def home(self) -> str:
         return os.path.expanduser("~")
 
-    def _execute(self, argv, cwd, *, merge, pty, stop, timeout, on_out, on_err) -> int:
+    def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
+                 stop: threading.Event | None, timeout: float | None,
+                 on_out: Sink, on_err: Sink) -> int:
         if cwd is not None and not os.path.isdir(cwd):
             raise self._error(f"folder not found: {cwd}")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -363,10 +367,12 @@ class LocalConnection(Connection):
                 os.close(master)
         return sent.result(code, self.machine.name)
 
-    def put_file(self, local, remote, on_progress=None) -> None:
+    def put_file(self, local: Path | str, remote: str,
+                 on_progress: ProgressCallback | None = None) -> None:
         self._copy(Path(local), Path(self.expand(remote)), on_progress)
 
-    def get_file(self, remote, local, on_progress=None) -> None:
+    def get_file(self, remote: str, local: Path | str,
+                 on_progress: ProgressCallback | None = None) -> None:
         self._copy(Path(self.expand(remote)), Path(local), on_progress)
 
     def _copy(self, source: Path, target: Path, on_progress: ProgressCallback | None) -> None:
@@ -648,7 +654,9 @@ class SshConnection(Connection):
         except (MachineError, OSError, EOFError, paramiko.SSHException) as error:
             log.warning("%s: could not send SIG%s to %s: %s", self.machine.name, name, pid, error)
 
-    def _execute(self, argv, cwd, *, merge, pty, stop, timeout, on_out, on_err) -> int:
+    def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
+                 stop: threading.Event | None, timeout: float | None,
+                 on_out: Sink, on_err: Sink) -> int:
         with _ssh_errors(self, f"starting {posixpath.basename(argv[0])}"):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
@@ -688,7 +696,8 @@ class SshConnection(Connection):
                 code = -stopper.signal
         return stopper.result(code, self.machine.name)
 
-    def put_file(self, local, remote, on_progress=None) -> None:
+    def put_file(self, local: Path | str, remote: str,
+                 on_progress: ProgressCallback | None = None) -> None:
         local, remote = Path(local), self.expand(remote)
         if not local.is_file():
             raise self._error(f"file not found on this computer: {local}")
@@ -701,7 +710,8 @@ class SshConnection(Connection):
                            callback=on_progress, confirm=True)
             sftp.posix_rename(part, remote)
 
-    def get_file(self, remote, local, on_progress=None) -> None:
+    def get_file(self, remote: str, local: Path | str,
+                 on_progress: ProgressCallback | None = None) -> None:
         remote, local = self.expand(remote), Path(local)
         local.parent.mkdir(parents=True, exist_ok=True)
         part = _local_part(local)

@@ -22,7 +22,8 @@ test_user                ``TestUser`` (name, password, uid, gid, home).
 remote_workdir           a fresh folder for this test, owned by the test user, removed after.
 make_machine             ``make_machine(server, role="dl"|"nano", auth="password"|"key",
                          **overrides) -> MachineConfig`` with python=sys.executable and
-                         workdir=<remote_workdir>/<role>. auth="key" uses the server's
+                         workdir=<remote_workdir>/<role> (not created: the code under
+                         test makes it, as on a fresh machine). auth="key" uses the server's
                          client key (``server.client_key_file``) and no password.
 local_machine            ``local_machine(role="dl"|"nano", **overrides) -> MachineConfig``
                          for this computer (transport "local"), workdir under tmp_path.
