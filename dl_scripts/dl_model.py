@@ -138,7 +138,7 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ScriptError(f"no checkpoint {path}: train the model first")
     try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=False)
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:
         raise ScriptError(f"{path} is unreadable ({type(error).__name__}): train again") from None
     for key in ("arch", "classes", "resolution", "state_dict"):

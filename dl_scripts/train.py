@@ -253,6 +253,21 @@ def initial_weights(model: nn.Module, args: Any, num_classes: int) -> str:
     return "ImageNet"
 
 
+def adapt_batchnorm_momentum(model: nn.Module, steps_per_epoch: int) -> float:
+    """Let BatchNorm's running statistics catch up within one epoch, even on a tiny dataset.
+
+    With PyTorch's default momentum (0.1) and only a few batches per epoch, the running
+    mean/variance used at validation stay near their start values for many epochs, and a
+    small classroom dataset trained from scratch validates at chance level. The momentum is
+    raised so that the start values keep at most 10 % weight after one epoch.
+    """
+    momentum = max(0.1, 1.0 - 0.1 ** (1.0 / max(1, steps_per_epoch)))
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.momentum = momentum
+    return momentum
+
+
 def seed_everything(seed: int) -> None:
     """Same seed, same run (on CPU; cuDNN keeps some non-determinism for speed)."""
     random.seed(seed)
@@ -291,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     model = build_model(args.arch, len(classes))
     source = "checkpoint" if checkpoint is not None else initial_weights(model, args, len(classes))
     lr = args.lr if args.lr is not None else 0.01
+    adapt_batchnorm_momentum(model, math.ceil(len(train) / args.batch_size))
     trainer = Trainer(model, device, dtype, lr, args.epochs)
     state: dict[str, Any] = {"epoch": 0, "best_val_acc": -1.0, "best_val_loss": math.inf, "best_epoch": 0,
                              "since_improvement": 0, "batch_size": args.batch_size}
