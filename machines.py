@@ -22,6 +22,7 @@ import base64
 import codecs
 import errno
 import hashlib
+import io
 import logging
 import os
 import posixpath
@@ -38,6 +39,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import paramiko
 
@@ -698,17 +700,36 @@ class SshConnection(Connection):
 
     def put_file(self, local: Path | str, remote: str,
                  on_progress: ProgressCallback | None = None) -> None:
-        local, remote = Path(local), self.expand(remote)
+        local = Path(local)
         if not local.is_file():
             raise self._error(f"file not found on this computer: {local}")
+        with open(local, "rb") as reader:
+            self._upload(reader, local.stat().st_size, self.expand(remote),
+                         f"uploading {local.name}", on_progress)
+
+    def _upload(self, reader: IO[bytes], size: int, remote: str, what: str,
+                on_progress: ProgressCallback | None) -> None:
+        """SFTP to ``remote.part``, then rename; on failure the .part is removed and a
+        full disk is named as such (SFTP itself only says "Failure")."""
         self.makedirs(posixpath.dirname(remote) or ".")
         part = remote + ".part"
         sftp = self.sftp()
-        with _ssh_errors(self, f"uploading {local.name}"):
-            with open(local, "rb") as reader:
-                sftp.putfo(reader, part, file_size=local.stat().st_size,
-                           callback=on_progress, confirm=True)
-            sftp.posix_rename(part, remote)
+        try:
+            with _ssh_errors(self, what):
+                sftp.putfo(reader, part, file_size=size, callback=on_progress, confirm=True)
+                sftp.posix_rename(part, remote)
+        except BaseException as error:
+            if not self.alive:
+                raise
+            try:
+                sftp.remove(part)
+                free = self.disk_free(posixpath.dirname(remote) or ".")
+            except (MachineError, OSError, paramiko.SSHException):
+                raise error from None
+            if isinstance(error, MachineError) and free < size:
+                raise self._error(f"{what}: no space left on the disk ({free / 1e6:.1f} MB "
+                                  f"free, {size / 1e6:.1f} MB needed)") from None
+            raise
 
     def get_file(self, remote: str, local: Path | str,
                  on_progress: ProgressCallback | None = None) -> None:
@@ -767,13 +788,8 @@ class SshConnection(Connection):
                 return reader.read().decode("utf-8")
 
     def write_text(self, remote: str, text: str) -> None:
-        path = self.expand(remote)
-        self.makedirs(posixpath.dirname(path) or ".")
-        sftp = self.sftp()
-        with _ssh_errors(self, f"writing {path}"):
-            with sftp.open(path + ".part", "wb") as writer:
-                writer.write(text.encode("utf-8"))
-            sftp.posix_rename(path + ".part", path)
+        path, data = self.expand(remote), text.encode("utf-8")
+        self._upload(io.BytesIO(data), len(data), path, f"writing {path}", None)
 
     def remove(self, remote: str) -> None:
         path = self.expand(remote)

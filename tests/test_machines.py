@@ -488,3 +488,32 @@ def test_login_shell_chatter_is_passed_on(fresh_sshd, make_machine, tmp_path, te
                            token], on_line=on_line, stop=stop)
     assert code == -15 and lines == ["welcome to the lab", "go"]
     assert _wait_gone(connection, token) == []
+
+
+@pytest.fixture
+def full_disk(conn, tmp_path, request) -> Iterator[str]:
+    """A 1 MB tmpfs folder on the machine (the "DL server's disk is full" case)."""
+    if isinstance(conn, SshConnection):
+        user = request.getfixturevalue("test_user")
+        folder, options = Path(conn.workdir()) / "small", f"size=1m,uid={user.uid},gid={user.gid}"
+    else:
+        folder, options = tmp_path / "small", "size=1m"
+    folder.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.strip()}")
+    yield str(folder)
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_full_disk_is_named_and_leaves_no_part(conn, full_disk, tmp_path):
+    conn.write_text(full_disk + "/labels.txt", "old\n")
+    source = tmp_path / "archive.tar"
+    source.write_bytes(os.urandom(3_000_000))
+    with pytest.raises(MachineError, match="(?i)no space left"):
+        conn.put_file(source, full_disk + "/archive.tar")
+    with pytest.raises(MachineError, match="(?i)no space left"):
+        conn.write_text(full_disk + "/labels.txt", "x" * 3_000_000)
+    assert conn.listdir(full_disk) == ["labels.txt"]
+    assert conn.read_text(full_disk + "/labels.txt") == "old\n"
