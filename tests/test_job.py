@@ -450,8 +450,7 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
                                                          known_hosts, test_user) -> None:
     """The laptop's Wi-Fi drops mid-training: the job goes on, the server-side follower
     goes away, and a new connection shows the rest with --from-line, no line twice."""
-    from machines import ConnectionLost, MachineError, open_connection
-    from tests.sshd import user_processes
+    from machines import open_connection
 
     fresh_sshd.trust(known_hosts)
     machine = make_machine(fresh_sshd)
@@ -463,6 +462,20 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
     job_dir = f"{workdir}/models/m/job"
     connection.output([machine.python, "job.py", "start", "--job-dir", job_dir, "--",
                        *gated(10, 10, gate)], cwd=workdir)
+    try:
+        follow_drop_and_reattach(connection, machine, known_hosts, fresh_sshd, test_user,
+                                 job_dir, gate)
+    finally:  # whatever failed, leave no job behind (root may stop the user's job)
+        job_py("stop", "--job-dir", job_dir, cwd=Path(workdir))
+        connection.close()
+
+
+def follow_drop_and_reattach(connection, machine, known_hosts: Path, server, test_user,
+                             job_dir: str, gate: Path) -> None:
+    from machines import ConnectionLost, MachineError, open_connection
+    from tests.sshd import user_processes
+
+    workdir = connection.workdir()
     received: list[str] = []
     ended: list[object] = []
 
@@ -477,7 +490,7 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
     follower.start()
     wait_for(lambda: "line 9" in received, what="the first lines over SSH")
     assert user_processes(test_user, f"follow --job-dir {job_dir}"), "follower not found"
-    assert fresh_sshd.drop_connections() >= 1
+    assert server.drop_connections() >= 1
     follower.join(timeout=30)
     assert ended and isinstance(ended[0], (ConnectionLost, MachineError)), ended
     # The server-side follower notices its session is gone and ends.
@@ -493,7 +506,6 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
     assert code == 0
     combined = shown + [line for line in rest if not line.startswith(MARKER)]
     assert combined == [f"line {i}" for i in range(20)] + ["to stderr"]
-    connection.close()
 
 
 def test_one_queue_shared_by_two_accounts(dl_connection, tmp_path: Path, jobs) -> None:
