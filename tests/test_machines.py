@@ -138,6 +138,9 @@ def test_unknown_host_key_sends_nothing_then_is_remembered(sshd_server, make_mac
     remember_host_key(empty_known_hosts, error)
     assert empty_known_hosts.stat().st_mode & 0o777 == 0o600
     assert empty_known_hosts.read_text() == sshd_server.known_hosts_line() + "\n"
+    found = subprocess.run(["ssh-keygen", "-F", f"[127.0.0.1]:{sshd_server.port}",
+                            "-f", str(empty_known_hosts)], capture_output=True, text=True)
+    assert found.returncode == 0, "OpenSSH cannot read the line we wrote"
     with open_connection(machine, known_hosts=empty_known_hosts) as connection:
         assert connection.output(["echo", "ok"]) == "ok\n"
 
@@ -517,3 +520,27 @@ def test_full_disk_is_named_and_leaves_no_part(conn, full_disk, tmp_path):
         conn.write_text(full_disk + "/labels.txt", "x" * 3_000_000)
     assert conn.listdir(full_disk) == ["labels.txt"]
     assert conn.read_text(full_disk + "/labels.txt") == "old\n"
+
+
+def test_users_own_known_hosts_is_trusted_and_never_written(sshd_server, make_machine, tmp_path,
+                                                            monkeypatch, empty_known_hosts):
+    import machines
+    system = tmp_path / "dot_ssh" / "known_hosts"
+    system.parent.mkdir()
+    sshd_server.trust(system)
+    before = system.read_bytes()
+    monkeypatch.setattr(machines, "SYSTEM_KNOWN_HOSTS", system)
+    with open_connection(make_machine(sshd_server), known_hosts=empty_known_hosts) as connection:
+        assert connection.output(["echo", "ok"]) == "ok\n"
+    assert system.read_bytes() == before and not empty_known_hosts.exists()
+
+
+def test_remember_host_key_formats_like_openssh(sshd_server, tmp_path):
+    known_hosts = tmp_path / "new" / "known_hosts"
+    key = sshd_server.host_key
+    remember_host_key(known_hosts, UnknownHostKey("nano1.lab", 22, key))
+    remember_host_key(known_hosts, UnknownHostKey("10.0.0.7", 2222, key))
+    assert known_hosts.read_text().splitlines() == [
+        f"nano1.lab ssh-ed25519 {key.get_base64()}",
+        f"[10.0.0.7]:2222 ssh-ed25519 {key.get_base64()}"]
+    assert known_hosts.parent.stat().st_mode & 0o777 == 0o700
