@@ -27,6 +27,7 @@ import argparse
 import errno
 import fcntl
 import json
+import logging
 import os
 import re
 import shlex
@@ -36,6 +37,8 @@ import sys
 import time
 import uuid
 from typing import Any, Dict, List, Optional
+
+log = logging.getLogger(__name__)
 
 MARKER = "@ai_nano "
 LOCAL_POLL_S = 0.2
@@ -377,12 +380,14 @@ class Runner:
         os.dup2(runner_log, 2)
         os.close(null)
         os.close(runner_log)
+        logging.basicConfig(level=logging.INFO, force=True, stream=sys.stderr,
+                            format="%(asctime)s runner %(process)d: %(message)s")
         signal.signal(signal.SIGTERM, self._on_sigterm)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def _on_sigterm(self, signum: int, frame: Any) -> None:
-        self.cancel_requested = True
+        self.cancel_requested = True  # acted on by the waiting / running loops
 
     def announce(self, ready_fd: int) -> None:
         if self.queue:
@@ -425,9 +430,12 @@ class Runner:
             return 127
         finally:
             os.close(log_fd)
+        log.info("started %s as process group %d", self.command[0], process.pid)
         self.update(state="running", ahead=0, pgid=process.pid, started=time.time(),
                     slot=slot[0] if slot else None)
         code = self.wait_for(process)
+        log.info("command ended: %s%s", describe_exit(code),
+                 " (stop requested)" if self.cancel_requested else "")
         end_group(process.pid)  # leftovers of the command would hold the locks
         self.job.write_exit_code(code)
         if self.cancel_requested:
@@ -449,6 +457,7 @@ class Runner:
                 slot = self.queue.try_slot(self.job.path)
                 if slot is not None:
                     self.leave_queue()
+                    log.info("slot %d of %s taken", slot[0], self.queue.path)
                     return slot
             time.sleep(LOCAL_POLL_S)
         self.leave_queue()
