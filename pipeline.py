@@ -235,7 +235,7 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
 
 def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list[str]:
     base = posixpath.join("models", model_name)
-    argv = [python, "train.py", f"--model-dir={base}/model", base,
+    argv = ["nice", "-n", "10", python, "train.py", f"--model-dir={base}/model", base,
             f"--arch={settings.arch}", f"--epochs={settings.epochs}",
             f"--batch-size={settings.batch_size}", f"--resolution={settings.resolution}",
             f"--patience={settings.patience}"]

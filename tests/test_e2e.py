@@ -37,6 +37,8 @@ class StallMonitor:
         self.timer.setInterval(5)
         self.clock = QElapsedTimer()
         self.longest_ms = 0
+        self.stalls: list[tuple[int, str]] = []
+        self.label = lambda: ""
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
@@ -44,7 +46,10 @@ class StallMonitor:
         self.timer.start()
 
     def _tick(self) -> None:
-        self.longest_ms = max(self.longest_ms, self.clock.restart())
+        gap = self.clock.restart()
+        if gap > 25:
+            self.stalls.append((gap, self.label()))
+        self.longest_ms = max(self.longest_ms, gap)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -117,6 +122,7 @@ def test_all_eight_steps(qtbot, tmp_path, lab):
     qtbot.addWidget(window)
     window.show()
     monitor = StallMonitor()
+    monitor.label = lambda: log_text(window)[-200:].replace("\n", " | ")
     monitor.start()
 
     # 1. Project
@@ -148,10 +154,10 @@ def test_all_eight_steps(qtbot, tmp_path, lab):
     qtbot.waitUntil(window.btn_upload_to_dl.isEnabled, timeout=5000)
     window.btn_upload_to_dl.click()
     wait_log(qtbot, window, "End : ZIP file uploaded and extracted to DL machine", 60)
-    assert window.model_name
+    qtbot.waitUntil(window.btn_train_model.isEnabled, timeout=5000)
+    assert window.model_name and window.cb_select_model.currentText() == window.model_name
 
     # 5. Train (a few epochs at 32 px on the CPU)
-    qtbot.waitUntil(window.btn_train_model.isEnabled, timeout=5000)
     window.btn_train_model.click()
     wait_log(qtbot, window, "End training model", 420)
     assert window.training_panel.epochs_done() >= 1
@@ -186,5 +192,7 @@ def test_all_eight_steps(qtbot, tmp_path, lab):
     # The images recorded in step 2 are all still there, unchanged.
     assert {n: sorted((tmp_path / "ws" / "images" / n).glob("*.jpg")) for n in CLASSES} == images
     print(f"longest event-loop stall: {monitor.longest_ms} ms", file=sys.stderr)
+    for gap, where in monitor.stalls:
+        print(f"stall {gap} ms after: {where}", file=sys.stderr)
     assert monitor.longest_ms < 50, f"the window froze for {monitor.longest_ms} ms"
     window.close()
