@@ -8,7 +8,7 @@ the pipeline has one code path for a lab and for a single laptop.
 Rules every command follows:
 - commands are argv lists; over SSH each argument is ``shlex.quote``d, locally no shell
   is involved; a leading "~" in the program (argv[0]), ``cwd`` and file paths is expanded
-  here, never by a remote shell;
+  here, never by a remote shell; relative paths start from the home folder on both;
 - output is streamed line by line; ``stop`` ends the whole process group (SIGTERM, then
   SIGKILL after ``STOP_GRACE_S``), so nothing is left running on a Nano;
 - files are written under ``<name>.part`` and renamed, so a half-copied file is never used;
@@ -195,8 +195,11 @@ class Connection:
         raise NotImplementedError
 
     def expand(self, path: str) -> str:
-        """``path`` with a leading ``~`` replaced by the home folder there."""
-        return expand_home(path, self.home()) if path.startswith("~") else path
+        """An absolute path there: ``~`` is the home folder, and relative paths start
+        from it too (as in SFTP), whatever this process's current folder is."""
+        if path.startswith("~"):
+            path = expand_home(path, self.home())
+        return path if path.startswith("/") else posixpath.join(self.home(), path)
 
     def workdir(self) -> str:
         return self.expand(self.machine.workdir)
@@ -209,7 +212,8 @@ class Connection:
 
     def _prepare(self, argv: Sequence[str], cwd: str | None) -> tuple[list[str], str | None]:
         argv = _check_argv(argv)
-        argv[0] = self.expand(argv[0])
+        if argv[0].startswith("~"):  # e.g. "python": "~/venv/bin/python"; "python3" stays
+            argv[0] = expand_home(argv[0], self.home())
         return argv, (self.expand(cwd) if cwd is not None else None)
 
     def run(self, argv: Sequence[str], *, cwd: str | None = None,

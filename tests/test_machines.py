@@ -544,3 +544,14 @@ def test_remember_host_key_formats_like_openssh(sshd_server, tmp_path):
         f"nano1.lab ssh-ed25519 {key.get_base64()}",
         f"[10.0.0.7]:2222 ssh-ed25519 {key.get_base64()}"]
     assert known_hosts.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_relative_paths_start_from_home(conn):
+    name = f"rel-{uuid.uuid4().hex[:8]}.txt"
+    try:
+        conn.write_text(name, "here\n")
+        assert conn.read_text("~/" + name) == "here\n" and conn.exists(conn.home() + "/" + name)
+        assert conn.output(["cat", name], cwd="~") == "here\n"
+    finally:
+        conn.remove(name)
+    assert not conn.exists("~/" + name)
