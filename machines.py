@@ -347,18 +347,15 @@ class LocalConnection(Connection):
                         process.wait(timeout=0.1)
                     except subprocess.TimeoutExpired:
                         pass
-                for fd in ready:
-                    try:
-                        data = os.read(fd, _CHUNK)
-                    except OSError:  # EIO: the pty's other side is closed
-                        data = b""
-                    if data:
-                        readers[fd](data)
-                    else:
-                        del readers[fd]
+                _read_ready(readers, ready)
                 # Done when it exited and nothing is left to read (a left-over child
                 # of the program may keep the pipe open: do not wait for it).
                 if not ready and process.poll() is not None:
+                    for _ in range(1000):  # what it wrote just before exiting (bounded)
+                        last = select.select(list(readers), [], [], 0)[0] if readers else []
+                        if not last:
+                            break
+                        _read_ready(readers, last)
                     break
                 sent.tick(stop)
             code = process.returncode
@@ -446,6 +443,19 @@ class LocalConnection(Connection):
         return shutil.disk_usage(path or "/").free
 
 
+def _read_ready(readers: dict[int, Sink], ready: list[int]) -> None:
+    """Read each ready descriptor once; forget those at end of file."""
+    for fd in ready:
+        try:
+            data = os.read(fd, _CHUNK)
+        except OSError:  # EIO: the pty's other side is closed
+            data = b""
+        if data:
+            readers[fd](data)
+        else:
+            del readers[fd]
+
+
 def _killpg(pid: int, sig: int) -> None:
     try:
         os.killpg(pid, sig)
@@ -486,7 +496,6 @@ class _Stopper:
             raise CommandTimeout(f"{name}: the command took longer than {self._timeout:g} s "
                                  f"and was stopped")
         return code
-
 
 
 class _RejectUnknownHost(paramiko.MissingHostKeyPolicy):

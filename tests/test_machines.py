@@ -555,3 +555,12 @@ def test_relative_paths_start_from_home(conn):
     finally:
         conn.remove(name)
     assert not conn.exists("~/" + name)
+
+
+def test_last_words_before_exit_are_kept(conn):
+    """Output written just before the process exits is never dropped (25 quick runs)."""
+    for _ in range(25):
+        lines: list[str] = []
+        assert conn.run(["sh", "-c", "echo one; echo two >&2; echo three"],
+                        on_line=lines.append) == 0
+        assert lines == ["one", "two", "three"]
