@@ -252,7 +252,8 @@ def test_hostile_arguments_arrive_unchanged(conn):
         assert not any(name.startswith("PWNED") for name in conn.listdir(place))
 
 
-def test_stop_ends_the_process_group(conn):
+@pytest.mark.parametrize("pty", [False, True], ids=["pipe", "pty"])
+def test_stop_ends_the_process_group(conn, pty):
     token = f"aistop{uuid.uuid4().hex[:10]}"
     script = ("import subprocess, sys, time\n"
               "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
@@ -265,7 +266,7 @@ def test_stop_ends_the_process_group(conn):
         lines.append(line)
         stop.set()
     started = time.monotonic()
-    code = conn.run([PY, "-c", script, token], on_line=on_line, stop=stop)
+    code = conn.run([PY, "-c", script, token], on_line=on_line, stop=stop, pty=pty)
     assert lines == ["started"]
     assert code == -15 and time.monotonic() - started < 10
     assert _wait_gone(conn, token) == []
