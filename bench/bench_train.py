@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -148,7 +149,7 @@ def main() -> int:
         hit = result["reached"]
         return f"epoch {hit['epoch']}, {hit['seconds']:.0f} s" if hit else "not reached"
 
-    print("\nresult")
+    print(f"\nresult (load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print(f"  training throughput: baseline {baseline['images_per_s']:.1f} img/s, "
           f"ours {ours['images_per_s']:.1f} img/s ({ours['images_per_s'] / baseline['images_per_s']:.1f}x)")
     print(f"  val accuracy >= {args.target_acc:.0%}: baseline {reached(baseline)} "

@@ -193,7 +193,8 @@ def batches(count: int, batch_size: int) -> list[torch.Tensor]:
 def is_out_of_memory(error: BaseException) -> bool:
     """CUDA's OutOfMemoryError, or the CPU allocator's equivalent RuntimeError."""
     text = str(error).lower()
-    return isinstance(error, torch.OutOfMemoryError) or (
+    out_of_memory = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
+    return isinstance(error, out_of_memory) or (
         isinstance(error, RuntimeError) and ("out of memory" in text or "not enough memory" in text))
 
 
@@ -227,11 +228,17 @@ def train_epoch(trainer: Trainer, images: torch.Tensor, labels: torch.Tensor, re
 
 
 def keep_previous_run(model_dir: Path) -> None:
-    """A fresh run moves an earlier run's files to previous-<time>/ instead of overwriting them."""
-    old = [model_dir / name for name in (BEST_CHECKPOINT, LAST_CHECKPOINT, METRICS_FILE)
-           if (model_dir / name).exists()]
+    """A fresh run moves an earlier run's files to previous-<time>/ instead of overwriting them.
+
+    The ONNX file, labels and evaluation go too: left beside new checkpoints they would
+    describe another model, and could be sent to a Nano by mistake.
+    """
+    names = [BEST_CHECKPOINT, LAST_CHECKPOINT, METRICS_FILE, "evaluation.json"]
+    old = [model_dir / name for name in names if (model_dir / name).exists()] + sorted(model_dir.glob("*.onnx"))
     if not old:
         return
+    if (model_dir / "labels.txt").exists():
+        old.append(model_dir / "labels.txt")
     keep = model_dir / f"previous-{datetime.now():%Y%m%d-%H%M%S}"
     keep.mkdir(exist_ok=True)
     for path in old:
@@ -294,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     device = pick_device(args.device)
     threads = set_cpu_threads() if device.type == "cpu" else torch.get_num_threads()
     dtype = choose_precision(args.precision, device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed input size: let cuDNN pick its fastest kernels
     seed_everything(args.seed)
 
     started = time.perf_counter()

@@ -168,10 +168,13 @@ def test_fresh_run_keeps_the_previous_model(workdir: Path, trained: tuple[Path, 
     copy = workdir / "models/demo/again"
     shutil.copytree(model_dir, copy)
     before = digest(copy / "model_best.pth.tar")
+    (copy / "resnet18.onnx").write_bytes(b"the earlier model's export")
     run = run_script(workdir, "train.py", "--model-dir=models/demo/again", "models/demo", *FAST, "--epochs", "1")
     assert run.rc == 0, run
     kept = list(copy.glob("previous-*/model_best.pth.tar"))
     assert len(kept) == 1 and digest(kept[0]) == before
+    assert (kept[0].parent / "resnet18.onnx").read_bytes() == b"the earlier model's export"
+    assert not (copy / "resnet18.onnx").exists()  # a stale export must not sit beside the new model
     assert len((copy / "metrics.jsonl").read_text().splitlines()) == 1
 
 
