@@ -369,6 +369,7 @@ class Runner:
             "cwd": os.getcwd(), "runner_pid": os.getpid(),
             "runner_start": proc_start_time(os.getpid()), "created": time.time(),
             "queue_dir": queue.path if queue else "", "slots": queue.slots if queue else 0,
+            "ticket": int(os.path.basename(ticket).split(".")[0]) if ticket else None,
         }
 
     def detach(self) -> None:
@@ -456,6 +457,7 @@ class Runner:
             if ahead == 0:
                 slot = self.queue.try_slot(self.job.path)
                 if slot is not None:
+                    self.state["admitted"] = time.time()  # before the next in line can be
                     self.leave_queue()
                     log.info("slot %d of %s taken", slot[0], self.queue.path)
                     return slot
@@ -770,6 +772,7 @@ def status_record(job: JobDir) -> Dict[str, Any]:
     except FileNotFoundError:
         pass
     keys = ("state", "ahead", "reason", "exit_code", "job_id", "scheduler", "slurm_job_id",
+            "ticket", "admitted",
             "pgid", "created", "started", "ended", "queue_dir", "slots", "slurm_state")
     record = dict((key, state[key]) for key in keys if key in state)
     record["lines"] = lines
