@@ -89,11 +89,11 @@ def run_baseline(dataset: Path, resolution: int, epochs: int, target: float) -> 
 
 
 def run_ours(dataset: Path, resolution: int, epochs: int, patience: int, target: float,
-             batch_size: int) -> dict[str, Any]:
+             batch_size: int, precision: str) -> dict[str, Any]:
     """dl_scripts/train.py as a subprocess; events are timed as they arrive."""
     command = [sys.executable, str(ROOT / "dl_scripts/train.py"), f"--model-dir={dataset / 'model'}", str(dataset),
                "--no-pretrained", "--resolution", str(resolution), "--epochs", str(epochs),
-               "--patience", str(patience), "--batch-size", str(batch_size)]
+               "--patience", str(patience), "--batch-size", str(batch_size), "--precision", precision]
     started = time.perf_counter()
     rates, seconds, reached, end = [], [], None, {}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
@@ -131,6 +131,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=35, help="maximum epochs of ours")
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--precision", default="auto", help="ours: auto, fp32, bf16 (see train.py)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.image_size.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="bench_train_") as folder:
@@ -143,7 +144,8 @@ def main() -> int:
         print("baseline (old recipe):", flush=True)
         baseline = run_baseline(dataset, args.resolution, args.baseline_epochs, args.target_acc)
         print("ours (dl_scripts/train.py):", flush=True)
-        ours = run_ours(dataset, args.resolution, args.epochs, args.patience, args.target_acc, args.batch_size)
+        ours = run_ours(dataset, args.resolution, args.epochs, args.patience, args.target_acc, args.batch_size,
+                        args.precision)
 
     def reached(result: dict[str, Any]) -> str:
         hit = result["reached"]
