@@ -35,7 +35,7 @@ from dl_common import (ArgumentParser, ScriptError, atomic_torch_save, atomic_wr
                        run_main, say, set_cpu_threads, usable_cpus, warn)
 from dl_model import (BEST_CHECKPOINT, LAST_CHECKPOINT, build_model, imagenet_state,  # noqa: E402
                       load_backbone, load_weights_file, read_checkpoint)
-from nano_data import (IMAGENET_MEAN, IMAGENET_STD, DecodedSplit, dataset_classes,  # noqa: E402
+from nano_data import (IMAGENET_MEAN, IMAGENET_STD, dataset_classes,  # noqa: E402
                        decode_split, stored_size)
 
 log = logging.getLogger(__name__)

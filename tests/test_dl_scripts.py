@@ -453,3 +453,30 @@ def test_images_are_decoded_once_and_resized_like_the_nano(workdir: Path) -> Non
     assert out.shape == (2, 3, 3)
     assert (out == frame[[0, 2]][:, [0, 2, 4]]).all()
     assert Image.fromarray(out).size == (3, 2)
+
+
+def test_same_seed_same_run(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture) -> None:
+    dataset = small_dataset(tmp_path / "seed")
+    runs = [run_in_process(workdir, "train.py", [f"--model-dir={dataset / name}", str(dataset), *FAST,
+                                                 "--epochs", "2", "--seed", seed], capsys)
+            for name, seed in (("a", "7"), ("b", "7"), ("c", "8"))]
+    losses = [[(r["train_loss"], r["val_loss"]) for r in run.of("epoch")] for run in runs]
+    assert all(run.rc == 0 for run in runs)
+    assert losses[0] == losses[1] and losses[0] != losses[2]
+
+
+def test_imagenet_weights_are_taken_from_the_torch_cache(tmp_path: Path, workdir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    import torchvision
+
+    cache = tmp_path / "torch/hub/checkpoints"
+    cache.mkdir(parents=True)
+    torch.save(torchvision.models.resnet18(num_classes=1000).state_dict(), cache / "resnet18-f37072fd.pth")
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    dataset = small_dataset(tmp_path / "cached")
+    args = [a for a in FAST if a != "--no-pretrained"]
+    run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *args,
+                                               "--epochs", "1"], capsys)
+    assert run.rc == 0, run
+    assert any("weights: ImageNet" in line for line in run.lines) and "warning" not in run.output
