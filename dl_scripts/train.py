@@ -353,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         epoch = state["epoch"] + 1
         lr_now = trainer.optimizer.param_groups[0]["lr"]
         train_loss, train_acc, seconds = train_epoch(trainer, train_images, train_labels, args.resolution, state)
+        if not math.isfinite(train_loss):
+            raise ScriptError(f"training diverged at epoch {epoch} (loss is {train_loss}): lower --lr "
+                              f"(now {lr:g}); the best epoch so far is kept in {model_dir / BEST_CHECKPOINT}")
         val_loss, val_acc = trainer.evaluate(val_images, val_labels, max(state["batch_size"], 64))
         trainer.scheduler.step()
         best = val_acc > state["best_val_acc"] or (val_acc == state["best_val_acc"]

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -282,8 +283,10 @@ def channel_model_onnx(path: Path, resolution: int = 16) -> None:
             means = x.mean(dim=(2, 3))  # N x 3 (R, G, B), normalised
             return torch.softmax(torch.stack([means[:, 2], means[:, 0]], dim=1) * 10, dim=1)
 
-    torch.onnx.export(ChannelVote(), (torch.zeros(1, 3, resolution, resolution),), str(path), dynamo=False,
-                      opset_version=11, input_names=["input_0"], output_names=["output_0"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the TorchScript exporter's notice
+        torch.onnx.export(ChannelVote(), (torch.zeros(1, 3, resolution, resolution),), str(path), dynamo=False,
+                          opset_version=11, input_names=["input_0"], output_names=["output_0"])
 
 
 def test_evaluation_known_answer(tmp_path: Path, workdir: Path) -> None:
@@ -480,3 +483,22 @@ def test_imagenet_weights_are_taken_from_the_torch_cache(tmp_path: Path, workdir
                                                "--epochs", "1"], capsys)
     assert run.rc == 0, run
     assert any("weights: ImageNet" in line for line in run.lines) and "warning" not in run.output
+
+
+def test_diverging_training_stops_with_a_reason(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(workdir))
+    import train
+
+    real_step = train.train_step
+
+    def exploding_step(trainer, inputs, target):  # type: ignore[no-untyped-def]
+        with torch.no_grad():  # what a too-large learning rate ends in: non-finite weights
+            next(trainer.model.parameters()).fill_(float("inf"))
+        return real_step(trainer, inputs, target)
+
+    monkeypatch.setattr(train, "train_step", exploding_step)
+    dataset = small_dataset(tmp_path / "diverge")
+    run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *FAST,
+                                               "--epochs", "3"], capsys)
+    assert run.rc == 1 and run.lines[-1].startswith("error: training diverged at epoch 1"), run
