@@ -191,8 +191,11 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
         def on_line(text: str) -> None:
             nonlocal shown
             event = parse_event(text)
-            if event is None or event.get("event") != "job":
-                shown += 1  # job.py numbers the lines of the log, not its own events
+            if event is not None and event.get("event") == "job":
+                # job.py's own events say how far into the log it has printed
+                shown = max(shown, int(event.get("line", shown)))
+            else:
+                shown += 1
             if event is not None and on_event is not None:
                 on_event(event)
             report.line(text)
