@@ -217,9 +217,12 @@ class GUI_ai_nano(QWidget):
 
     # --- machines -----------------------------------------------------------------
     def check_machines(self) -> None:
-        self.run_task("check", project.check_machines_task, self.config,
-                      known_hosts=self.known_hosts, quiet=True,
-                      on_done=self.machines_panel.set_rows)
+        worker = self.run_task("check", project.check_machines_task, self.config,
+                               known_hosts=self.known_hosts, quiet=True,
+                               on_done=self.machines_panel.set_rows)
+        if worker is not None:
+            self.machines_panel.set_checking(True)
+            worker.finished.connect(lambda _: self.machines_panel.set_checking(False))
 
     def selected_nano(self):
         index = self.cb_nano_name.currentIndex()
@@ -438,11 +441,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the lab's machines, print a table, exit non-zero "
                              "when something is red")
     parser.add_argument("--log-level", default="WARNING")
-    args = parser.parse_args(argv)
+    args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    if args.check:
-        return machine_check.main(["--config", str(args.config)])
+    if args.check:  # e.g. --known-hosts, --timeout, --accept-new-host-keys: machine_check's
+        return machine_check.main(["--config", str(args.config), *check_options])
+    if check_options:
+        parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     sys.excepthook = _excepthook
     app = QApplication(sys.argv[:1])
     window = GUI_ai_nano(args.config)
