@@ -105,6 +105,35 @@ def python_of(conn: Connection) -> str:
     return conn.machine.python or "python3"
 
 
+def missing_modules(conn: Connection, modules: list[str]) -> list[str]:
+    """The modules of `modules` that the machine's Python cannot find."""
+    probe = ("import importlib.util, sys\n"
+             "def found(name):\n"
+             "    try:\n"
+             "        return importlib.util.find_spec(name) is not None\n"
+             "    except ImportError:\n"
+             "        return False\n"
+             "print(' '.join(m for m in sys.argv[1:] if not found(m)))")
+    python = python_of(conn)
+    try:
+        return conn.output([python, "-c", probe, *modules], timeout=60).split()
+    except RemoteCommandFailed as error:
+        raise StepError(f"{python} does not run on {conn.machine.name}: {error}") from error
+
+
+def require_modules(conn: Connection, modules: list[str], requirements: str) -> None:
+    """Fail early, with the exact install command, when a step's packages are missing.
+
+    `requirements` is the requirements file's path on that machine (the deployed
+    scripts folder holds one), so the command can be pasted there as it is.
+    """
+    missing = missing_modules(conn, modules)
+    if missing:
+        where = "this computer" if conn.machine.is_local else conn.machine.name
+        raise StepError(f"{', '.join(missing)} missing on {where}: install with "
+                        f"{python_of(conn)} -m pip install -r {requirements}")
+
+
 def _stream(conn: Connection, argv: list[str], report: Report, cwd: str,
             on_event: Callable[[dict], None] | None = None, pty: bool = False) -> int:
     """Run a command, pass every line on, hand `@ai_nano` events to `on_event`."""
@@ -228,6 +257,9 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
              report: Report, queue: bool, on_event: Callable[[dict], None] | None) -> int:
     with connect(machine) as conn:
         deploy_scripts(conn, DL_SCRIPTS, conn.workdir(), report)
+        if machine.scheduler != "slurm":  # on a cluster the login node may lack torch
+            require_modules(conn, ["torch", "torchvision", "onnx", "onnxruntime"],
+                            posixpath.join(conn.workdir(), "requirements.txt"))
         lines: list[str] = []
         rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
                       on_line=lambda t: (lines.append(t), report.line(t)))
@@ -368,6 +400,10 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
     report.line("Begin inference. It may take a long time. Be patient.")
     scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    if len(missing_modules(nano, ["jetson_inference", "jetson.inference"])) == 2:
+        # no TensorRT backend: the ONNX Runtime one needs these
+        require_modules(nano, ["onnxruntime", "cv2", "numpy"],
+                        posixpath.join(scripts_dir, "requirements.txt"))
     argv = inference_argv(nano, model_name, scripts_dir)
     report.line("Starting inference")
     lines: list[str] = []
