@@ -409,9 +409,16 @@ class GUI_ai_nano(QWidget):
         self.lbl_image.setPixmap(pixmap)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Stop everything, the Nano's inference included, before the window goes."""
-        for worker, _thread in list(self._jobs.values()):
-            worker.stop()
+        """Stop everything, the Nano's inference included, before the window goes.
+
+        A training or conversion is only detached: it goes on on the DL server and a
+        reopened project re-attaches to it.
+        """
+        for key, (worker, _thread) in list(self._jobs.items()):
+            if key in ("train", "convert"):
+                worker.detach()
+            else:
+                worker.stop()
         for form in self.forms:
             form.stop_recording()
         self.camera.stop()

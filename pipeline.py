@@ -38,11 +38,17 @@ class StepError(Exception):
 
 @dataclass
 class Report:
-    """How a step talks back: lines, progress, and the user's Stop."""
+    """How a step talks back: lines, progress, and the user's Stop.
+
+    `stop` ends whatever the step is waiting on. When `detached` is set too, the window
+    is only going away: a detached job on the DL server is left running (a reopened
+    project re-attaches to it) instead of being cancelled.
+    """
 
     line: Callable[[str], None] = lambda text: None
     progress: Callable[[int, int], None] = lambda done, total: None
     stop: threading.Event = field(default_factory=threading.Event)
+    detached: threading.Event = field(default_factory=threading.Event)
 
 
 def parse_event(text: str) -> dict | None:
@@ -234,7 +240,10 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
                 argv = [python_of(conn), "job.py", "follow", "--job-dir", job_dir,
                         "--from-line", str(shown)]
                 rc = conn.run(argv, cwd=conn.workdir(), on_line=on_line, stop=report.stop)
-                if report.stop.is_set():
+                if report.detached.is_set():
+                    report.line(f"The job goes on on {machine.name}; reopen the project "
+                                "to follow it again.")
+                elif report.stop.is_set():
                     conn.run([python_of(conn), "job.py", "stop", "--job-dir", job_dir],
                              cwd=conn.workdir(), on_line=report.line)
                 return rc

@@ -41,10 +41,12 @@ class CommandWorker(QObject):
         self._args = args
         self._kwargs = kwargs
         self.stop_event = threading.Event()
+        self.detached_event = threading.Event()
 
     @pyqtSlot()
     def run(self) -> None:
-        report = Report(line=self.line.emit, progress=self.progress.emit, stop=self.stop_event)
+        report = Report(line=self.line.emit, progress=self.progress.emit, stop=self.stop_event,
+                        detached=self.detached_event)
         result = None
         try:
             result = self._function(*self._args, report=report, **self._kwargs)
@@ -62,6 +64,11 @@ class CommandWorker(QObject):
 
     def stop(self) -> None:
         """Ask the step to end (the remote process is terminated by the step)."""
+        self.stop_event.set()
+
+    def detach(self) -> None:
+        """Stop following, but leave a detached job (a training) running on its server."""
+        self.detached_event.set()
         self.stop_event.set()
 
 
