@@ -295,10 +295,8 @@ class GUI_ai_nano(QWidget):
             self.btn_convert_onnx.setEnabled(True)
             self.btn_upload_to_nano.setEnabled(True)
             if self.config.dl_server is not None:
-                self.run_task("train", project.resume_training_task, self.connect,
-                              self.config.dl_server, info.model_name,
-                              button=self.btn_train_model, busy="5 - training…",
-                              on_done=self._on_trained)
+                self._run_training(project.resume_training_task, self.connect,
+                                   self.config.dl_server, info.model_name, switch_tab=False)
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
         form = RecordImagesForm(self.workspace, self.camera, class_name=class_name)
@@ -344,13 +342,19 @@ class GUI_ai_nano(QWidget):
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
+        self._run_training(pipeline.train_model, self.connect, self.config.dl_server,
+                           self.model_name, self.config.training)
+
+    def _run_training(self, function: Callable[..., Any], *args: Any,
+                      switch_tab: bool = True) -> None:
+        """A new training, or a re-attachment to one: the curves follow its log."""
         self.training_panel.reset()
-        self.tabs.setCurrentWidget(self.tab_training)
-        self.run_task("train", pipeline.train_model, self.connect, self.config.dl_server,
-                      self.model_name, self.config.training, button=self.btn_train_model,
-                      busy="5 - training…", on_done=self._on_trained)
-        worker = self._jobs["train"][0]
-        worker.line.connect(self.training_panel.feed_line)
+        if switch_tab:
+            self.tabs.setCurrentWidget(self.tab_training)
+        worker = self.run_task("train", function, *args, button=self.btn_train_model,
+                               busy="5 - training…", on_done=self._on_trained)
+        if worker is not None:
+            worker.line.connect(self.training_panel.feed_line)
 
     def _on_trained(self, _: Any) -> None:
         self.btn_convert_onnx.setEnabled(True)

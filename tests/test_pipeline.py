@@ -1,0 +1,147 @@
+"""pipeline.py and project.py: the steps as plain functions, on a local machine.
+
+The same functions run over SSH in the end-to-end test; here each behaviour is pinned
+down on its own: script deployment by hash, the missing-package message, the job
+command lines, the Nano's model list, and re-attaching to a training after the window
+was closed and opened again.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+import pipeline
+import project
+from config import TrainingSettings
+from machines import LocalConnection, open_connection
+from pipeline import Report, StepError
+from tests.media import make_image_folder
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def collect() -> tuple[Report, list[str]]:
+    lines: list[str] = []
+    return Report(line=lines.append), lines
+
+
+def test_scripts_are_deployed_once_and_again_when_changed(tmp_path, local_machine):
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "a.py").write_text("print('a')\n")
+    (scripts / "requirements.txt").write_text("numpy\n")
+    (scripts / "notes.bin").write_bytes(b"\0")  # not a script: never copied
+    report, _ = collect()
+    with open_connection(local_machine("dl")) as conn:
+        target = os.path.join(conn.workdir(), "scripts")
+        assert pipeline.deploy_scripts(conn, scripts, target, report) == 2
+        assert sorted(os.listdir(target)) == sorted([".ai_nano_scripts.json", "a.py",
+                                                     "requirements.txt"])
+        assert pipeline.deploy_scripts(conn, scripts, target, report) == 0
+        (scripts / "a.py").write_text("print('b')\n")
+        assert pipeline.deploy_scripts(conn, scripts, target, report) == 1
+        assert Path(target, "a.py").read_text() == "print('b')\n"
+        Path(target, "requirements.txt").unlink()  # removed by hand on the server
+        Path(target, ".ai_nano_scripts.json").write_text("{broken")
+        assert pipeline.deploy_scripts(conn, scripts, target, report) == 2
+
+
+def test_a_missing_package_names_the_install_command(tmp_path, local_machine):
+    bare = tmp_path / "bare-venv"
+    venv.EnvBuilder(with_pip=False).create(bare)
+    python = str(bare / "bin" / "python")
+    with open_connection(local_machine("dl", python=python)) as conn:
+        with pytest.raises(StepError) as caught:
+            pipeline.require_modules(conn, ["json", "torch", "onnxruntime"], "/x/requirements.txt")
+    assert str(caught.value) == ("torch, onnxruntime missing on this computer: install with "
+                                 f"{python} -m pip install -r /x/requirements.txt")
+    with open_connection(local_machine("dl")) as conn:  # this interpreter has them all
+        pipeline.require_modules(conn, ["json", "torch", "onnxruntime"], "/x/requirements.txt")
+
+
+def test_job_command_lines_follow_the_dl_server_settings(local_machine):
+    settings = TrainingSettings(epochs=7, batch_size=4, resolution=64, pretrained=False,
+                                patience=2)
+    command = pipeline.train_argv("py", "m-1", settings)
+    assert command[command.index("py"):] == [
+        "py", "train.py", "--model-dir=models/m-1/model", "models/m-1", "--arch=resnet18",
+        "--epochs=7", "--batch-size=4", "--resolution=64", "--patience=2", "--no-pretrained"]
+    queued = LocalConnection(local_machine("dl", max_parallel_trainings=2))
+    assert pipeline._job_start_argv(queued, "models/m-1/job", ["x"], queue=True)[3:] == [
+        "--job-dir", "models/m-1/job", "--queue-dir", "queue", "--slots", "2", "--", "x"]
+    slurm = LocalConnection(local_machine("dl", scheduler="slurm", partition="gpu", gpus=1,
+                                          time="01:00:00"))
+    assert pipeline._job_start_argv(slurm, "j", ["x"], queue=True)[3:] == [
+        "--job-dir", "j", "--scheduler", "slurm", "--partition", "gpu", "--gpus", "1",
+        "--time", "01:00:00", "--", "x"]
+
+
+def test_only_complete_models_are_listed_on_a_nano(local_machine):
+    with open_connection(local_machine("nano")) as conn:
+        models = Path(conn.workdir(), "models")
+        for name, files in {"complete": ["resnet18.onnx", "labels.txt"],
+                            "no-labels": ["resnet18.onnx"], "empty": []}.items():
+            (models / name).mkdir(parents=True)
+            for file in files:
+                (models / name / file).write_text("x")
+        assert pipeline.list_nano_models(conn) == ["complete"]
+        with pytest.raises(StepError, match="upload it first"):
+            pipeline.inference_argv(conn, "no-labels", "/scripts")
+
+
+def test_upload_to_a_nano_before_conversion_says_which_step(local_machine):
+    report, _ = collect()
+    with open_connection(local_machine("dl")) as dl, open_connection(local_machine("nano")) as nano:
+        with pytest.raises(StepError, match=r"convert the model to ONNX first \(step 6\)"):
+            pipeline.upload_model_to_nano(dl, nano, "never-trained", "resnet18", report)
+
+
+def _split_workspace(root: Path) -> project.Workspace:
+    make_image_folder(root / "images", per_class=12, size=(48, 36))
+    workspace = project.Workspace(root)
+    workspace.split(seed=0)
+    return workspace
+
+
+def test_the_window_reattaches_to_a_training_after_a_restart(qtbot, tmp_path, local_machine):
+    """Closing the window leaves the training running; reopening the project follows it."""
+    import ai_nano
+    dl, nano = local_machine("dl"), local_machine("nano")
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({
+        "DL_server": {"name": "DL", "ip": "local", "workdir": dl.workdir, "python": sys.executable},
+        "jetson_nano": [{"name": "nano1", "ip": "local", "workdir": nano.workdir}],
+        "training": {"epochs": 12, "batch_size": 8, "resolution": 32, "pretrained": False,
+                     "patience": 0}}))
+    workspace = _split_workspace(tmp_path / "ws")
+    report, lines = collect()
+    connect = open_connection
+    name = project.upload_dataset_task(connect, dl, workspace, report)
+
+    first = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
+    qtbot.addWidget(first)
+    first.open_workspace(workspace.root)
+    qtbot.waitUntil(first.btn_train_model.isEnabled, timeout=10_000)
+    first.btn_train_model.click()
+    qtbot.waitUntil(lambda: first.training_panel.epochs_done() >= 1, timeout=120_000)
+    first.close()
+    qtbot.waitUntil(lambda: "The job goes on on DL" in first.txt_log.toPlainText(), timeout=5000)
+    with open_connection(dl) as conn:
+        assert pipeline.training_state(conn, name).get("state") in {"running", "waiting"}
+
+    second = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
+    qtbot.addWidget(second)
+    second.open_workspace(workspace.root)
+    qtbot.waitUntil(lambda: "End training model" in second.txt_log.toPlainText(),
+                    timeout=300_000)
+    log = second.txt_log.toPlainText()
+    assert f"Re-attaching to the training of {name}" in log
+    assert second.training_panel.epochs_done() == 12  # the whole log replayed, no double
+    assert "ERROR" not in log
+    second.close()
