@@ -66,7 +66,7 @@ class MachineConfig:
     gpus: int = 0
     time: str = ""
     account: str = ""
-    max_parallel_trainings: int = 1
+    max_parallel_trainings: int = 0  # 0: one per GPU found on the server (1 when none)
 
     def __post_init__(self) -> None:
         # Frozen dataclass: defaults that depend on other fields are filled in here.
@@ -209,9 +209,11 @@ def _machine(reader: _Reader, obj: Any, where: str, role: str) -> MachineConfig:
     gpus = get(obj, "gpus", where, int, default=0)
     if gpus < 0:
         raise reader.fail(f"{where}.gpus must be 0 or more, not {gpus}")
-    max_parallel = get(obj, "max_parallel_trainings", where, int, default=1)
-    if max_parallel < 1:
-        raise reader.fail(f"{where}.max_parallel_trainings must be 1 or more, not {max_parallel}")
+    # 0 (the default) lets job.py give each GPU it finds one training (1 without a GPU).
+    max_parallel = get(obj, "max_parallel_trainings", where, int, default=0)
+    if max_parallel < 0:
+        raise reader.fail(f"{where}.max_parallel_trainings must be 0 (one per GPU) or more, "
+                          f"not {max_parallel}")
     return MachineConfig(
         name=name, role=role, host=host, login=login.strip(),
         password=get(obj, "pwd", where, str, default=""),

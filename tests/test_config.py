@@ -177,8 +177,8 @@ MALFORMED = [
      "config.json: jetson_nano[0].transport must be \"ssh\" or \"local\", not 'telnet'"),
     (_with("DL_server.scheduler", "pbs"), "config.json: DL_server.scheduler must be \"slurm\" or \"\", not 'pbs'"),
     (_with("DL_server.gpus", -1), "config.json: DL_server.gpus must be 0 or more, not -1"),
-    (_with("DL_server.max_parallel_trainings", 0),
-     "config.json: DL_server.max_parallel_trainings must be 1 or more, not 0"),
+    (_with("DL_server.max_parallel_trainings", -1),
+     "config.json: DL_server.max_parallel_trainings must be 0 (one per GPU) or more, not -1"),
     (_with("training", [1]), "config.json: training must be an object, not a list"),
     (_with("training", {"epochs": 0}), "config.json: training.epochs must be 1 or more, not 0"),
     (_with("training", {"epochs": 2.5}), "config.json: training.epochs must be an integer, not a number"),
@@ -215,3 +215,14 @@ def test_machine_config_checks_its_own_fields():
         MachineConfig(name="x", role="server", host="h")
     machine = MachineConfig(name="n", role="nano", host="h", login="u", password="pw-hidden")
     assert "pw-hidden" not in repr(machine) and str(machine) == "n (u@h:22)"
+
+
+def test_max_parallel_trainings_defaults_to_one_per_gpu(tmp_path):
+    """Issue 8: unset means 0, which job.py turns into one training per GPU (1 without)."""
+    unset = load_config(write(tmp_path, OLD_FORMAT))  # the key is not there
+    assert unset.dl_server.max_parallel_trainings == 0
+    assert MachineConfig(name="d", role="dl", host="h").max_parallel_trainings == 0
+    zero = load_config(write(tmp_path, _with("DL_server.max_parallel_trainings", 0)))
+    assert zero.dl_server.max_parallel_trainings == 0
+    two = load_config(write(tmp_path, _with("DL_server.max_parallel_trainings", 2)))
+    assert two.dl_server.max_parallel_trainings == 2
