@@ -1,16 +1,30 @@
-"""Regenerate the panel screenshots used by the README: doc/panel_*.png.
+"""Regenerate the screenshots used by the README: doc/panel_*.png and doc/step*.png.
 
-Each panel is built offscreen and fed the recorded script output of tests/data/ (the
-same lines the widget tests use), then grabbed with QWidget.grab(). Run from anywhere:
+Two kinds, both grabbed offscreen with QWidget.grab():
 
-    python3 doc/make_screenshots.py [--out DIR]
+- doc/panel_*.png: each panel alone, fed the recorded script output of tests/data/ (the
+  same lines the widget tests use). Takes a second.
+- doc/step*.png, doc/machines.png: the real main window (ai_nano.py) clicked through the
+  eight steps with both machines "local" (this computer trains with its own torch and
+  plays the Nano with ONNX Runtime and simulated LEDs), video files as webcams. Every
+  file it makes lives in a temporary folder that is removed at the end (--keep-work
+  keeps it). Takes a few minutes on a laptop CPU (4 epochs at 32 px).
+
+Run from anywhere:
+
+    python3 doc/make_screenshots.py [--out DIR] [--panels-only] [--keep-work]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +32,12 @@ DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402 (after the platform is set)
+from PyQt5.QtCore import Qt  # noqa: E402 (after the platform is set)
+from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from tests.media import CLASS_COLOURS, make_video  # noqa: E402
+
+import ai_nano  # noqa: E402
 from machine_check import FAIL, OK, SKIP, WARN, CheckResult, CheckRow  # noqa: E402
 from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
 
@@ -93,10 +111,196 @@ PANELS = {
 }
 
 
+
+# --- the real window, clicked through the eight steps ----------------------------------
+
+CLASSES = ("blue", "red")
+IMAGES_PER_CLASS = 20
+WINDOW_SIZE = (1180, 780)
+TRAINING = {"epochs": 4, "batch_size": 16, "resolution": 32, "pretrained": False}
+
+
+class WindowTourError(Exception):
+    """A step did not reach its end in time, or the window reported an error."""
+
+
+def _local_machine(name: str, workdir: Path, **extra: str) -> dict[str, str]:
+    return {"name": name, "ip": "local", "workdir": str(workdir), "python": sys.executable,
+            **extra}
+
+
+def lab_config(work: Path) -> Path:
+    """A config.json with both machines "local", the Nano's webcam a video of 'red'."""
+    nano_video = make_video(work / "media" / "nano_red.avi", CLASS_COLOURS["red"],
+                            frames=6000, size=(64, 48))
+    config = work / "config.json"
+    config.write_text(json.dumps({
+        "DL_server": _local_machine("dl-server", work / "dl"),
+        "jetson_nano": [_local_machine("nano-1", work / "nano", camera=str(nano_video))],
+        "training": TRAINING,
+    }, indent=2))
+    config.chmod(0o600)
+    return config
+
+
+class Tour:
+    """Drives one GUI_ai_nano and waits on its event loop, as a student's clicks would."""
+
+    def __init__(self, app: QApplication, window: ai_nano.GUI_ai_nano) -> None:
+        self.app = app
+        self.window = window
+
+    def wait(self, seconds: float) -> None:
+        """Let the window live (frames, workers' signals) for `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.app.processEvents()
+            time.sleep(0.01)
+
+    def wait_until(self, done: Callable[[], bool], what: str, timeout_s: float) -> None:
+        """Wait until `done()`; an ERROR in the log or the timeout ends the tour."""
+        deadline = time.monotonic() + timeout_s
+        while not done():
+            log_text = self.window.txt_log.toPlainText()
+            if "ERROR:" in log_text:
+                tail = log_text[log_text.index("ERROR:"):][:300]
+                raise WindowTourError(f"the window reported an error while waiting for "
+                                      f"{what}: {tail}")
+            if time.monotonic() > deadline:
+                raise WindowTourError(f"no {what} after {timeout_s:.0f} s; last log lines: "
+                                      + " | ".join(log_text.splitlines()[-3:]))
+            self.app.processEvents()
+            time.sleep(0.01)
+
+    def wait_log(self, text: str, timeout_s: float) -> None:
+        self.wait_until(lambda: text in self.window.txt_log.toPlainText(), repr(text),
+                        timeout_s)
+
+
+def window_tour(app: QApplication, work: Path, shoot: Callable[[QWidget, str], bool]) -> bool:
+    """Click through the eight steps in `work`, calling shoot(window, png_name) on the way.
+
+    Returns False when a screenshot could not be saved; raises WindowTourError when a
+    step fails or stalls.
+    """
+    os.environ["HOME"] = str(work / "home")  # nothing the steps write lands in the real home
+    (work / "home").mkdir()
+    videos = {name: make_video(work / "media" / f"{name}.avi", CLASS_COLOURS[name],
+                               frames=90, size=(160, 120), fps=30) for name in CLASSES}
+    window = ai_nano.GUI_ai_nano(lab_config(work), known_hosts=work / "known_hosts")
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    tour = Tour(app, window)
+    saved = True
+    started = time.monotonic()
+    try:
+        # 1. Project: the workspace chosen, two classes asked for.
+        window.open_workspace(work / "workspace")
+        tour.wait_until(window.btn_project_ok.isEnabled, "open workspace", 20)
+        window.sb_nb_categories.setValue(len(CLASSES))
+        window.btn_project_ok.click()
+        tour.wait(0.5)
+        saved &= shoot(window, "step1_project.png")
+
+        # 2. Recording, one video per class standing in for the webcam.
+        for form, name in zip(window.forms, CLASSES):
+            window.cb_camera.setEditText(str(videos[name]))
+            window.cb_camera.lineEdit().returnPressed.emit()
+            form.lineEdit_class_name.setText(name)
+            form.pushButton_create.click()
+            tour.wait_until(lambda: form.class_name() == name, f"class {name}", 10)
+            form.pushButton_record.setChecked(True)
+            tour.wait_until(lambda: form.count() >= IMAGES_PER_CLASS,
+                            f"{IMAGES_PER_CLASS} images of {name}", 60)
+            form.pushButton_record.setChecked(False)
+        tour.wait(1.0)  # thumbnails drawn, the preview showing the current video
+        saved &= shoot(window, "step2_recording.png")
+
+        # 3. Split, 4. upload to the DL server (this computer).
+        window.btn_split_image.click()
+        tour.wait_log("Images split to train, val and test directories", 60)
+        tour.wait_until(window.btn_upload_to_dl.isEnabled, "step 4's button", 10)
+        window.btn_upload_to_dl.click()
+        tour.wait_log("End : ZIP file uploaded and extracted to DL machine", 120)
+        tour.wait_until(window.btn_train_model.isEnabled, "step 5's button", 10)
+
+        # 5. Train: the curves after the last epoch.
+        window.btn_train_model.click()
+        tour.wait_log("End training model", 900)
+        tour.wait(0.5)
+        saved &= shoot(window, "step5_training.png")
+
+        # 6. Convert to ONNX and evaluate on test/: the Test results tab.
+        tour.wait_until(window.btn_convert_onnx.isEnabled, "step 6's button", 10)
+        window.btn_convert_onnx.click()
+        tour.wait_log("End evaluation on the test images", 300)
+        tour.wait_until(window.btn_upload_to_nano.isEnabled, "step 7's button", 10)
+        tour.wait(0.5)
+        saved &= shoot(window, "step6_test_results.png")
+
+        # 7. Upload to the Nano, 8. inference on its "camera" (a video of red).
+        window.btn_upload_to_nano.click()
+        tour.wait_log("End upload ONNX model to Jetson Nano.", 120)
+        tour.wait_until(window.btn_inference.isEnabled, "step 8's button", 20)
+        window.btn_inference.click()
+        tour.wait_log("image is recognized as 'red'", 180)
+        tour.wait_until(lambda: bool(window.live_panel.lit_pins()), "a lit LED", 30)
+        tour.wait(2.0)  # a few more results in the log
+        saved &= shoot(window, "step8_live.png")
+        window.tabs.setCurrentWidget(window.tab_log)  # the same moment, the log's view
+        tour.wait(0.3)
+        saved &= shoot(window, "step8_log.png")
+        window.tabs.setCurrentWidget(window.tab_live)
+        window.btn_stop.click()
+        tour.wait_log("Inference stopped", 30)
+        tour.wait_until(lambda: "inference" not in window._jobs, "the end of step 8", 20)
+
+        # The Machines tab: both "local" machines checked.
+        window.tabs.setCurrentWidget(window.tab_machines)
+        window.check_machines()
+        tour.wait_until(lambda: "check" not in window._jobs, "the machine check", 60)
+        tour.wait(0.5)
+        saved &= shoot(window, "machines.png")
+        print(f"window tour: {time.monotonic() - started:.0f} s")
+    finally:
+        window.close()
+        app.processEvents()
+    return saved
+
+
+PNG_LIMIT_BYTES = 300_000  # the README's images stay small in the repository
+
+
+def save_png(widget: QWidget, target: Path) -> bool:
+    """Grab `widget` into `target`, smaller than PNG_LIMIT_BYTES.
+
+    Written under a temporary name, then renamed, so a crash never leaves half a PNG.
+    A grab too big even at full compression (the webcam's noise compresses badly) is
+    scaled down step by step.
+    """
+    partial = target.with_name(target.stem + ".part.png")
+    image = widget.grab().toImage()
+    for _ in range(6):
+        if not image.save(str(partial), "PNG", 0):  # quality 0 = strongest compression
+            print(f"error: could not write {target}", file=sys.stderr)
+            return False
+        if partial.stat().st_size <= PNG_LIMIT_BYTES:
+            break
+        image = image.scaledToWidth(int(image.width() * 0.85), Qt.SmoothTransformation)
+    partial.replace(target)
+    print(f"wrote {target} ({image.width()}x{image.height()}, "
+          f"{target.stat().st_size // 1024} KiB)")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Write every screenshot; returns 0, or 1 when one could not be saved."""
+    """Write every screenshot; returns 0, or 1 when one could not be made."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "doc", help="folder for the PNGs")
+    parser.add_argument("--panels-only", action="store_true",
+                        help="only the panel_*.png (no training, a second instead of minutes)")
+    parser.add_argument("--keep-work", action="store_true",
+                        help="keep the temporary workspace and machine folders, and say where")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -105,16 +309,23 @@ def main(argv: list[str] | None = None) -> int:
         panel = build()
         panel.show()
         app.processEvents()
-        target = args.out / name
-        partial = target.with_name(target.stem + ".part.png")
-        # Write under a temporary name, then rename: a crash never leaves half a PNG.
-        if panel.grab().save(str(partial), "PNG"):
-            partial.replace(target)
-            print(f"wrote {target}")
-        else:
-            print(f"error: could not write {target}", file=sys.stderr)
+        if not save_png(panel, args.out / name):
             status = 1
         panel.close()
+    if args.panels_only:
+        return status
+    work = Path(tempfile.mkdtemp(prefix="ai_nano_screenshots_"))
+    try:
+        if not window_tour(app, work, lambda widget, name: save_png(widget, args.out / name)):
+            status = 1
+    except WindowTourError as error:
+        print(f"error: {error}", file=sys.stderr)
+        status = 1
+    finally:
+        if args.keep_work:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return status
 
 
