@@ -33,6 +33,7 @@ import machine_check  # noqa: E402
 import pipeline  # noqa: E402
 import project  # noqa: E402
 from config import Config, ConfigError, load_config  # noqa: E402
+from output_parsing import EVENT_MARKER  # noqa: E402
 from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection, remember_host_key  # noqa: E402
 from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
 from record_images import RecordImagesForm  # noqa: E402
@@ -54,6 +55,7 @@ class GUI_ai_nano(QWidget):
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
         self.txt_log.setStyleSheet(LOG_STYLE)
         self.txt_log.setMaximumBlockCount(20000)
+        self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
@@ -124,8 +126,10 @@ class GUI_ai_nano(QWidget):
 
     # --- the one route for messages ------------------------------------------------
     def update_log(self, text: str) -> None:
-        self.txt_log.appendPlainText(text)
+        """A line for the student; machine-readable `@ai_nano` lines feed the panels only."""
         self.live_panel.feed_line(text)
+        if not text.startswith(EVENT_MARKER):
+            self.txt_log.appendPlainText(text)
 
     def show_error(self, text: str) -> None:
         """Every problem reaches the student here: the log, and the status line in red."""

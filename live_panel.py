@@ -14,7 +14,7 @@ from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
 from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy,
                              QVBoxLayout, QWidget)
 
-from output_parsing import LedChange, Recognition, Scores, ScriptError, parse_line
+from output_parsing import Event, LedChange, Recognition, Scores, ScriptError, parse_line
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,8 @@ class LivePanel(QWidget):
                 log.debug("LED line for pin %d, which no class uses here", parsed.pin)
             else:
                 led.set_lit(parsed.on)
+        elif isinstance(parsed, Event) and parsed.name == "labels":
+            self.set_labels(parsed.data.get("labels") or [])
         elif isinstance(parsed, ScriptError):
             self.message_label.setText(f"The Nano reported an error: {parsed.reason}")
 

@@ -20,6 +20,7 @@ from typing import Callable
 
 from config import MachineConfig, TrainingSettings
 from machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
+from output_parsing import EVENT_MARKER, parse_event
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,6 @@ APP_DIR = Path(__file__).resolve().parent
 DL_SCRIPTS = APP_DIR / "dl_scripts"
 NANO_SCRIPTS = APP_DIR / "nano_scripts"
 MANIFEST = ".ai_nano_scripts.json"
-MARKER = "@ai_nano "
 
 Connector = Callable[[MachineConfig], Connection]
 
@@ -49,17 +49,6 @@ class Report:
     progress: Callable[[int, int], None] = lambda done, total: None
     stop: threading.Event = field(default_factory=threading.Event)
     detached: threading.Event = field(default_factory=threading.Event)
-
-
-def parse_event(text: str) -> dict | None:
-    """The JSON object of a `@ai_nano {...}` line, or None for a human line."""
-    if not text.startswith(MARKER):
-        return None
-    try:
-        event = json.loads(text[len(MARKER):])
-    except ValueError:
-        return None
-    return event if isinstance(event, dict) else None
 
 
 # --- script deployment -------------------------------------------------------------
@@ -140,17 +129,6 @@ def require_modules(conn: Connection, modules: list[str], requirements: str) -> 
                         f"{python_of(conn)} -m pip install -r {requirements}")
 
 
-def _stream(conn: Connection, argv: list[str], report: Report, cwd: str,
-            on_event: Callable[[dict], None] | None = None, pty: bool = False) -> int:
-    """Run a command, pass every line on, hand `@ai_nano` events to `on_event`."""
-    def on_line(text: str) -> None:
-        event = parse_event(text)
-        if event is not None and on_event is not None:
-            on_event(event)
-        report.line(text)
-    return conn.run(argv, cwd=cwd, on_line=on_line, stop=report.stop, pty=pty)
-
-
 def _last_error(lines: list[str], default: str) -> str:
     for text in reversed(lines):
         if text.startswith("error:"):
@@ -213,7 +191,7 @@ def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
 
 
 def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report: Report,
-               on_event: Callable[[dict], None] | None = None, from_line: int = 0,
+               from_line: int = 0,
                retry_for: float = 600.0) -> int:
     """Stream a detached job's log until it ends; re-attach after a dropped link.
 
@@ -226,13 +204,11 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
         def on_line(text: str) -> None:
             nonlocal shown
             event = parse_event(text)
-            if event is not None and event.get("event") == "job":
+            if event is not None and event.name == "job":
                 # job.py's own events say how far into the log it has printed
-                shown = max(shown, int(event.get("line", shown)))
+                shown = max(shown, int(event.data.get("line", shown)))
             else:
                 shown += 1
-            if event is not None and on_event is not None:
-                on_event(event)
             report.line(text)
         try:
             with connect(machine) as conn:
@@ -263,7 +239,7 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
 
 
 def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: list[str],
-             report: Report, queue: bool, on_event: Callable[[dict], None] | None) -> int:
+             report: Report, queue: bool) -> int:
     with connect(machine) as conn:
         deploy_scripts(conn, DL_SCRIPTS, conn.workdir(), report)
         if machine.scheduler != "slurm":  # on a cluster the login node may lack torch
@@ -274,7 +250,7 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
                       on_line=lambda t: (lines.append(t), report.line(t)))
         if rc != 0:
             raise StepError(_last_error(lines, f"could not start the job (exit status {rc})"))
-    return follow_job(connect, machine, job_dir, report, on_event)
+    return follow_job(connect, machine, job_dir, report)
 
 
 def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list[str]:
@@ -288,14 +264,13 @@ def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list
 
 
 def train_model(connect: Connector, machine: MachineConfig, model_name: str,
-                settings: TrainingSettings, report: Report,
-                on_event: Callable[[dict], None] | None = None) -> None:
+                settings: TrainingSettings, report: Report) -> None:
     """Step 5: train.py as a detached, queued job on the DL server."""
     report.line("Begin training model")
     job_dir = posixpath.join("models", model_name, "job")
     rc = _run_job(connect, machine, job_dir,
                   train_argv(machine.python or "python3", model_name, settings),
-                  report, queue=True, on_event=on_event)
+                  report, queue=True)
     if report.stop.is_set():
         raise StepError("Training stopped")
     if rc != 0:
@@ -304,11 +279,11 @@ def train_model(connect: Connector, machine: MachineConfig, model_name: str,
 
 
 def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
-                    report: Report, on_event: Callable[[dict], None] | None = None) -> None:
+                    report: Report) -> None:
     """Re-attach to a training started earlier (after a restart of the app)."""
     job_dir = posixpath.join("models", model_name, "job")
     report.line(f"Re-attaching to the training of {model_name}")
-    rc = follow_job(connect, machine, job_dir, report, on_event)
+    rc = follow_job(connect, machine, job_dir, report)
     if rc != 0:
         raise StepError(f"Training failed (exit status {rc}); see the log")
     report.line("End training model")
@@ -328,21 +303,21 @@ def training_state(conn: Connection, model_name: str) -> dict:
 
 
 def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
-                    report: Report, on_event: Callable[[dict], None] | None = None) -> None:
+                    report: Report) -> None:
     """Step 6: export to ONNX, then evaluate on test/ with the Nano's preprocessing."""
     report.line("Begin conversion to ONNX.")
     base = posixpath.join("models", model_name)
     python = machine.python or "python3"
     command = [python, "onnx_export.py", f"--model-dir={base}/model"]
     rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command, report,
-                  queue=False, on_event=on_event)
+                  queue=False)
     if rc != 0 or report.stop.is_set():
         raise StepError(f"Conversion to ONNX failed (exit status {rc}); see the log")
     report.line("End conversion to ONNX file")
     report.line("Begin evaluation on the test images")
     command = [python, "evaluate.py", f"--model-dir={base}/model", base]
     rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command, report,
-                  queue=False, on_event=on_event)
+                  queue=False)
     if rc != 0:
         raise StepError(f"Evaluation failed (exit status {rc}); see the log")
     report.line("End evaluation on the test images")
@@ -414,6 +389,9 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
         require_modules(nano, ["onnxruntime", "cv2", "numpy"],
                         posixpath.join(scripts_dir, "requirements.txt"))
     argv = inference_argv(nano, model_name, scripts_dir)
+    labels_file = posixpath.join(nano.workdir(), "models", model_name, "labels.txt")
+    labels = [text.strip() for text in nano.read_text(labels_file).splitlines() if text.strip()]
+    report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
     report.line("Starting inference")
     lines: list[str] = []
 
