@@ -12,11 +12,13 @@ each epoch and validated with a crop the Nano never makes. Here:
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
 import os
 import random
+import shutil
 import sys
 import time
 from datetime import datetime
@@ -388,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# A ResNet-18 checkpoint is ~45 MB: less free space than this after a failed save = full.
+CHECKPOINT_MARGIN_BYTES = 64 * 1024 * 1024
+
+
 def save_checkpoint(path: Path, trainer: Trainer, args: Any, classes: list[str], state: dict[str, Any],
                     full: bool) -> None:
     """model_best holds the weights; checkpoint (full) also the optimiser and RNG for --resume."""
@@ -399,7 +405,17 @@ def save_checkpoint(path: Path, trainer: Trainer, args: Any, classes: list[str],
     if full:
         payload.update(optimizer=trainer.optimizer.state_dict(), scheduler=trainer.scheduler.state_dict(),
                        run=dict(state), rng=torch.get_rng_state())
-    atomic_torch_save(payload, path)
+    try:
+        atomic_torch_save(payload, path)
+    except (OSError, RuntimeError) as error:
+        # torch reports a full disk as an opaque RuntimeError ("unexpected pos ..."): say it.
+        path.with_name(f".{path.name}.part").unlink(missing_ok=True)
+        free = shutil.disk_usage(path.parent).free
+        if getattr(error, "errno", None) == errno.ENOSPC or free < CHECKPOINT_MARGIN_BYTES:
+            raise ScriptError(f"no space left on the disk of this server to save {path.name} "
+                              f"({free / 1e6:.1f} MB free in {path.parent}): free some space "
+                              "there and train again") from None
+        raise
 
 
 if __name__ == "__main__":
