@@ -185,6 +185,15 @@ def test_live_panel_learns_labels_and_uses_custom_pins(live: LivePanel) -> None:
     assert live.lit_pins() == [] and live.bar_values() == [0.0] * 4
 
 
+def test_live_panel_takes_the_class_names_before_the_first_result(live: LivePanel) -> None:
+    """The app announces labels.txt's names, so every bar and LED is named from the start."""
+    live.feed_line('@ai_nano {"event": "labels", "labels": ["blue", "red", "yellow"]}')
+    assert [led.label for led in live.leds] == ["blue", "red", "yellow"]
+    assert len(live.bars) == 3 and live.bar_values() == [0.0, 0.0, 0.0]
+    live.feed_line("image is recognized as 'yellow' (class #2) with 90.000000% confidence")
+    assert live.leds[0].label == "blue" and live.bar_values()[2] == pytest.approx(0.9)
+
+
 def test_virtual_led_is_drawn_lit_and_dark(qtbot) -> None:
     led = VirtualLed(12, "blue")
     qtbot.addWidget(led)
