@@ -130,10 +130,21 @@ def require_modules(conn: Connection, modules: list[str], requirements: str) -> 
 
 
 def _last_error(lines: list[str], default: str) -> str:
-    for text in reversed(lines):
-        if text.startswith("error:"):
-            return text[len("error:"):].strip()
-    return default
+    """The reason the command gave (its last `error:` line). job.py's closing
+    `error: job failed: ...` only repeats the exit status, so the command's own line wins."""
+    errors = [text[len("error:"):].strip() for text in lines if text.startswith("error:")]
+    own = [text for text in errors if not text.startswith("job failed")]
+    return (own or errors or [default])[-1]
+
+
+def _keeping_tail(report: Report, lines: list[str], keep: int = 50) -> Report:
+    """The same report, also keeping its last lines (to quote the reason of a failure)."""
+    def line(text: str) -> None:
+        lines.append(text)
+        del lines[:-keep]
+        report.line(text)
+    return Report(line=line, progress=report.progress, stop=report.stop,
+                  detached=report.detached)
 
 
 # --- step 4: upload the dataset ---------------------------------------------------
@@ -268,13 +279,14 @@ def train_model(connect: Connector, machine: MachineConfig, model_name: str,
     """Step 5: train.py as a detached, queued job on the DL server."""
     report.line("Begin training model")
     job_dir = posixpath.join("models", model_name, "job")
+    lines: list[str] = []
     rc = _run_job(connect, machine, job_dir,
                   train_argv(machine.python or "python3", model_name, settings),
-                  report, queue=True)
+                  _keeping_tail(report, lines), queue=True)
     if report.stop.is_set():
         raise StepError("Training stopped")
     if rc != 0:
-        raise StepError(f"Training failed (exit status {rc}); see the log")
+        raise StepError(f"Training failed: {_last_error(lines, f'exit status {rc}')}")
     report.line("End training model")
 
 
