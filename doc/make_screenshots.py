@@ -32,7 +32,7 @@ DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PyQt5.QtCore import Qt  # noqa: E402 (after the platform is set)
+from PyQt5.QtCore import QThread, Qt  # noqa: E402 (after the platform is set)
 from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.media import CLASS_COLOURS, make_video  # noqa: E402
@@ -264,6 +264,13 @@ def window_tour(app: QApplication, work: Path, shoot: Callable[[QWidget, str], b
         print(f"window tour: {time.monotonic() - started:.0f} s")
     finally:
         window.close()
+        # closeEvent waits 8 s per task; a machine check can take longer. A QThread
+        # destroyed while running aborts the process, so wait for every one to end.
+        deadline = time.monotonic() + 60
+        while (any(thread.isRunning() for thread in window.findChildren(QThread))
+               and time.monotonic() < deadline):
+            app.processEvents()
+            time.sleep(0.05)
         app.processEvents()
     return saved
 
