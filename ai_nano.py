@@ -63,6 +63,7 @@ class GUI_ai_nano(QWidget):
         self.model_name = ""
         self.forms: list[RecordImagesForm] = []
         self._jobs: dict[str, tuple[CommandWorker, QThread]] = {}
+        self._threads: set[QThread] = set()  # every worker thread not yet finished
         self._build_panels()
         self.config = self._load_config(config_path)
         self.camera = CameraThread(self)
@@ -184,7 +185,10 @@ class GUI_ai_nano(QWidget):
             if on_done is not None and not failed:
                 on_done(result)
         worker.finished.connect(finished)
-        self._jobs[key] = (worker, start_worker(self, worker))
+        thread = start_worker(self, worker)
+        self._threads.add(thread)
+        thread.finished.connect(lambda: self._threads.discard(thread))
+        self._jobs[key] = (worker, thread)
         self._update_stop_button()
         return worker
 
@@ -430,11 +434,8 @@ class GUI_ai_nano(QWidget):
         for form in self.forms:
             form.stop_recording()
         self.camera.stop()
-        for _worker, thread in list(self._jobs.values()):
-            try:
-                thread.wait(8000)
-            except RuntimeError:  # already deleted
-                pass
+        for thread in list(self._threads):
+            thread.wait(8000)
         event.accept()
 
 

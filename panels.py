@@ -159,8 +159,9 @@ class TrainingPanel(QWidget):
     def _show_job(self, record: dict[str, Any]) -> None:
         state = record.get("state", "")
         texts = {
-            "waiting": f"Waiting in the training queue ({record.get('ahead', 0)} ahead).",
-            "pending": f"Waiting for the cluster to start the job: {record.get('reason', '')}".rstrip(": "),
+            "waiting": f"Waiting for the GPU ({record.get('ahead', 0)} ahead).",
+            "pending": (f"Pending in the cluster's queue ({record.get('ahead', 0)} ahead): "
+                        f"{record.get('reason', '')}").rstrip(": "),
             "running": "Training is running on the DL server.",
             "cancelled": "Training stopped.",
             "failed": f"Training failed (exit status {record.get('exit_code', '?')}).",

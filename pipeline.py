@@ -201,6 +201,20 @@ def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
     return argv + ["--"] + command
 
 
+def describe_job(state: dict) -> str | None:
+    """A line for the log about a job's state change (job.py's `job` event)."""
+    ahead = state.get("ahead", 0)
+    texts = {
+        "waiting": f"waiting for the GPU ({ahead} ahead)",
+        "pending": f"pending in the cluster's queue ({ahead} ahead): {state.get('reason', '')}",
+        "running": "job running",
+        "cancelled": f"job cancelled: {state.get('reason', '')}",
+        "failed": f"job failed: {state.get('reason', '')}",
+    }
+    text = texts.get(str(state.get("state", "")))
+    return text.rstrip(": ") if text else None
+
+
 def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report: Report,
                from_line: int = 0,
                retry_for: float = 600.0) -> int:
@@ -215,12 +229,15 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
         def on_line(text: str) -> None:
             nonlocal shown
             event = parse_event(text)
+            report.line(text)
             if event is not None and event.name == "job":
                 # job.py's own events say how far into the log it has printed
                 shown = max(shown, int(event.data.get("line", shown)))
+                described = describe_job(event.data)
+                if described:
+                    report.line(described)
             else:
                 shown += 1
-            report.line(text)
         try:
             with connect(machine) as conn:
                 deadline = None

@@ -65,8 +65,9 @@ def upload_dataset_task(connect: Connector, dl: MachineConfig, workspace: Worksp
                         report: Report) -> str:
     if not (workspace.root / "labels.txt").is_file():
         raise StepError("Split the images first (step 3)")
-    model_name = suggest_model_name(workspace.root)
     with connect(dl) as conn:
+        taken = conn.listdir(f"{conn.workdir()}/models")
+        model_name = suggest_model_name(workspace.root, existing=taken)
         pipeline.upload_dataset(workspace, model_name, conn, report)
     workspace.write_state({**workspace.read_state(), "model": model_name,
                            "dl_server": dl.name})

@@ -10,7 +10,7 @@ import logging
 import threading
 from typing import Any, Callable
 
-from PyQt5.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
 from machines import MachineError, UnknownHostKey
 from pipeline import Report, StepError
@@ -77,7 +77,9 @@ def start_worker(parent: QObject, worker: CommandWorker) -> QThread:
     thread = QThread(parent)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
-    worker.finished.connect(thread.quit)
+    # Direct: the thread ends as soon as the work does, not when the GUI thread gets to
+    # it, so a window closing in between never leaves a thread running.
+    worker.finished.connect(thread.quit, Qt.DirectConnection)
     worker.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
     thread.start()

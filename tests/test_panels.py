@@ -100,7 +100,7 @@ def test_metrics_jsonl_records_without_start(training: TrainingPanel) -> None:
 
 def test_failure_and_queue_states(training: TrainingPanel) -> None:
     training.feed_line('@ai_nano {"event": "job", "state": "waiting", "ahead": 2}')
-    assert training.status_label.text() == "Waiting in the training queue (2 ahead)."
+    assert training.status_label.text() == "Waiting for the GPU (2 ahead)."
     training.feed_line("error: CUDA out of memory: lower the batch size")
     assert training.status_label.text() == "Training failed: CUDA out of memory: lower the batch size"
     training.reset()

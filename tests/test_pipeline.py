@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 import venv
 from pathlib import Path
 
@@ -145,3 +147,47 @@ def test_the_window_reattaches_to_a_training_after_a_restart(qtbot, tmp_path, lo
     assert second.training_panel.epochs_done() == 12  # the whole log replayed, no double
     assert "ERROR" not in log
     second.close()
+
+
+def test_trainings_queue_on_one_server_and_a_waiting_one_can_be_cancelled(tmp_path,
+                                                                         local_machine):
+    """Two students, one GPU slot: the second waits, says so, and can be cancelled."""
+    dl = local_machine("dl", max_parallel_trainings=1)
+    settings = TrainingSettings(epochs=3, batch_size=8, resolution=32, pretrained=False,
+                                patience=0)
+    names = []
+    for student in ("anna", "ben"):
+        workspace = _split_workspace(tmp_path / student)
+        names.append(project.upload_dataset_task(open_connection, dl, workspace, collect()[0]))
+    assert names[0] != names[1]
+    first, first_lines = collect()
+    second, second_lines = collect()
+    results: dict[str, object] = {}
+
+    def train(key: str, name: str, report: Report) -> None:
+        try:
+            pipeline.train_model(open_connection, dl, name, settings, report)
+            results[key] = "done"
+        except StepError as error:
+            results[key] = str(error)
+    running = threading.Thread(target=train, args=("first", names[0], first))
+    running.start()
+    deadline = time.monotonic() + 60
+    while "job running" not in first_lines and time.monotonic() < deadline:
+        time.sleep(0.1)
+    waiting = threading.Thread(target=train, args=("second", names[1], second))
+    waiting.start()
+    # "0 ahead": no one else waits before it, the one slot is taken by the first
+    while "waiting for the GPU (0 ahead)" not in second_lines:
+        assert time.monotonic() < deadline, (first_lines, second_lines)
+        time.sleep(0.1)
+    assert "job running" not in second_lines
+    second.stop.set()  # the student presses Stop while waiting
+    waiting.join(60)
+    running.join(300)
+    assert results == {"first": "done", "second": "Training stopped"}
+    with open_connection(dl) as conn:
+        assert pipeline.training_state(conn, names[1])["state"] == "cancelled"
+        assert pipeline.training_state(conn, names[0])["state"] == "finished"
+    assert not subprocess.run(["pgrep", "-f", f"models/{names[1]}"],
+                              capture_output=True).stdout
