@@ -225,12 +225,14 @@ class GUI_ai_nano(QWidget):
 
     # --- machines -----------------------------------------------------------------
     def check_machines(self) -> None:
-        worker = self.run_task("check", project.check_machines_task, self.config,
-                               known_hosts=self.known_hosts, quiet=True,
-                               on_done=self.machines_panel.set_rows)
-        if worker is not None:
-            self.machines_panel.set_checking(True)
-            worker.finished.connect(lambda _: self.machines_panel.set_checking(False))
+        if "check" in self._jobs:
+            return
+        # Said before the worker starts: with no machine to check it may be finished and
+        # deleted before run_task returns. set_rows ends the "Checking…" state.
+        self.machines_panel.set_checking(True)
+        self.run_task("check", project.check_machines_task, self.config,
+                      known_hosts=self.known_hosts, quiet=True,
+                      on_done=self.machines_panel.set_rows)
 
     def selected_nano(self):
         index = self.cb_nano_name.currentIndex()
