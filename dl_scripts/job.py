@@ -13,24 +13,19 @@ child of its SSH session: it asks this script to start it detached, then follows
 
 Files in DIR: job.lock (held, with flock, by every process of a waiting or running job),
 state.json (written atomically), output.log (the command's stdout+stderr), exit_code.
-The queue needs no daemon: a waiting job holds a locked ticket in Q/tickets, named by
-arrival number; only the oldest live ticket may take a slot, i.e. flock one of
-Q/slot-<i>.lock. A lock dies with its process, so a crashed job never blocks the queue.
-Under Slurm the command goes to `sbatch` instead and Slurm does the queueing.
+The queue needs no daemon: flock tickets and slots (job_queue.py). Under Slurm the command
+goes to `sbatch` instead and Slurm does the queueing (job_slurm.py). This file keeps the
+command line and the detached runner.
 
-Only the standard library is used: this folder is copied to the server and run with
-whatever Python is there.
+Only the standard library is used: this folder (job.py with its siblings) is copied to the
+server and run with whatever Python is there.
 """
 from __future__ import annotations
 
 import argparse
-import errno
-import fcntl
 import json
 import logging
 import os
-import re
-import shlex
 import signal
 import subprocess
 import sys
@@ -38,25 +33,28 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+# Siblings of this file: found beside it however job.py was started.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
+try:
+    from job_queue import (ACTIVE, LOCAL_POLL_S, TERMINAL, AlreadyActive, JobDir, JobError,
+                           Queue, describe_exit, is_locked, proc_start_time, resolve_slots,
+                           retire_previous_run, try_lock)
+    from job_slurm import cancel, check_not_active, slurm_state, submit
+except ImportError as missing:  # only job.py was copied: say so in one line
+    print("error: %s.py is missing or broken beside %s: copy the whole dl_scripts folder"
+          % (missing.name or missing, os.path.abspath(__file__)), flush=True)
+    sys.exit(1)
+
 log = logging.getLogger(__name__)
 
 MARKER = "@ai_nano "
-LOCAL_POLL_S = 0.2
 SLURM_POLL_S = 2.0
 SLURM_OUTAGE_S = 120.0      # follow gives up when Slurm does not answer for this long
 TERM_GRACE_S = 5.0          # SIGTERM -> SIGKILL delay when a running job is stopped
 EXIT_ALREADY_RUNNING = 3    # `start` refused: DIR already holds a waiting/running job
-ACTIVE = ("waiting", "pending", "running")
-TERMINAL = ("finished", "cancelled", "failed")
-SLURM_RUNNING = ("CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "STOPPED", "SIGNALING")
-SLURM_PENDING = ("PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING")
 
-
-class JobError(Exception):
-    """A problem told to the user in one line (`error: ...`)."""
-
-
-# ---------------------------------------------------------------- small file helpers
 
 def say(text: str) -> None:
     print(text, flush=True)
@@ -66,73 +64,7 @@ def marker(**fields: Any) -> str:
     return MARKER + json.dumps(dict({"event": "job"}, **fields), separators=(",", ":"))
 
 
-def atomic_write(path: str, text: str) -> None:
-    """Write a temporary file beside `path`, then rename: readers never see half a file."""
-    tmp = "%s.%d.part" % (path, os.getpid())
-    with open(tmp, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def read_json(path: str) -> Optional[Dict[str, Any]]:
-    try:
-        with open(path) as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
-        return None
-
-
-def open_shared(path: str) -> int:
-    """Open (creating) a file that every account using a shared queue must reach.
-
-    Made rw for all when we create it (umask aside); opened read-only when it belongs to
-    another account: flock needs no write access.
-    """
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
-        os.fchmod(fd, 0o666)
-        return fd
-    except FileExistsError:
-        pass
-    try:
-        return os.open(path, os.O_RDWR)
-    except PermissionError:
-        return os.open(path, os.O_RDONLY)
-
-
-def try_lock(path: str, shared: bool = False) -> Optional[int]:
-    """Open and flock `path` without waiting; the fd on success, None when someone holds it."""
-    fd = open_shared(path)
-    try:
-        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except OSError as error:
-        os.close(fd)
-        if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-            return None
-        raise
-    return fd
-
-
-def is_locked(path: str) -> bool:
-    """True while some live process holds the flock on `path` (never creates it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError as error:
-        if error.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-            return True
-        raise
-    finally:
-        os.close(fd)
-    return False
-
-
-def lock_job_dir(job: "JobDir") -> int:
+def lock_job_dir(job: JobDir) -> int:
     """Take the job's lock; a follower's brief test-lock is waited out, a live job is not."""
     for _ in range(10):
         fd = try_lock(job.lock)
@@ -144,170 +76,7 @@ def lock_job_dir(job: "JobDir") -> int:
                         % (state.get("state", "running"), job.path))
 
 
-def proc_start_time(pid: int) -> Optional[str]:
-    """The kernel's start time of `pid` (guards against signalling a recycled pid)."""
-    try:
-        with open("/proc/%d/stat" % pid) as handle:
-            return handle.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def count_gpus() -> int:
-    """GPUs listed by `nvidia-smi -L`; 0 when there is no NVIDIA driver."""
-    try:
-        listing = subprocess.run(["nvidia-smi", "-L"], stdout=subprocess.PIPE,
-                                 stderr=subprocess.DEVNULL, universal_newlines=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return 0
-    return sum(1 for line in listing.stdout.splitlines() if line.startswith("GPU "))
-
-
-class JobDir:
-    """Paths of one job's folder."""
-
-    def __init__(self, path: str) -> None:
-        self.path = os.path.abspath(os.path.expanduser(path))
-        self.lock = os.path.join(self.path, "job.lock")
-        self.state = os.path.join(self.path, "state.json")
-        self.log = os.path.join(self.path, "output.log")
-        self.exit_code = os.path.join(self.path, "exit_code")
-        self.runner_log = os.path.join(self.path, "runner.log")
-        self.batch_script = os.path.join(self.path, "job.sbatch")
-
-    def read_state(self) -> Optional[Dict[str, Any]]:
-        return read_json(self.state)
-
-    def write_state(self, state: Dict[str, Any]) -> None:
-        atomic_write(self.state, json.dumps(state, indent=1) + "\n")
-
-    def read_exit_code(self) -> Optional[int]:
-        try:
-            with open(self.exit_code) as handle:
-                return int(handle.read().strip())
-        except (OSError, ValueError):
-            return None
-
-    def write_exit_code(self, code: int) -> None:
-        atomic_write(self.exit_code, "%d\n" % code)
-
-    def job_name(self) -> str:
-        """models/NAME/job -> NAME: what students and admins see in the queue."""
-        base = os.path.basename(self.path)
-        if base == "job":
-            base = os.path.basename(os.path.dirname(self.path))
-        return re.sub(r"[^A-Za-z0-9_.-]", "_", base)[:60] or "job"
-
-
-# ---------------------------------------------------------------- the local queue
-
-class Queue:
-    """FIFO of waiting jobs and N slots, in one folder, with flock only."""
-
-    def __init__(self, path: str, slots: int) -> None:
-        self.path = os.path.abspath(os.path.expanduser(path))
-        self.tickets = os.path.join(self.path, "tickets")
-        self.slots = slots
-
-    def prepare(self) -> None:
-        """Create the folders; tickets/ writable by all, for a queue shared by accounts."""
-        os.makedirs(self.path, exist_ok=True)
-        try:
-            os.mkdir(self.tickets)
-            os.chmod(self.tickets, 0o777)
-        except FileExistsError:
-            pass
-        if not os.access(self.tickets, os.W_OK | os.X_OK):
-            raise JobError("cannot write in the queue folder %s (ask the administrator to "
-                           "make it writable for every account)" % self.tickets)
-
-    def take_ticket(self, job_dir: str) -> tuple:
-        """Number this arrival and hold a locked ticket; returns (ticket path, fd)."""
-        self.prepare()
-        with os.fdopen(open_shared(os.path.join(self.path, "sequence")), "r+") as counter:
-            fcntl.flock(counter, fcntl.LOCK_EX)
-            counter.seek(0)
-            text = counter.read().strip()
-            number = int(text) + 1 if text.isdigit() else 1
-            counter.seek(0)
-            counter.truncate()
-            counter.write("%d\n" % number)
-            counter.flush()
-        final = os.path.join(self.tickets, "%012d.ticket" % number)
-        # Locked under a temporary name first: nobody may see it unlocked and call it stale.
-        tmp = os.path.join(self.tickets, ".%d.%d.tmp" % (number, os.getpid()))
-        fd = try_lock(tmp)
-        if fd is None:
-            raise JobError("cannot lock a queue ticket in %s" % self.tickets)
-        os.write(fd, (job_dir + "\n").encode())
-        os.rename(tmp, final)
-        return final, fd
-
-    def ahead_of(self, ticket: str) -> int:
-        """Live tickets older than ours; tickets of crashed jobs are removed on the way."""
-        ahead = 0
-        for name in sorted(os.listdir(self.tickets)):
-            path = os.path.join(self.tickets, name)
-            if not name.endswith(".ticket") or path >= ticket:
-                continue
-            if is_locked(path):
-                ahead += 1
-            else:
-                try:
-                    os.unlink(path)  # its job died while waiting
-                except OSError:
-                    pass
-        return ahead
-
-    def try_slot(self, job_dir: str) -> Optional[tuple]:
-        """Lock a free slot file; returns (index, fd) or None when all are busy."""
-        for index in range(self.slots):
-            path = os.path.join(self.path, "slot-%d.lock" % index)
-            fd = try_lock(path)
-            if fd is not None:
-                try:
-                    os.ftruncate(fd, 0)
-                    os.pwrite(fd, (job_dir + "\n").encode(), 0)  # who holds it, for admins
-                except OSError:
-                    pass  # another account's file, opened read-only: the lock is what counts
-                return index, fd
-        return None
-
-
-def resolve_slots(requested: int) -> tuple:
-    """(slots, gpus): 0 asks for one slot per GPU, 1 when no GPU is found."""
-    gpus = count_gpus()
-    if requested > 0:
-        return requested, gpus
-    return max(gpus, 1), gpus
-
-
 # ---------------------------------------------------------------- start (local)
-
-def check_not_active(job: JobDir) -> None:
-    """Refuse a second Slurm job in a folder (called with the job lock held by us)."""
-    state = job.read_state()
-    if state and state.get("scheduler") == "slurm":
-        state = slurm_state(job, state)
-    if state and state.get("scheduler") == "slurm" and state.get("state") in ACTIVE:
-        raise AlreadyActive("a job is already %s in %s (stop it first, or follow it)"
-                            % (state["state"], job.path))
-
-
-class AlreadyActive(JobError):
-    """`start` on a folder whose job is still waiting or running."""
-
-
-def retire_previous_run(job: JobDir) -> None:
-    """Keep the previous run's log as output.previous.log; a new run starts a fresh log."""
-    if os.path.exists(job.log):
-        os.replace(job.log, os.path.join(job.path, "output.previous.log"))
-    for path in (job.exit_code, job.state):
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-
 
 def start_local(job: JobDir, command: List[str], queue_dir: str, slots: int) -> Dict[str, Any]:
     os.makedirs(job.path, exist_ok=True)
@@ -508,15 +277,6 @@ def end_group(pgid: int, grace: float = 2.0) -> None:
     signal_group(pgid, signal.SIGKILL)
 
 
-def describe_exit(code: int) -> str:
-    if code > 128 and code - 128 < signal.NSIG:
-        try:
-            return "killed by %s" % signal.Signals(code - 128).name
-        except ValueError:
-            pass
-    return "exit status %d" % code
-
-
 def current_state(job: JobDir) -> Dict[str, Any]:
     """The job's state as it really is: a dead runner or a Slurm verdict overrides the file."""
     state = job.read_state()
@@ -535,17 +295,7 @@ def current_state(job: JobDir) -> Dict[str, Any]:
     return state
 
 
-# ---------------------------------------------------------------- Slurm
-
-def slurm_command(argv: List[str], timeout: float = 30.0) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=timeout)
-    except FileNotFoundError:
-        raise JobError("%s not found: is Slurm installed on this computer?" % argv[0]) from None
-    except subprocess.TimeoutExpired:
-        raise JobError("%s did not answer within %.0f s" % (argv[0], timeout)) from None
-
+# ---------------------------------------------------------------- start (Slurm)
 
 def start_slurm(job: JobDir, command: List[str], options: argparse.Namespace) -> Dict[str, Any]:
     os.makedirs(job.path, exist_ok=True)
@@ -553,99 +303,9 @@ def start_slurm(job: JobDir, command: List[str], options: argparse.Namespace) ->
     try:
         check_not_active(job)
         retire_previous_run(job)
-        cwd = os.getcwd()
-        script = "\n".join([
-            "#!/bin/sh",
-            "# Written by ai_nano's job.py: the student's command, then its exit status.",
-            "export PYTHONUNBUFFERED=1 AI_NANO_JOB_DIR=%s" % shlex.quote(job.path),
-            " ".join(shlex.quote(part) for part in command),
-            "code=$?",
-            "printf '%%s\\n' \"$code\" > %s.part && mv -f %s.part %s"
-            % ((shlex.quote(job.exit_code),) * 3),
-            "exit $code", ""])
-        atomic_write(job.batch_script, script)
-        argv = ["sbatch", "--parsable", "--job-name=ai_nano-" + job.job_name(),
-                "--output=" + job.log, "--open-mode=append", "--chdir=" + cwd]
-        for flag in ("partition", "gpus", "time", "account"):
-            value = getattr(options, flag)
-            if value:
-                argv.append("--%s=%s" % (flag, value))
-        result = slurm_command(argv + [job.batch_script])
-        if result.returncode != 0:
-            lines = (result.stderr or result.stdout).strip().splitlines() or ["no message"]
-            raise JobError("sbatch refused the job: %s" % lines[-1])
-        slurm_id = result.stdout.strip().split(";")[0]
-        state = {"job_id": uuid.uuid4().hex, "scheduler": "slurm", "slurm_job_id": slurm_id,
-                 "command": command, "cwd": cwd, "created": time.time(), "state": "pending",
-                 "partition": options.partition or ""}
-        job.write_state(state)
-        return state
+        return submit(job, command, options)
     finally:
         os.close(lock_fd)
-
-
-def scontrol_job(slurm_id: str) -> Optional[Dict[str, str]]:
-    """`scontrol show job -o ID` as a dict; None when Slurm no longer knows the job."""
-    result = slurm_command(["scontrol", "show", "job", "-o", slurm_id])
-    if result.returncode != 0 or "JobState=" not in result.stdout:
-        if "Invalid job id" in result.stderr:
-            return None
-        raise JobError("scontrol show job %s failed: %s"
-                       % (slurm_id, (result.stderr or result.stdout).strip()))
-    fields = {}
-    for key in ("JobState", "Reason", "ExitCode", "Partition", "JobName"):
-        found = re.search(r"(?:^|\s)%s=(\S*)" % key, result.stdout)
-        fields[key] = found.group(1) if found else ""
-    return fields
-
-
-def pending_place(slurm_id: str, partition: str) -> int:
-    """How many pending jobs of the partition Slurm will consider before ours."""
-    argv = ["squeue", "-h", "-t", "PENDING", "-o", "%i", "--sort=-p,i"]
-    if partition:
-        argv += ["-p", partition]
-    ids = slurm_command(argv).stdout.split()
-    return ids.index(slurm_id) if slurm_id in ids else 0
-
-
-def slurm_state(job: JobDir, state: Dict[str, Any]) -> Dict[str, Any]:
-    """Merge Slurm's view of the job into our state record."""
-    if state.get("state") in TERMINAL:
-        return state
-    state = dict(state)
-    info = scontrol_job(state["slurm_job_id"])
-    code = job.read_exit_code()
-    if info is None:  # purged from slurmctld's memory (MinJobAge): the files tell the end
-        if code is None:
-            state.update(state="failed", reason="Slurm no longer knows job %s and it left "
-                         "no exit status" % state["slurm_job_id"])
-        else:
-            state.update(state="finished" if code == 0 else "failed", exit_code=code)
-            if code:
-                state["reason"] = describe_exit(code)
-        return state
-    slurm, reason = info["JobState"], info["Reason"]
-    state["slurm_state"] = slurm
-    if slurm in SLURM_PENDING:
-        state.update(state="pending", reason="" if reason == "None" else reason,
-                     ahead=pending_place(state["slurm_job_id"], info["Partition"]))
-    elif slurm in SLURM_RUNNING:
-        state.update(state="running", ahead=0, reason="" if reason == "None" else reason)
-    else:
-        if code is None:
-            status, _, sig = info["ExitCode"].partition(":")
-            code = int(status) if status.isdigit() and int(status) else (
-                128 + int(sig) if sig.isdigit() and int(sig) else (0 if slurm == "COMPLETED"
-                                                                   else 1))
-        if slurm == "COMPLETED" and code == 0:
-            state.update(state="finished", exit_code=0)
-        elif slurm == "CANCELLED":
-            state.update(state="cancelled", exit_code=code, reason="cancelled in Slurm")
-        else:
-            why = reason if reason not in ("", "None") else describe_exit(code)
-            state.update(state="failed", exit_code=code, reason="%s (%s), exit code %d"
-                         % (slurm, why, code))
-    return state
 
 
 # ---------------------------------------------------------------- follow / stop / status
@@ -725,19 +385,7 @@ def stop(job: JobDir) -> Dict[str, Any]:
     if state.get("state") not in ACTIVE:
         return state
     if state.get("scheduler") == "slurm":
-        result = slurm_command(["scancel", state["slurm_job_id"]])
-        if result.returncode != 0:
-            raise JobError("scancel failed: %s" % result.stderr.strip())
-        recorded = job.read_state() or state
-        recorded.update(state="cancelled", reason="stopped")
-        job.write_state(recorded)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # until Slurm has really ended it
-            info = scontrol_job(state["slurm_job_id"])
-            if info is None or info["JobState"] not in SLURM_RUNNING + SLURM_PENDING:
-                break
-            time.sleep(0.5)
-        return recorded
+        return cancel(job, state)
     pid, pgid = state.get("runner_pid"), state.get("pgid")
     runner_alive = bool(pid) and proc_start_time(pid) == state.get("runner_start")
     if runner_alive:

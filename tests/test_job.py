@@ -419,7 +419,8 @@ def dl_connection(sshd_server, make_machine, known_hosts, remote_workdir):
     connection = open_connection(machine, known_hosts=known_hosts)
     workdir = connection.workdir()
     connection.makedirs(workdir)
-    connection.put_file(JOB_PY, f"{workdir}/job.py")
+    for script in sorted(JOB_PY.parent.glob("*.py")):  # job.py needs its siblings
+        connection.put_file(script, f"{workdir}/{script.name}")
     yield connection, machine.python, workdir
     for name in connection.listdir(f"{workdir}/models"):
         connection.run([machine.python, "job.py", "stop", "--job-dir", f"models/{name}/job"],
@@ -485,7 +486,8 @@ def test_training_survives_a_dropped_link_and_reattaches(fresh_sshd, make_machin
     connection = open_connection(machine, known_hosts=known_hosts)
     workdir = connection.workdir()
     connection.makedirs(workdir)
-    connection.put_file(JOB_PY, f"{workdir}/job.py")
+    for script in sorted(JOB_PY.parent.glob("*.py")):  # job.py needs its siblings
+        connection.put_file(script, f"{workdir}/{script.name}")
     gate = Path(workdir) / "gate"
     job_dir = f"{workdir}/models/m/job"
     connection.output([machine.python, "job.py", "start", "--job-dir", job_dir, "--",
