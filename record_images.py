@@ -96,7 +96,7 @@ class RecordImagesForm(QWidget):
         self._generation = 0
         self._taken_names = taken_names
         self._pool = QThreadPool.globalInstance()
-        self.listWidget_thumbnails.setIconSize(QSize(64, 48))
+        self.listWidget_thumbnails.setIconSize(QSize(48, 36))
         self.pushButton_create.clicked.connect(self._on_create_clicked)
         self.lineEdit_class_name.returnPressed.connect(self._on_create_clicked)
         self.pushButton_record.toggled.connect(self._on_record_toggled)
