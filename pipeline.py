@@ -147,10 +147,27 @@ def _keeping_tail(report: Report, lines: list[str], keep: int = 50) -> Report:
                   detached=report.detached)
 
 
+def check_model_name(name: str) -> str:
+    """Refuse a model name that is not one plain folder name under models/.
+
+    Names come from suggest_model_name, but also from the Nano's folder list and the
+    editable model box: "../x" or "a/b" would read or write outside the workdir.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise StepError("The model name is empty: upload the data first (step 4)")
+    if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
+        raise StepError(f"The model name {name!r} is not a plain folder name "
+                        "(no '/', no leading dot)")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name) or len(name) > 200:
+        raise StepError(f"The model name {name!r} has a control character or is too long")
+    return name
+
+
 # --- step 4: upload the dataset ---------------------------------------------------
 
 def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -> None:
     """Archive train/val/test + labels.txt, send it, unpack it on the DL server."""
+    check_model_name(model_name)
     report.line("begin : upload to DL machine")
     state = workspace.root / ".ai_nano"
     state.mkdir(parents=True, exist_ok=True)
@@ -294,6 +311,7 @@ def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list
 def train_model(connect: Connector, machine: MachineConfig, model_name: str,
                 settings: TrainingSettings, report: Report) -> None:
     """Step 5: train.py as a detached, queued job on the DL server."""
+    check_model_name(model_name)
     report.line("Begin training model")
     job_dir = posixpath.join("models", model_name, "job")
     lines: list[str] = []
@@ -310,6 +328,7 @@ def train_model(connect: Connector, machine: MachineConfig, model_name: str,
 def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
                     report: Report) -> None:
     """Re-attach to a training started earlier (after a restart of the app)."""
+    check_model_name(model_name)
     job_dir = posixpath.join("models", model_name, "job")
     report.line(f"Re-attaching to the training of {model_name}")
     rc = follow_job(connect, machine, job_dir, report)
@@ -320,6 +339,7 @@ def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
 
 def training_state(conn: Connection, model_name: str) -> dict:
     """job.py's status of a model's training ({} when it never started)."""
+    check_model_name(model_name)
     job_dir = posixpath.join("models", model_name, "job")
     if not conn.exists(posixpath.join(conn.workdir(), job_dir)):
         return {}
@@ -334,6 +354,7 @@ def training_state(conn: Connection, model_name: str) -> dict:
 def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
                     report: Report) -> None:
     """Step 6: export to ONNX, then evaluate on test/ with the Nano's preprocessing."""
+    check_model_name(model_name)
     report.line("Begin conversion to ONNX.")
     base = posixpath.join("models", model_name)
     python = machine.python or "python3"
@@ -357,6 +378,7 @@ def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
 def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch: str,
                          report: Report) -> None:
     """Fetch the ONNX file and labels.txt from the DL server, put them on the Nano."""
+    check_model_name(model_name)
     report.line("Begin upload ONNX model to Jetson Nano.")
     model_dir = posixpath.join(dl.workdir(), "models", model_name, "model")
     onnx_name = f"{arch}.onnx"
@@ -390,6 +412,7 @@ def list_nano_models(nano: Connection) -> list[str]:
 # --- step 8: inference on the Nano ------------------------------------------------
 
 def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[str]:
+    check_model_name(model_name)
     models = posixpath.join(nano.workdir(), "models", model_name)
     files = nano.listdir(models)
     onnx_files = sorted(f for f in files if f.endswith(".onnx"))
@@ -410,6 +433,7 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
     It runs in a pseudo-terminal, so a dropped connection hangs it up (SIGHUP) and it
     switches its LEDs off by itself; Stop terminates it the same way.
     """
+    check_model_name(model_name)
     report.line("Begin inference. It may take a long time. Be patient.")
     scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
