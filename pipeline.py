@@ -171,6 +171,8 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
     report.line("begin : upload to DL machine")
     state = workspace.root / ".ai_nano"
     state.mkdir(parents=True, exist_ok=True)
+    for leftover in state.glob("upload-*.tar*"):  # of an app killed during an upload
+        leftover.unlink(missing_ok=True)
     archive, sha256, size = workspace.build_archive(state / f"upload-{model_name}.tar",
                                                     on_progress=report.progress)
     report.line(f"Archive done ({size / 1e6:.1f} MB)")
