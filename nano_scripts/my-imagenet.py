@@ -7,8 +7,6 @@
 Runs with jetson-inference (TensorRT) when it is installed, else with onnxruntime and
 OpenCV. The work is in nano_loop.py; this file keeps the name the app and users know.
 """
-from __future__ import annotations
-
 import logging
 import os
 import sys

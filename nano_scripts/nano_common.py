@@ -1,9 +1,8 @@
 """What both classification backends share: the error type, labels, camera URIs."""
-from __future__ import annotations
-
 import logging
 import os
 from pathlib import Path
+from typing import List, Optional
 
 log = logging.getLogger(__name__)
 
@@ -12,7 +11,7 @@ class NanoError(Exception):
     """A problem the user can fix; str() is the one-line reason printed after 'error: '."""
 
 
-def load_labels(path: str) -> list[str]:
+def load_labels(path: str) -> List[str]:
     """Class names, one per non-empty line, as jetson-inference counts them."""
     label_path = Path(path)
     if not label_path.is_file():
@@ -35,7 +34,7 @@ def check_model_file(path: str) -> None:
         raise NanoError(f"model file not found: {path}")
 
 
-def check_onnx_input(path: str, input_blob: str | None) -> None:
+def check_onnx_input(path: str, input_blob: Optional[str]) -> None:
     """Reject an input that is not a static 1x3xHxW, when the `onnx` package is installed.
 
     TensorRT would fail too, but with pages of log; onnxruntime checks this itself.
@@ -67,7 +66,7 @@ def is_network_uri(uri: str) -> bool:
                                               "rtp", "tcp")
 
 
-def camera_device(uri: str) -> int | None:
+def camera_device(uri: str) -> Optional[int]:
     """'/dev/video2', 'v4l2:///dev/video2' or '2' -> 2; anything else -> None."""
     text = uri[len("v4l2://"):] if uri.startswith("v4l2://") else uri
     if text.isdigit():
@@ -77,7 +76,7 @@ def camera_device(uri: str) -> int | None:
     return None
 
 
-def file_path(uri: str) -> str | None:
+def file_path(uri: str) -> Optional[str]:
     """A local video file: 'file://x.mp4' or a plain path that is not a device; else None."""
     text = uri[len("file://"):] if uri.startswith("file://") else uri
     if "://" in text or camera_device(text) is not None:

@@ -4,18 +4,16 @@ Why a simulation: on a PC, in the tests, or on a board without a GPIO library, t
 app still follows the LEDs through the printed `LED pin <n> on|off` lines.
 Pins use BOARD numbering (the numbers printed on the 40-pin header), as on the Nano.
 """
-from __future__ import annotations
-
 import importlib
 import logging
 import sys
 import threading
 from types import ModuleType
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
+DEFAULT_PINS: Tuple[int, ...] = (12, 16, 18)
 GPIO_CHOICES = ("auto", "jetson", "rpi", "sim")
 PERMISSION_FIX = ("no permission to use the GPIO pins: add the user to the gpio group "
                   "(sudo usermod -aG gpio $USER), then log in again")
@@ -25,9 +23,9 @@ class GpioError(Exception):
     """A GPIO problem the user can fix; str() is one readable line."""
 
 
-def parse_pins(text: str) -> list[int]:
+def parse_pins(text: str) -> List[int]:
     """'12,16,18' -> [12, 16, 18]; raises ValueError with a readable reason."""
-    pins: list[int] = []
+    pins: List[int] = []
     for part in text.split(","):
         part = part.strip()
         if not part:
@@ -62,7 +60,7 @@ class SimulatedGPIO:
 
     def __init__(self, emit: Callable[[str], None] = write_line) -> None:
         self._emit = emit
-        self._levels: dict[int, int | None] = {}
+        self._levels: Dict[int, Optional[int]] = {}
 
     def setmode(self, mode: str) -> None:
         """Only BOARD numbering exists here."""
@@ -70,7 +68,7 @@ class SimulatedGPIO:
     def setwarnings(self, flag: bool) -> None:
         """Nothing to warn about in a simulation."""
 
-    def setup(self, pin: int, mode: str, initial: int | None = None) -> None:
+    def setup(self, pin: int, mode: str, initial: Optional[int] = None) -> None:
         """With `initial` the level is known (no line); without it the next write prints."""
         self._levels[pin] = initial
 
@@ -103,7 +101,7 @@ def _import_gpio(module_name: str) -> ModuleType:
         raise
 
 
-def load_gpio(choice: str) -> tuple[Any, str]:
+def load_gpio(choice: str) -> Tuple[Any, str]:
     """Return (gpio module or simulation, its name) for --gpio auto|jetson|rpi|sim."""
     if choice == "sim":
         return SimulatedGPIO(), "sim"
@@ -135,7 +133,7 @@ class LedBank:
         self._gpio = gpio
         self.pins = list(pins)
         self._lock = threading.Lock()
-        self._lit: int | None = None
+        self._lit: Optional[int] = None
         self._closed = False
 
     def setup(self) -> None:
@@ -152,7 +150,7 @@ class LedBank:
                 raise GpioError(PERMISSION_FIX) from error
             raise GpioError(f"cannot set up GPIO pins {self.pins}: {error}") from error
 
-    def show(self, class_id: int | None) -> None:
+    def show(self, class_id: Optional[int]) -> None:
         """Light the LED of `class_id` (None or a class without a pin: none lit)."""
         wanted = self.pins[class_id] if class_id is not None and 0 <= class_id < len(self.pins) \
             else None

@@ -5,8 +5,6 @@ block inside C code, where Python cannot run a signal handler. The main thread o
 so SIGINT/SIGTERM/SIGHUP (an SSH session closing) always switch the LEDs off and end the
 process within a second, whatever the worker is stuck in.
 """
-from __future__ import annotations
-
 import argparse
 import logging
 import os
@@ -14,7 +12,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Any, Callable, List, NoReturn, Optional, Sequence
 
 from nano_common import NanoError, confidence_text, load_labels, log_level
 from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins, write_line
@@ -68,7 +66,7 @@ class ResultGate:
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._interval = 1.0 / rate if rate > 0 else float("inf")
         self._clock = clock
-        self._last_class: int | None = None
+        self._last_class: Optional[int] = None
         self._last_time = float("-inf")
 
     def should_print(self, class_id: int) -> bool:
@@ -85,7 +83,7 @@ def result_line(label: str, class_id: int, confidence: float) -> str:
             f"{confidence_text(confidence)}% confidence")
 
 
-def classification_loop(backend: Any, leds: LedBank | None, gate: ResultGate,
+def classification_loop(backend: Any, leds: Optional[LedBank], gate: ResultGate,
                         threshold: float, print_scores: bool, stop: threading.Event,
                         emit: Callable[[str], None] = write_line) -> int:
     """Classify every frame until the source ends or `stop` is set; returns frames seen."""
@@ -113,7 +111,7 @@ def classification_loop(backend: Any, leds: LedBank | None, gate: ResultGate,
     return frames
 
 
-def make_backend(args: argparse.Namespace, labels: list[str], passthrough: list[str],
+def make_backend(args: argparse.Namespace, labels: List[str], passthrough: List[str],
                  program: str) -> Any:
     """--backend auto picks TensorRT when jetson-inference imports, else onnxruntime."""
     from nano_tensorrt import jetson_argv, jetson_available
@@ -146,11 +144,11 @@ class Session:
     def __init__(self) -> None:
         self.stop = threading.Event()
         self.done = threading.Event()
-        self.leds: LedBank | None = None
+        self.leds: Optional[LedBank] = None
         self.backend: Any = None
         self.exit_code = 0
 
-    def work(self, args: argparse.Namespace, passthrough: list[str], program: str) -> None:
+    def work(self, args: argparse.Namespace, passthrough: List[str], program: str) -> None:
         """Set up GPIO and the backend, then classify; errors become one line."""
         try:
             pins = parse_pins(args.pins)
@@ -203,7 +201,7 @@ class Session:
         return finished
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+def run(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of my-imagenet.py; returns the exit status."""
     argv = list(sys.argv if argv is None else argv)
     program = os.path.basename(argv[0]) if argv else "my-imagenet.py"
@@ -211,7 +209,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
     session = Session()
-    stopped_by: list[int] = []
+    stopped_by: List[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
         stopped_by.append(signum)

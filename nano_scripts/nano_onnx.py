@@ -5,12 +5,10 @@ the same class for the same frame, so the frame is prepared exactly as imageNet 
 for ONNX classifiers: whole frame stretched to W x H by nearest neighbour (no crop), RGB,
 planar CHW, /255, then ImageNet mean and std.
 """
-from __future__ import annotations
-
 import logging
 import queue
 import threading
-from typing import Any
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -32,9 +30,9 @@ class Preprocessor:
         # Per channel, uint8 value -> normalised float: one table lookup per pixel.
         values = np.arange(256, dtype=np.float64) / 255.0
         self._tables = [((values - MEAN[c]) / STD[c]).astype(np.float32) for c in range(3)]
-        self._maps: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._maps: Dict[Tuple[int, int], Tuple[np.ndarray, np.ndarray]] = {}
 
-    def _index_maps(self, src_h: int, src_w: int) -> tuple[np.ndarray, np.ndarray]:
+    def _index_maps(self, src_h: int, src_w: int) -> Tuple[np.ndarray, np.ndarray]:
         """Source row/column of each output pixel: floor(x * src / dst), as imageNet."""
         key = (src_h, src_w)
         if key not in self._maps:
@@ -52,8 +50,8 @@ class Preprocessor:
         return tensor
 
 
-def open_session(model: str, labels: list[str], input_blob: str | None,
-                 output_blob: str | None) -> tuple[Any, str, str, int, int]:
+def open_session(model: str, labels: List[str], input_blob: Optional[str],
+                 output_blob: Optional[str]) -> Tuple[Any, str, str, int, int]:
     """Load the ONNX file and check it; returns (session, input, output, width, height)."""
     check_model_file(model)
     import onnxruntime  # imported here so a missing package is a clear error line
@@ -115,7 +113,7 @@ class OpenCvCamera:
             self._capture.release()
             raise NanoError(f"camera not found: cannot open {uri}")
 
-    def read(self) -> np.ndarray | None:
+    def read(self) -> Optional[np.ndarray]:
         """The next BGR frame, or None when the source has none left."""
         ok, frame = self._capture.read()
         return frame if ok and frame is not None else None
@@ -192,8 +190,8 @@ class OnnxRuntimeBackend:
 
     name = "onnxruntime"
 
-    def __init__(self, model: str, labels: list[str], camera_uri: str,
-                 input_blob: str | None, output_blob: str | None) -> None:
+    def __init__(self, model: str, labels: List[str], camera_uri: str,
+                 input_blob: Optional[str], output_blob: Optional[str]) -> None:
         self.labels = labels
         self.scores_available = True
         self._session, self._input, self._output, width, height = open_session(
@@ -216,7 +214,7 @@ class OnnxRuntimeBackend:
     def input_name(self) -> str:
         return self._input
 
-    def next_frame(self) -> np.ndarray | None:
+    def next_frame(self) -> Optional[np.ndarray]:
         """The next preprocessed frame; None at the end of a file; NanoError if none came."""
         tensor = self._reader.get()
         if tensor is None:
@@ -227,7 +225,7 @@ class OnnxRuntimeBackend:
         self._first = False
         return tensor
 
-    def classify(self, tensor: np.ndarray) -> tuple[int, float, list[float]]:
+    def classify(self, tensor: np.ndarray) -> Tuple[int, float, List[float]]:
         """(class id, confidence, every class probability) for one frame."""
         scores = self._session.run([self._output], {self._input: tensor})[0].reshape(-1)
         class_id = int(np.argmax(scores))

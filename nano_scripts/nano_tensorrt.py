@@ -4,17 +4,15 @@ Why the `imageNet(name, argv)` form: it is the one every jetson-inference versio
 with --model/--labels/--input_blob/--output_blob in argv the name is not used to pick a
 built-in network. Camera URIs are handed to videoSource unchanged (csi://0 included).
 """
-from __future__ import annotations
-
 import logging
-from typing import Any
+from typing import Any, List, Optional, Tuple
 
 from nano_common import NanoError, camera_device, check_model_file, check_onnx_input
 
 log = logging.getLogger(__name__)
 
 
-def import_jetson() -> tuple[Any, Any]:
+def import_jetson() -> Tuple[Any, Any]:
     """(imageNet class, videoSource class) from jetson_inference/jetson_utils or jetson.*."""
     try:
         from jetson_inference import imageNet
@@ -37,8 +35,8 @@ def jetson_available() -> bool:
         return False
 
 
-def jetson_argv(program: str, model: str, labels_path: str, input_blob: str | None,
-                output_blob: str | None, headless: bool, passthrough: list[str]) -> list[str]:
+def jetson_argv(program: str, model: str, labels_path: str, input_blob: Optional[str],
+                output_blob: Optional[str], headless: bool, passthrough: List[str]) -> List[str]:
     """The argv imageNet and videoSource parse: our options in `--key=value` form + unknowns."""
     argv = [program, f"--model={model}", f"--labels={labels_path}"]
     if input_blob:
@@ -55,8 +53,8 @@ class TensorRtBackend:
 
     name = "tensorrt"
 
-    def __init__(self, model: str, labels: list[str], camera_uri: str, argv: list[str],
-                 want_scores: bool, input_blob: str | None = None) -> None:
+    def __init__(self, model: str, labels: List[str], camera_uri: str, argv: List[str],
+                 want_scores: bool, input_blob: Optional[str] = None) -> None:
         check_model_file(model)
         check_onnx_input(model, input_blob)
         self.labels = labels
@@ -74,7 +72,7 @@ class TensorRtBackend:
         # Every class score needs Classify(img, topK=N) (jetson-inference since 2022) and
         # imageNet's own threshold at 0; the first frame tells whether this version has it.
         self.scores_available = want_scores
-        self._saved_threshold: float | None = None
+        self._saved_threshold: Optional[float] = None
         if want_scores and hasattr(self._net, "SetThreshold"):
             if hasattr(self._net, "GetThreshold"):
                 self._saved_threshold = self._net.GetThreshold()
@@ -87,7 +85,7 @@ class TensorRtBackend:
             raise NanoError(f"camera not found: cannot open {self._uri}: {error}") from error
         self._first = True
 
-    def next_frame(self) -> Any | None:
+    def next_frame(self) -> Optional[Any]:
         """A CUDA image; None at the end of a file; NanoError if the camera fails."""
         while True:
             try:
@@ -108,7 +106,7 @@ class TensorRtBackend:
             raise NanoError(f"camera {self._uri} delivers no frames")
         return None
 
-    def classify(self, image: Any) -> tuple[int, float, list[float] | None]:
+    def classify(self, image: Any) -> Tuple[int, float, Optional[List[float]]]:
         """(class id, confidence, every class probability or None)."""
         if not self.scores_available:
             class_id, confidence = self._net.Classify(image)

@@ -6,13 +6,11 @@
 Why: after a crash or a lost connection a LED may stay lit; this puts the board back in a
 known state. Exits 0 once all pins are low.
 """
-from __future__ import annotations
-
 import argparse
 import logging
 import os
 import sys
-from typing import NoReturn, Sequence
+from typing import NoReturn, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -29,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _Parser(prog="switch_off_led.py", description=__doc__.splitlines()[0])
     parser.add_argument("--pins", default="12,16,18", help="BOARD pins of the LEDs")
     parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
