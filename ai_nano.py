@@ -22,7 +22,7 @@ APP_DIR = Path(__file__).resolve().parent
 if str(APP_DIR) not in sys.path:  # run as `python3 /anywhere/ai_nano.py`
     sys.path.insert(0, str(APP_DIR))
 
-from PyQt5 import uic  # noqa: E402
+from PyQt5 import sip, uic  # noqa: E402
 from PyQt5.QtCore import QThread, Qt, QTimer  # noqa: E402
 from PyQt5.QtGui import QImage, QPixmap  # noqa: E402
 from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,  # noqa: E402
@@ -172,6 +172,8 @@ class GUI_ai_nano(QWidget):
         worker.failed.connect(failed.append)
 
         def finished(result: Any) -> None:
+            if sip.isdeleted(self):  # the work ended after the window was destroyed
+                return
             self._jobs.pop(key, None)
             if button is not None:
                 button.setText(label)
@@ -437,7 +439,10 @@ class GUI_ai_nano(QWidget):
             form.stop_recording()
         self.camera.stop()
         for thread in list(self._threads):
-            thread.wait(8000)
+            try:
+                thread.wait(8000)
+            except RuntimeError:  # finished and deleted (deleteLater) before its discard ran
+                self._threads.discard(thread)
         event.accept()
 
 
