@@ -199,7 +199,9 @@ class GUI_ai_nano(QWidget):
             self.pb_step.setRange(0, 0)
             return
         self.pb_step.setRange(0, 1000)
-        self.pb_step.setValue(int(1000 * done / total))
+        value = int(1000 * done / total)
+        if value != self.pb_step.value():  # setValue repaints at once: only on a change
+            self.pb_step.setValue(value)
 
     def _update_stop_button(self) -> None:
         self.btn_stop.setEnabled(any(k in self._jobs for k in ("train", "inference", "convert")))
@@ -420,9 +422,13 @@ class GUI_ai_nano(QWidget):
 
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:
-        pixmap = QPixmap.fromImage(image).scaled(self.lbl_image.size(), Qt.KeepAspectRatio,
-                                                 Qt.FastTransformation)
-        self.lbl_image.setPixmap(pixmap)
+        """Show a frame the camera thread already fitted to the preview's size."""
+        size = self.lbl_image.size()
+        if image.width() > size.width() or image.height() > size.height() or (
+                image.width() < size.width() - 2 and image.height() < size.height() - 2):
+            self.camera.set_preview_size(size.width(), size.height())  # for the next frames
+            image = image.scaled(size, Qt.KeepAspectRatio, Qt.FastTransformation)
+        self.lbl_image.setPixmap(QPixmap.fromImage(image))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Stop everything, the Nano's inference included, before the window goes.

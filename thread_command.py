@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any, Callable
 
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
@@ -42,10 +43,11 @@ class CommandWorker(QObject):
         self._kwargs = kwargs
         self.stop_event = threading.Event()
         self.detached_event = threading.Event()
+        self._last_progress = 0.0
 
     @pyqtSlot()
     def run(self) -> None:
-        report = Report(line=self.line.emit, progress=self.progress.emit, stop=self.stop_event,
+        report = Report(line=self.line.emit, progress=self._emit_progress, stop=self.stop_event,
                         detached=self.detached_event)
         result = None
         try:
@@ -61,6 +63,13 @@ class CommandWorker(QObject):
             self.failed.emit(f"Unexpected error: {error}")
         finally:
             self.finished.emit(result)
+
+    def _emit_progress(self, done: int, total: int) -> None:
+        """At most 20 progress signals a second (an SFTP copy reports every 32 KB)."""
+        now = time.monotonic()
+        if done >= total or now - self._last_progress >= 0.05:
+            self._last_progress = now
+            self.progress.emit(done, total)
 
     def stop(self) -> None:
         """Ask the step to end (the remote process is terminated by the step)."""
