@@ -74,7 +74,8 @@ def test_window_with_dead_dl_server_opens_and_says_why(kind, qtbot, tmp_path, re
     else:
         port, expected = request.getfixturevalue("silent_port"), "did not answer"
     config = write_config(tmp_path / "config.json",
-                          ssh_entry("dead-dl", port, test_user, remote_workdir / "dl"))
+                          ssh_entry("dead-dl", port, test_user, remote_workdir / "dl"),
+                          [ssh_entry("dead-nano", port, test_user, remote_workdir / "nano")])
     split_workspace(tmp_path / "ws")
     started = time.monotonic()
     window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts",
@@ -87,20 +88,24 @@ def test_window_with_dead_dl_server_opens_and_says_why(kind, qtbot, tmp_path, re
     monitor.label = lambda: window.txt_log.toPlainText()[-120:].replace("\n", " | ")
     monitor.start()
 
-    # The machines panel (checked in the background) shows the DL server unreachable.
-    qtbot.waitUntil(lambda: window.machines_panel.table.rowCount() == 1
-                    and window.machines_panel.table.item(0, 0) is not None, timeout=15_000)
+    # The machines panel (checked in the background) shows both machines unreachable.
+    qtbot.waitUntil(lambda: window.machines_panel.table.rowCount() == 2
+                    and window.machines_panel.table.item(1, 0) is not None, timeout=15_000)
     assert window.machines_panel.cell_state(0, "reachable") == "fail"
-    assert "dead-dl" in window.machines_panel.status_label.text()
+    assert window.machines_panel.cell_state(1, "reachable") == "fail"
+    assert "dead-dl, dead-nano" in window.machines_panel.status_label.text()
+    # The Nano's model list (fetched at start) failed with a message, not a freeze.
+    qtbot.waitUntil(lambda: f"dead-nano: 127.0.0.1:{port}" in window.txt_log.toPlainText(),
+                    timeout=15_000)
 
     window.open_workspace(tmp_path / "ws")
     qtbot.waitUntil(window.btn_upload_to_dl.isEnabled, timeout=10_000)
     clicked = time.monotonic()
     window.btn_upload_to_dl.click()
-    qtbot.waitUntil(lambda: expected in window.lbl_status.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "dead-dl" in window.lbl_status.text(), timeout=15_000)
     took = time.monotonic() - clicked
     assert took < CONNECT_TIMEOUT_S + 3, f"the error came after {took:.1f} s"
-    assert "dead-dl" in window.lbl_status.text()
+    assert expected in window.lbl_status.text()
     assert "Traceback" not in window.txt_log.toPlainText()
     qtbot.waitUntil(window.btn_upload_to_dl.isEnabled, timeout=5000)  # can try again
     monitor.stop()
