@@ -70,6 +70,7 @@ class TrainingPanel(QWidget):
         self.progress_bar.setTextVisible(True)
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
         self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.accuracy_plot.setYRange(0, 100)
         self.loss_plot = _plot("Loss", "loss")
         pen = {"width": 2}
@@ -103,6 +104,7 @@ class TrainingPanel(QWidget):
 
     def reset(self) -> None:
         """Forget the shown training (a new one is about to start)."""
+        self._x_range = 0
         self._records: dict[int, dict[str, Any]] = {}
         self._epochs_total = 0
         self._end: dict[str, Any] | None = None
@@ -194,10 +196,21 @@ class TrainingPanel(QWidget):
             self.best_marker.setData([], [])
         total = max(self._epochs_total, 1)
         done = self.epochs_done()
+        self._fix_ranges()
         self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(min(done, total))
         self.progress_bar.setFormat(self.progress_text())
         self.summary_label.setText(self._summary_text())
+
+    def _fix_ranges(self) -> None:
+        """Fixed axes (epochs 1..N, accuracy 0..100 %): pyqtgraph then keeps its drawn
+        axes between epochs instead of recomputing ticks, which made each update slow."""
+        planned = self.epochs_done() if self._end is not None else self._epochs_total
+        last = max(planned, self.epochs_done(), 2)
+        if self._x_range != last:
+            self._x_range = last
+            for plot in (self.accuracy_plot, self.loss_plot):
+                plot.setXRange(1, last, padding=0.02)
 
     def _choose_loss_scale(self, losses: list[float]) -> None:
         """Log scale when the losses span more than two decades: a network trained from
