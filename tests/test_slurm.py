@@ -261,3 +261,60 @@ def test_train_py_submitted_over_ssh_pends_runs_and_completes(
     assert (Path(workdir) / "models" / "m1" / "model" / "metrics.jsonl").exists()
     assert slurm.job_field(slurm_id, "JobState") == "COMPLETED"
     assert user_processes(test_user, "train.py --model-dir=models/m1") == []
+
+
+def test_the_apps_training_step_on_slurm_shows_pending_running_and_stop_cancels(
+        slurm: SlurmCluster, slurm_sshd, make_machine, known_hosts: Path, tmp_path: Path,
+        test_user) -> None:
+    """Steps 4 and 5 as the window runs them, with `"scheduler": "slurm"`: the log says
+    the job pends (with Slurm's reason), runs, and ends with "End training model"; a
+    second training stopped while pending is scancel'ed."""
+    import functools
+
+    import pipeline
+    import project
+    from config import TrainingSettings
+    from machines import open_connection
+    from pipeline import Report, StepError
+    from tests.media import make_image_folder
+    from workspace import Workspace
+
+    machine = make_machine(slurm_sshd, scheduler="slurm", partition=PARTITION, time="15")
+    connect = functools.partial(open_connection, known_hosts=known_hosts)
+    workspace = Workspace(make_image_folder(tmp_path / "ws" / "images", per_class=10,
+                                            size=(40, 32)).parent)
+    workspace.split(seed=0)
+    name = project.upload_dataset_task(connect, machine, workspace, Report())
+    second_name = project.upload_dataset_task(connect, machine, workspace, Report())
+    settings = TrainingSettings(epochs=2, batch_size=8, resolution=32, pretrained=False,
+                                patience=0)
+    blocker = slurm.submit_blocker()
+    wait_for(lambda: slurm.job_field(blocker, "JobState") == "RUNNING", what="blocker")
+    lines: list[str] = []
+    errors: list[str] = []
+
+    def train(model: str, report: Report) -> None:
+        try:
+            pipeline.train_model(connect, machine, model, settings, report)
+        except StepError as error:
+            errors.append(str(error))
+    first = threading.Thread(target=train, args=(name, Report(line=lines.append)))
+    first.start()
+    wait_for(lambda: any(line.startswith("pending in the cluster's queue") and "Resources" in line
+                         for line in lines), timeout=60, what="pending with Slurm's reason")
+    second_lines: list[str] = []
+    second_report = Report(line=second_lines.append)
+    second = threading.Thread(target=train, args=(second_name, second_report))
+    second.start()
+    wait_for(lambda: any(line.startswith("pending") for line in second_lines), timeout=60,
+             what="the second training pending")
+    second_report.stop.set()  # Stop while pending: job.py stop runs scancel
+    second.join(60)
+    slurm.run(["scancel", blocker])
+    first.join(300)
+    assert "job running" in lines and lines[-1] == "End training model", lines[-10:]
+    assert errors == ["Training stopped"]
+    with open_connection(machine, known_hosts=known_hosts) as conn:
+        state = pipeline.training_state(conn, second_name)
+    assert state["state"] == "cancelled"
+    assert slurm.job_field(state["slurm_job_id"], "JobState") == "CANCELLED"
