@@ -333,11 +333,29 @@ class GUI_ai_nano(QWidget):
 
     # --- steps 3 to 8 --------------------------------------------------------------------
     def split_images(self) -> None:
+        """Check the dataset first: a student is warned before, not after, the split."""
         if self.workspace is None:
+            return
+        self.run_task("split", project.split_warnings_task, self.workspace,
+                      button=self.btn_split_image, busy="3 - checking the images…",
+                      on_done=self._split_after_warnings)
+
+    def _split_after_warnings(self, warnings: list[str]) -> None:
+        for warning in warnings:
+            self.update_log(f"Warning: {warning}")
+        if warnings and not self.confirm_split(warnings):
+            self.set_status("Split cancelled: record more images, then split again")
             return
         self.run_task("split", project.split_task, self.workspace, button=self.btn_split_image,
                       busy="3 - splitting…",
                       on_done=lambda _: self.btn_upload_to_dl.setEnabled(True))
+
+    def confirm_split(self, warnings: list[str]) -> bool:
+        """Ask whether to split a dataset with problems anyway."""
+        answer = QMessageBox.question(
+            self, "Split anyway?", "\n".join(warnings) + "\n\nSplit the images anyway?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
 
     def upload_to_dl(self) -> None:
         if self.workspace is None or self._need_dl() is None:

@@ -49,9 +49,12 @@ def open_workspace_task(folder: Path, report: Report) -> WorkspaceInfo:
                          workspace.read_state().get("model", ""))
 
 
+def split_warnings_task(workspace: Workspace, report: Report) -> list[str]:
+    """What is wrong with the dataset before a split (counted off the GUI thread)."""
+    return workspace.split_warnings()
+
+
 def split_task(workspace: Workspace, report: Report) -> None:
-    for warning in workspace.split_warnings():
-        report.line(f"Warning: {warning}")
     try:
         result = workspace.split(seed=0)
     except WorkspaceError as error:

@@ -191,3 +191,31 @@ def test_trainings_queue_on_one_server_and_a_waiting_one_can_be_cancelled(tmp_pa
         assert pipeline.training_state(conn, names[0])["state"] == "finished"
     assert not subprocess.run(["pgrep", "-f", f"models/{names[1]}"],
                               capture_output=True).stdout
+
+
+def test_the_split_warns_before_and_asks(qtbot, tmp_path, monkeypatch):
+    """A class too small for val/test: the student is asked before anything is split."""
+    import ai_nano
+    root = tmp_path / "ws"
+    make_image_folder(root / "images", {"blue": (200, 60, 30)}, per_class=12, size=(32, 24))
+    make_image_folder(root / "images", {"red": (30, 40, 210)}, per_class=2, size=(32, 24))
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"DL_server": {"name": "DL", "ip": "local"}, "jetson_nano": []}))
+    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
+    qtbot.addWidget(window)
+    window.open_workspace(root)
+    qtbot.waitUntil(window.btn_split_image.isEnabled, timeout=10_000)
+    asked: list[list[str]] = []
+    answers = iter([False, True])
+    monkeypatch.setattr(window, "confirm_split", lambda warnings: (asked.append(warnings),
+                                                                    next(answers))[1])
+    window.btn_split_image.click()
+    qtbot.waitUntil(lambda: len(asked) == 1 and window.btn_split_image.isEnabled(), timeout=10_000)
+    assert any("red" in warning for warning in asked[0])
+    assert not (root / "labels.txt").exists() and not (root / "train").exists()
+    assert "Split cancelled" in window.lbl_status.text()
+    window.btn_split_image.click()
+    qtbot.waitUntil(lambda: (root / "labels.txt").exists() and window.btn_upload_to_dl.isEnabled(),
+                    timeout=10_000)
+    assert "Warning:" in window.txt_log.toPlainText()
+    window.close()
