@@ -406,8 +406,9 @@ def _confusion_colour(fraction: float, diagonal: bool) -> QColor:
 
 
 class MachineStatusPanel(QWidget):
-    """A table of machines × checks (green ok, amber warning, red failure, grey not
-    checked) with a "Check again" button. The window runs machine_check in a worker and
+    """A table of checks × machines, one column per machine (green ok, amber warning,
+    red failure, grey not checked) with a "Check again" button. Checks are rows: a lab
+    has few machines but seven checks, and wide columns keep each reason readable. The window runs machine_check in a worker and
     passes the rows to `set_rows`.
 
     Signals:
@@ -418,8 +419,8 @@ class MachineStatusPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.table = QTableWidget(0, len(CHECKS))
-        self.table.setHorizontalHeaderLabels([title for _key, title in CHECKS])
+        self.table = QTableWidget(len(CHECKS), 0)
+        self.table.setVerticalHeaderLabels([title for _key, title in CHECKS])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.NoSelection)
         self.table.setFocusPolicy(Qt.NoFocus)
@@ -448,20 +449,20 @@ class MachineStatusPanel(QWidget):
             self.status_label.setText("Checking the machines…")
 
     def set_rows(self, rows: Sequence[CheckRow]) -> None:
-        """Show the result of a check, one row per machine."""
+        """Show the result of a check, one column per machine."""
         self._rows = list(rows)
-        self.table.setRowCount(len(rows))
-        self.table.setVerticalHeaderLabels(
+        self.table.setColumnCount(len(rows))
+        self.table.setHorizontalHeaderLabels(
             [f"{row.machine} ({'DL server' if row.role == 'dl' else 'Nano'})" for row in rows])
         for index, row in enumerate(rows):
-            for column, (key, title) in enumerate(CHECKS):
+            for check, (key, title) in enumerate(CHECKS):
                 result = row.result(key)
                 item = QTableWidgetItem(result.text)
                 item.setBackground(STATE_COLOURS.get(result.state, STATE_COLOURS[SKIP]))
                 item.setForeground(QColor("#707070") if result.state == SKIP else QColor("black"))
                 item.setToolTip(f"{title}: {result.detail or result.text}")
                 item.setData(Qt.UserRole, result.state)
-                self.table.setItem(index, column, item)
+                self.table.setItem(check, index, item)
         failed = [row.machine for row in rows if row.failed]
         self.set_checking(False)
         self.status_label.setText(
@@ -470,6 +471,6 @@ class MachineStatusPanel(QWidget):
             else f"Not ready: {', '.join(failed)} (hover a red cell for the reason).")
 
     def cell_state(self, row: int, key: str) -> str:
-        """The state ("ok", "warn", "fail", "skip") shown in one cell."""
-        column = [k for k, _title in CHECKS].index(key)
-        return str(self.table.item(row, column).data(Qt.UserRole))
+        """The state ("ok", "warn", "fail", "skip") of check `key` for machine number `row`."""
+        check = [k for k, _title in CHECKS].index(key)
+        return str(self.table.item(check, row).data(Qt.UserRole))

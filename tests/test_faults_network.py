@@ -89,8 +89,8 @@ def test_window_with_dead_dl_server_opens_and_says_why(kind, qtbot, tmp_path, re
     monitor.start()
 
     # The machines panel (checked in the background) shows both machines unreachable.
-    qtbot.waitUntil(lambda: window.machines_panel.table.rowCount() == 2
-                    and window.machines_panel.table.item(1, 0) is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: window.machines_panel.table.columnCount() == 2
+                    and window.machines_panel.table.item(0, 1) is not None, timeout=15_000)
     assert window.machines_panel.cell_state(0, "reachable") == "fail"
     assert window.machines_panel.cell_state(1, "reachable") == "fail"
     assert "dead-dl, dead-nano" in window.machines_panel.status_label.text()

@@ -221,13 +221,14 @@ def test_machine_table_colours_and_check_again(qtbot) -> None:
     down = CheckRow("nano-1", "nano", "u@127.0.0.1:2223",
                     {"reachable": CheckResult(FAIL, "no", "connection refused")})
     panel.set_rows([healthy, down])
-    assert panel.table.rowCount() == 2
+    assert panel.table.columnCount() == 2  # one column per machine, one row per check
     assert panel.cell_state(0, "python") == OK and panel.cell_state(0, "software") == WARN
     assert panel.cell_state(1, "reachable") == FAIL and panel.cell_state(1, "disk") == SKIP
-    red = panel.table.item(1, 0)
+    red = panel.table.item(0, 1)
     assert red.background().color().hue() == 0 and "connection refused" in red.toolTip()
     assert panel.table.item(0, 0).background().color().hue() in range(100, 140)
-    assert panel.table.verticalHeaderItem(1).text() == "nano-1 (Nano)"
+    assert panel.table.horizontalHeaderItem(1).text() == "nano-1 (Nano)"
+    assert panel.table.verticalHeaderItem(0).text() == "Reachable"
     assert panel.status_label.text().startswith("Not ready: nano-1")
     with qtbot.waitSignal(panel.check_requested, timeout=1000):
         qtbot.mouseClick(panel.check_button, Qt.LeftButton)
