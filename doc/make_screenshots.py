@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PyQt5.QtCore import QThread, Qt  # noqa: E402 (after the platform is set)
 from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from tests.media import CLASS_COLOURS, make_video  # noqa: E402
+from tests.media import CLASS_COLOURS, make_video, mjpeg_stream  # noqa: E402
 
 import ai_nano  # noqa: E402
 from machine_check import FAIL, OK, SKIP, WARN, CheckResult, CheckRow  # noqa: E402
@@ -129,14 +129,12 @@ def _local_machine(name: str, workdir: Path, **extra: str) -> dict[str, str]:
             **extra}
 
 
-def lab_config(work: Path) -> Path:
-    """A config.json with both machines "local", the Nano's webcam a video of 'red'."""
-    nano_video = make_video(work / "media" / "nano_red.avi", CLASS_COLOURS["red"],
-                            frames=6000, size=(64, 48))
+def lab_config(work: Path, nano_camera: str) -> Path:
+    """A config.json with both machines "local", the Nano's camera `nano_camera`."""
     config = work / "config.json"
     config.write_text(json.dumps({
         "DL_server": _local_machine("dl-server", work / "dl"),
-        "jetson_nano": [_local_machine("nano-1", work / "nano", camera=str(nano_video))],
+        "jetson_nano": [_local_machine("nano-1", work / "nano", camera=nano_camera)],
         "training": TRAINING,
     }, indent=2))
     config.chmod(0o600)
@@ -177,7 +175,8 @@ class Tour:
                         timeout_s)
 
 
-def window_tour(app: QApplication, work: Path, shoot: Callable[[QWidget, str], bool]) -> bool:
+def window_tour(app: QApplication, work: Path, nano_camera: str,
+                shoot: Callable[[QWidget, str], bool]) -> bool:
     """Click through the eight steps in `work`, calling shoot(window, png_name) on the way.
 
     Returns False when a screenshot could not be saved; raises WindowTourError when a
@@ -187,7 +186,7 @@ def window_tour(app: QApplication, work: Path, shoot: Callable[[QWidget, str], b
     (work / "home").mkdir()
     videos = {name: make_video(work / "media" / f"{name}.avi", CLASS_COLOURS[name],
                                frames=90, size=(160, 120), fps=30) for name in CLASSES}
-    window = ai_nano.GUI_ai_nano(lab_config(work), known_hosts=work / "known_hosts")
+    window = ai_nano.GUI_ai_nano(lab_config(work, nano_camera), known_hosts=work / "known_hosts")
     window.resize(*WINDOW_SIZE)
     window.show()
     tour = Tour(app, window)
@@ -323,8 +322,11 @@ def main(argv: list[str] | None = None) -> int:
         return status
     work = Path(tempfile.mkdtemp(prefix="ai_nano_screenshots_"))
     try:
-        if not window_tour(app, work, lambda widget, name: save_png(widget, args.out / name)):
-            status = 1
+        # The Nano's camera: an endless stream of the red class, as a real camera
+        with mjpeg_stream(CLASS_COLOURS["red"]) as nano_camera:
+            if not window_tour(app, work, nano_camera,
+                               lambda widget, name: save_png(widget, args.out / name)):
+                status = 1
     except WindowTourError as error:
         print(f"error: {error}", file=sys.stderr)
         status = 1

@@ -5,6 +5,10 @@ network learns it in a few epochs and a video of one class is classified as that
 """
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -75,3 +79,51 @@ def make_split_dataset(root: Path, classes: dict[str, tuple[int, int, int]] | No
         make_image_folder(Path(root) / part, classes, count, size, seed + offset)
     (Path(root) / "labels.txt").write_text("".join(f"{n}\n" for n in sorted(classes)))
     return Path(root)
+
+
+class _MjpegStream(http.server.BaseHTTPRequestHandler):
+    """An endless MJPEG stream of one class's frames: a network camera that never ends.
+
+    The path /stall.mjpg sends 5 frames, then nothing: a camera that hangs mid-stream.
+    """
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        server = self.server
+        self.send_response(200)
+        self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
+        self.end_headers()
+        index = 0
+        try:
+            while not server.closing.is_set():  # type: ignore[attr-defined]
+                if self.path == "/stall.mjpg" and index >= 5:
+                    server.closing.wait()  # type: ignore[attr-defined]
+                    break
+                frame = make_frame(server.colour, index, server.size)  # type: ignore[attr-defined]
+                data = cv2.imencode(".jpg", frame)[1].tobytes()
+                self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                                 + str(len(data)).encode() + b"\r\n\r\n" + data + b"\r\n")
+                index += 1
+                server.closing.wait(1 / server.fps)  # type: ignore[attr-defined]
+        except OSError:
+            pass  # the client went away
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def mjpeg_stream(colour: tuple[int, int, int] = CLASS_COLOURS["blue"],
+                 size: tuple[int, int] = (64, 48), fps: float = 30.0) -> Iterator[str]:
+    """Serve an endless MJPEG camera on 127.0.0.1; yields its URL (…/camera.mjpg)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MjpegStream)
+    server.daemon_threads = True
+    server.closing = threading.Event()  # type: ignore[attr-defined]
+    server.colour, server.size, server.fps = colour, size, fps  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/camera.mjpg"
+    finally:
+        server.closing.set()  # type: ignore[attr-defined]
+        server.shutdown()
+        server.server_close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PyQt5.QtCore import QElapsedTimer, QTimer
 
-from tests.media import CLASS_COLOURS, make_video
+from tests.media import CLASS_COLOURS, make_video, mjpeg_stream
 from tests.sshd import chown_tree, user_processes
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -95,8 +95,16 @@ def wait_log(qtbot, window, text: str, timeout_s: float) -> None:
     qtbot.waitUntil(seen, timeout=int(timeout_s * 1000))
 
 
+@pytest.fixture()
+def nano_camera():
+    """The Nano's camera: an endless network stream of the red class (it never ends by
+    itself, as a real camera; only Stop ends the inference)."""
+    with mjpeg_stream(CLASS_COLOURS["red"]) as url:
+        yield url
+
+
 @pytest.fixture(params=["ssh", "local"])
-def lab(request, tmp_path):
+def lab(request, tmp_path, nano_camera):
     """(config path, known_hosts, media folder, process check) for one transport."""
     if request.param == "ssh":
         sshd_pair = request.getfixturevalue("sshd_pair")
@@ -104,11 +112,10 @@ def lab(request, tmp_path):
         known_hosts = request.getfixturevalue("known_hosts")
         workdir = request.getfixturevalue("remote_workdir")
         media = workdir / "media"
-        nano_video = make_video(media / "nano_red.avi", CLASS_COLOURS["red"], frames=6000,
-                                size=(64, 48))
+        media.mkdir()
         chown_tree(media, request.getfixturevalue("test_user"))
         dl = make_machine(sshd_pair[0], role="dl")
-        nano = make_machine(sshd_pair[1], role="nano", camera=str(nano_video))
+        nano = make_machine(sshd_pair[1], role="nano", camera=nano_camera)
         user = request.getfixturevalue("test_user")
 
         def leftovers(token: str) -> list[str]:
@@ -117,10 +124,8 @@ def lab(request, tmp_path):
         local_machine = request.getfixturevalue("local_machine")
         known_hosts = tmp_path / "known_hosts"
         media = tmp_path / "media"
-        nano_video = make_video(media / "nano_red.avi", CLASS_COLOURS["red"], frames=6000,
-                                size=(64, 48))
         dl = local_machine("dl")
-        nano = local_machine("nano", camera=str(nano_video))
+        nano = local_machine("nano", camera=nano_camera)
 
         def leftovers(token: str) -> list[str]:
             found = subprocess.run(["pgrep", "-f", token], capture_output=True, text=True)

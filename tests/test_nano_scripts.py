@@ -7,7 +7,6 @@ the modules in tests/fake_jetson, which record the calls they receive.
 from __future__ import annotations
 
 import fcntl
-import http.server
 import json
 import logging
 import os
@@ -28,7 +27,7 @@ import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from tests.media import CLASS_COLOURS, make_frame, make_video
+from tests.media import CLASS_COLOURS, make_frame, make_video, mjpeg_stream
 
 log = logging.getLogger(__name__)
 
@@ -329,47 +328,10 @@ def test_bad_camera_leaves_real_gpio_off_and_clean(model_dir: Path, tmp_path: Pa
 
 # ---------------------------------------------------------------- signals
 
-class _MjpegStream(http.server.BaseHTTPRequestHandler):
-    """An endless MJPEG stream of blue frames: a network camera that never ends.
-
-    The path /stall.mjpg sends 5 frames, then nothing: a camera that hangs mid-stream.
-    """
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.send_response(200)
-        self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=frame")
-        self.end_headers()
-        index = 0
-        try:
-            while not self.server.closing.is_set():  # type: ignore[attr-defined]
-                if self.path == "/stall.mjpg" and index >= 5:
-                    self.server.closing.wait()  # type: ignore[attr-defined]
-                    break
-                ok, jpeg = cv2.imencode(".jpg", make_frame(CLASS_COLOURS["blue"], index,
-                                                           (64, 48)))
-                data = jpeg.tobytes()
-                self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: "
-                                 + str(len(data)).encode() + b"\r\n\r\n" + data + b"\r\n")
-                index += 1
-                self.server.closing.wait(1 / 30)  # type: ignore[attr-defined]
-        except OSError:
-            pass  # the client went away
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture()
 def stream_url() -> str:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _MjpegStream)
-    server.daemon_threads = True
-    server.closing = threading.Event()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/camera.mjpg"
-    server.closing.set()  # type: ignore[attr-defined]
-    server.shutdown()
-    server.server_close()
+    with mjpeg_stream(CLASS_COLOURS["blue"]) as url:
+        yield url
 
 
 def read_until(stream, wanted: str, deadline_s: float = 30.0) -> list[str]:
