@@ -84,20 +84,9 @@ def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Repo
     return len(changed)
 
 
-def dl_paths(conn: Connection, model_name: str) -> dict[str, str]:
-    """Paths on the DL server, relative to its workdir (the scripts' cwd)."""
-    base = posixpath.join("models", model_name)
-    return {
-        "workdir": conn.workdir(),
-        "base": base,
-        "model": posixpath.join(base, "model"),
-        "job": posixpath.join(base, "job"),
-        "export_job": posixpath.join(base, "export_job"),
-    }
-
-
 def python_of(conn: Connection) -> str:
-    return conn.machine.python or "python3"
+    """The interpreter to run scripts with there (config.py fills in the default)."""
+    return conn.machine.python
 
 
 def missing_modules(conn: Connection, modules: list[str]) -> list[str]:
@@ -177,23 +166,22 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
                                                     on_progress=report.progress)
     report.line(f"Archive done ({size / 1e6:.1f} MB)")
     try:
-        paths = dl_paths(dl, model_name)
-        workdir = paths["workdir"]
+        workdir = dl.workdir()
+        base = posixpath.join("models", model_name)  # relative to workdir, the scripts' cwd
         deploy_scripts(dl, DL_SCRIPTS, workdir, report)
         report.line(f"On DL, creation of the {model_name} directory")
-        dl.makedirs(posixpath.join(workdir, paths["base"]))
-        remote_archive = posixpath.join(workdir, paths["base"], "data.tar")
-        free = dl.disk_free(posixpath.join(workdir, paths["base"]))
+        dl.makedirs(posixpath.join(workdir, base))
+        remote_archive = posixpath.join(workdir, base, "data.tar")
+        free = dl.disk_free(posixpath.join(workdir, base))
         if free < 2 * size + 50_000_000:
             raise StepError(f"Not enough disk space on {dl.machine.name}: "
                             f"{free / 1e6:.0f} MB free, the dataset needs about "
                             f"{2 * size / 1e6:.0f} MB")
         dl.put_file(archive, remote_archive, on_progress=report.progress)
         lines: list[str] = []
-        rc = dl.run([python_of(dl), "unpack.py", posixpath.join(paths["base"], "data.tar"),
-                     paths["base"], "--sha256", sha256, "--size", str(size)],
-                    cwd=workdir, on_line=lambda t: (lines.append(t), report.line(t)),
-                    stop=report.stop)
+        rc = dl.run([python_of(dl), "unpack.py", posixpath.join(base, "data.tar"),
+                     base, "--sha256", sha256, "--size", str(size)],
+                    cwd=workdir, on_line=_keeping_tail(report, lines).line, stop=report.stop)
         if rc != 0:
             raise StepError(f"Unpacking failed on {dl.machine.name}: "
                             f"{_last_error(lines, f'exit status {rc}')}")
@@ -294,7 +282,7 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
                             posixpath.join(conn.workdir(), "requirements.txt"))
         lines: list[str] = []
         rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
-                      on_line=lambda t: (lines.append(t), report.line(t)))
+                      on_line=_keeping_tail(report, lines).line)
         if rc != 0:
             raise StepError(_last_error(lines, f"could not start the job (exit status {rc})"))
     return follow_job(connect, machine, job_dir, report)
@@ -318,7 +306,7 @@ def train_model(connect: Connector, machine: MachineConfig, model_name: str,
     job_dir = posixpath.join("models", model_name, "job")
     lines: list[str] = []
     rc = _run_job(connect, machine, job_dir,
-                  train_argv(machine.python or "python3", model_name, settings),
+                  train_argv(machine.python, model_name, settings),
                   _keeping_tail(report, lines), queue=True)
     if report.stop.is_set():
         raise StepError("Training stopped")
@@ -333,9 +321,10 @@ def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
     check_model_name(model_name)
     job_dir = posixpath.join("models", model_name, "job")
     report.line(f"Re-attaching to the training of {model_name}")
-    rc = follow_job(connect, machine, job_dir, report)
+    lines: list[str] = []
+    rc = follow_job(connect, machine, job_dir, _keeping_tail(report, lines))
     if rc != 0:
-        raise StepError(f"Training failed (exit status {rc}); see the log")
+        raise StepError(f"Training failed: {_last_error(lines, f'exit status {rc}')}")
     report.line("End training model")
 
 
@@ -359,19 +348,19 @@ def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
     check_model_name(model_name)
     report.line("Begin conversion to ONNX.")
     base = posixpath.join("models", model_name)
-    python = machine.python or "python3"
-    command = [python, "onnx_export.py", f"--model-dir={base}/model"]
-    rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command, report,
-                  queue=False)
+    lines: list[str] = []
+    command = [machine.python, "onnx_export.py", f"--model-dir={base}/model"]
+    rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command,
+                  _keeping_tail(report, lines), queue=False)
     if rc != 0 or report.stop.is_set():
-        raise StepError(f"Conversion to ONNX failed (exit status {rc}); see the log")
+        raise StepError(f"Conversion to ONNX failed: {_last_error(lines, f'exit status {rc}')}")
     report.line("End conversion to ONNX file")
     report.line("Begin evaluation on the test images")
-    command = [python, "evaluate.py", f"--model-dir={base}/model", base]
-    rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command, report,
-                  queue=False)
+    command = [machine.python, "evaluate.py", f"--model-dir={base}/model", base]
+    rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command,
+                  _keeping_tail(report, lines), queue=False)
     if rc != 0:
-        raise StepError(f"Evaluation failed (exit status {rc}); see the log")
+        raise StepError(f"Evaluation failed: {_last_error(lines, f'exit status {rc}')}")
     report.line("End evaluation on the test images")
 
 
@@ -449,12 +438,8 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
     report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
     report.line("Starting inference")
     lines: list[str] = []
-
-    def on_line(text: str) -> None:
-        lines.append(text)
-        del lines[:-20]
-        report.line(text)
-    rc = nano.run(argv, cwd=scripts_dir, on_line=on_line, stop=report.stop, pty=True)
+    rc = nano.run(argv, cwd=scripts_dir, on_line=_keeping_tail(report, lines).line,
+                  stop=report.stop, pty=True)
     if report.stop.is_set():
         report.line("Inference stopped")
         return 0

@@ -219,3 +219,18 @@ def test_the_split_warns_before_and_asks(qtbot, tmp_path, monkeypatch):
                     timeout=10_000)
     assert "Warning:" in window.txt_log.toPlainText()
     window.close()
+
+
+def test_a_failed_conversion_quotes_the_scripts_reason(tmp_path, local_machine):
+    """Converting a model never trained: the step says why, not only an exit status."""
+    dl = local_machine("dl")
+    name = project.upload_dataset_task(open_connection, dl, _split_workspace(tmp_path / "ws"),
+                                       collect()[0])
+    report, lines = collect()
+    with pytest.raises(StepError) as caught:
+        pipeline.convert_to_onnx(open_connection, dl, name, report)
+    message = str(caught.value)
+    assert message.startswith("Conversion to ONNX failed: ")
+    reason = [line for line in lines if line.startswith("error:") and "job failed" not in line]
+    assert reason and message.endswith(reason[-1][len("error:"):].strip())
+    assert "exit status" not in message
