@@ -28,13 +28,12 @@ from PyQt5.QtGui import QImage, QPixmap  # noqa: E402
 from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,  # noqa: E402
                              QWidget)
 
-import camera  # noqa: E402
 import machine_check  # noqa: E402
 import pipeline  # noqa: E402
 import project  # noqa: E402
 from config import Config, ConfigError, load_config  # noqa: E402
 from output_parsing import EVENT_MARKER  # noqa: E402
-from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection, remember_host_key  # noqa: E402
+from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection  # noqa: E402
 from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
 from record_images import RecordImagesForm  # noqa: E402
 from thread_camera import CameraThread  # noqa: E402
@@ -70,7 +69,6 @@ class GUI_ai_nano(QWidget):
         self.camera.frame.connect(self._on_camera_frame)
         self.camera.failed.connect(self.show_error)
         self._connect_buttons()
-        self._fill_cameras()
         QTimer.singleShot(0, self._start_background_checks)
 
     # --- set-up -------------------------------------------------------------------
@@ -115,13 +113,17 @@ class GUI_ai_nano(QWidget):
         self.cb_nano_name.currentIndexChanged.connect(self.refresh_nano_models)
         self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
 
-    def _fill_cameras(self) -> None:
-        for info in camera.list_cameras():
+    def _show_cameras(self, cameras: list) -> None:
+        for info in cameras:
             self.cb_camera.addItem(info.label, info.source)
-        if self.cb_camera.count():
+        if cameras and not self.cb_camera.currentText():
+            self.cb_camera.setCurrentIndex(0)
             self._on_camera_chosen()
 
     def _start_background_checks(self) -> None:
+        """Everything that reads the disk or the network at start runs in workers."""
+        self.run_task("cameras", project.list_cameras_task, quiet=True,
+                      on_done=self._show_cameras)
         self.check_machines()
         self.refresh_nano_models()
 
@@ -214,9 +216,11 @@ class GUI_ai_nano(QWidget):
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
         if self.ask_trust_host_key(error):
-            remember_host_key(self.known_hosts, error)
-            self.update_log(f"Host key of {error.host} remembered; press the step again.")
-            self.check_machines()
+            self.run_task(f"trust-{error.host}:{error.port}", project.remember_host_key_task,
+                          self.known_hosts, error, quiet=True,
+                          on_done=lambda _: (self.update_log(
+                              f"Host key of {error.host} remembered; press the step again."),
+                              self.check_machines()))
 
     def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
         """Ask once, showing the fingerprint, whether to trust a new machine."""

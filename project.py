@@ -12,9 +12,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import camera
 import machine_check
 import pipeline
 from config import Config, MachineConfig
+from machines import UnknownHostKey, remember_host_key
 from pipeline import Connector, Report, StepError
 from workspace import Workspace, WorkspaceError, suggest_model_name
 
@@ -103,6 +105,15 @@ def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
 def list_models_task(connect: Connector, nano: MachineConfig, report: Report) -> list[str]:
     with connect(nano) as conn:
         return pipeline.list_nano_models(conn)
+
+
+def list_cameras_task(report: Report) -> list:
+    """The cameras of this computer (reads /dev and /sys: kept off the GUI thread)."""
+    return camera.list_cameras()
+
+
+def remember_host_key_task(known_hosts: Path, error: UnknownHostKey, report: Report) -> None:
+    remember_host_key(known_hosts, error)
 
 
 def check_machines_task(config: Config, known_hosts: Path, report: Report) -> list:

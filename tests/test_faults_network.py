@@ -195,7 +195,7 @@ def test_unknown_host_asks_and_no_leaves_known_hosts_unchanged(qtbot, fresh_sshd
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=15_000)
     qtbot.waitUntil(known_hosts.exists, timeout=5000)
     assert known_hosts.read_text().strip() == fresh_sshd.known_hosts_line()
-    assert "remembered" in window.txt_log.toPlainText()
+    qtbot.waitUntil(lambda: "remembered" in window.txt_log.toPlainText(), timeout=5000)
     window.close()
 
 
