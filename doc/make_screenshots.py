@@ -48,22 +48,22 @@ def _lines(name: str) -> list[str]:
     return (DATA / name).read_text().splitlines()
 
 
+def _fed(panel: QWidget, lines: list[str], width: int, height: int) -> QWidget:
+    """`panel` after reading recorded output lines, at a size that suits it."""
+    for line in lines:
+        panel.feed_line(line)
+    panel.resize(width, height)
+    return panel
+
+
 def training_panel() -> QWidget:
     """A training that stopped early, as train.py printed it."""
-    panel = TrainingPanel()
-    for line in _lines("train_early_stop.log"):
-        panel.feed_line(line)
-    panel.resize(900, 480)
-    return panel
+    return _fed(TrainingPanel(), _lines("train_early_stop.log"), 900, 480)
 
 
 def test_results_panel() -> QWidget:
     """The test-set evaluation of evaluate.py."""
-    panel = TestResultsPanel()
-    for line in _lines("evaluate_output.log"):
-        panel.feed_line(line)
-    panel.resize(900, 360)
-    return panel
+    return _fed(TestResultsPanel(), _lines("evaluate_output.log"), 900, 360)
 
 
 def live_panel() -> QWidget:
@@ -71,10 +71,7 @@ def live_panel() -> QWidget:
     panel = LivePanel()
     panel.set_labels(["blue", "red", "yellow"])
     lines = _lines("imagenet_scores.log")
-    for line in lines[:lines.index("LED pin 16 on") + 3]:
-        panel.feed_line(line)
-    panel.resize(460, 420)
-    return panel
+    return _fed(panel, lines[:lines.index("LED pin 16 on") + 3], 460, 420)
 
 
 def machines_panel() -> QWidget:
