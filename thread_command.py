@@ -82,14 +82,18 @@ class CommandWorker(QObject):
 
 
 def start_worker(parent: QObject, worker: CommandWorker) -> QThread:
-    """Move `worker` to a new thread, start it, and clean both up when it finishes."""
+    """Move `worker` to a new thread and start it; the thread is deleted when it ends."""
     thread = QThread(parent)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     # Direct: the thread ends as soon as the work does, not when the GUI thread gets to
     # it, so a window closing in between never leaves a thread running.
     worker.finished.connect(thread.quit, Qt.DirectConnection)
-    worker.finished.connect(worker.deleteLater)
+    # No worker.deleteLater: that deletes the worker in its own thread, whose destructor
+    # then calls into Python (PyQt's QThread wrapper) while holding Qt's connection lock;
+    # with the GUI thread holding the GIL and wanting that lock, both waited forever.
+    # The worker stays alive with the thread's wrapper and is freed in the GUI thread.
+    thread.worker = worker  # type: ignore[attr-defined]
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
