@@ -2,7 +2,7 @@
 """ai_nano: record webcam images, train a classifier on a DL server, run it on a Nano.
 
 The window wires the eight step buttons to workers (`thread_command.py`) that run the
-plain functions of `pipeline.py` and `project.py`, and draws what they report. It never
+plain functions of `pipeline.py` and `tasks.py`, and draws what they report. It never
 touches the network or the disk itself, so it never freezes.
 
     python3 ai_nano.py [--config FILE] [--workspace DIR]
@@ -18,28 +18,27 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-APP_DIR = Path(__file__).resolve().parent
-if str(APP_DIR) not in sys.path:  # run as `python3 /anywhere/ai_nano.py`
-    sys.path.insert(0, str(APP_DIR))
-
-from PyQt5 import sip, uic  # noqa: E402
-from PyQt5.QtCore import QThread, Qt, QTimer  # noqa: E402
-from PyQt5.QtGui import QImage, QPixmap  # noqa: E402
-from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,  # noqa: E402
+from PyQt5 import sip, uic
+from PyQt5.QtCore import QThread, Qt, QTimer
+from PyQt5.QtGui import QImage, QPixmap
+from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,
                              QWidget)
 
-import machine_check  # noqa: E402
-import pipeline  # noqa: E402
-import project  # noqa: E402
-from config import Config, ConfigError, load_config  # noqa: E402
-from output_parsing import EVENT_MARKER  # noqa: E402
-from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection  # noqa: E402
-from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
-from record_images import RecordImagesForm  # noqa: E402
-from thread_camera import CameraThread  # noqa: E402
-from thread_command import CommandWorker, start_worker  # noqa: E402
+from core import checks, pipeline, tasks
+from core.config import Config, ConfigError, load_config
+from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
+from core.protocol import EVENT_MARKER
+from record_images import RecordImagesForm
+from thread_camera import CameraThread
+from thread_command import CommandWorker, start_worker
+from widgets.live import LivePanel
+from widgets.machines_table import MachineStatusPanel
+from widgets.results import TestResultsPanel
+from widgets.training import TrainingPanel
 
 log = logging.getLogger("ai_nano")
+
+APP_DIR = Path(__file__).resolve().parent
 
 LOG_STYLE = ("QPlainTextEdit {background-color: #333; color: #00FF00;"
              " font-family: Courier, monospace;}")
@@ -58,7 +57,7 @@ class GUI_ai_nano(QWidget):
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
-        self.workspace: project.Workspace | None = None
+        self.workspace: tasks.Workspace | None = None
         self.model_name = ""
         self.forms: list[RecordImagesForm] = []
         self._jobs: dict[str, tuple[CommandWorker, QThread]] = {}
@@ -122,7 +121,7 @@ class GUI_ai_nano(QWidget):
 
     def _start_background_checks(self) -> None:
         """Everything that reads the disk or the network at start runs in workers."""
-        self.run_task("cameras", project.list_cameras_task, quiet=True,
+        self.run_task("cameras", tasks.list_cameras_task, quiet=True,
                       on_done=self._show_cameras)
         self.check_machines()
         self.refresh_nano_models()
@@ -216,7 +215,7 @@ class GUI_ai_nano(QWidget):
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
         if self.ask_trust_host_key(error):
-            self.run_task(f"trust-{error.host}:{error.port}", project.remember_host_key_task,
+            self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
                           self.known_hosts, error, quiet=True,
                           on_done=lambda _: (self.update_log(
                               f"Host key of {error.host} remembered; press the step again."),
@@ -238,7 +237,7 @@ class GUI_ai_nano(QWidget):
         # Said before the worker starts: with no machine to check it may be finished and
         # deleted before run_task returns. set_rows ends the "Checking…" state.
         self.machines_panel.set_checking(True)
-        self.run_task("check", project.check_machines_task, self.config,
+        self.run_task("check", tasks.check_machines_task, self.config,
                       known_hosts=self.known_hosts, quiet=True,
                       on_done=self.machines_panel.set_rows)
 
@@ -251,7 +250,7 @@ class GUI_ai_nano(QWidget):
         nano = self.selected_nano()
         if nano is None:
             return
-        self.run_task(f"models-{nano.name}", project.list_models_task, self.connect, nano,
+        self.run_task(f"models-{nano.name}", tasks.list_models_task, self.connect, nano,
                       quiet=True, on_done=self._show_nano_models)
 
     def _show_nano_models(self, models: list[str]) -> None:
@@ -288,9 +287,9 @@ class GUI_ai_nano(QWidget):
     def open_workspace(self, folder: Path) -> None:
         self.le_working_space.setText(str(folder))
         self.update_log(f"Selection of {folder} as working directory")
-        self.run_task("open", project.open_workspace_task, folder, on_done=self._on_workspace)
+        self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
-    def _on_workspace(self, info: project.WorkspaceInfo) -> None:
+    def _on_workspace(self, info: tasks.WorkspaceInfo) -> None:
         self.workspace = info.workspace
         self.btn_project_ok.setEnabled(True)
         for form in self.forms:
@@ -313,7 +312,7 @@ class GUI_ai_nano(QWidget):
             self.btn_convert_onnx.setEnabled(True)
             self.btn_upload_to_nano.setEnabled(True)
             if self.config.dl_server is not None:
-                self._run_training(project.resume_training_task, self.connect,
+                self._run_training(tasks.resume_training_task, self.connect,
                                    self.config.dl_server, info.model_name, switch_tab=False)
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
@@ -340,7 +339,7 @@ class GUI_ai_nano(QWidget):
         """Check the dataset first: a student is warned before, not after, the split."""
         if self.workspace is None:
             return
-        self.run_task("split", project.split_warnings_task, self.workspace,
+        self.run_task("split", tasks.split_warnings_task, self.workspace,
                       button=self.btn_split_image, busy="3 - checking the images…",
                       on_done=self._split_after_warnings)
 
@@ -350,7 +349,7 @@ class GUI_ai_nano(QWidget):
         if warnings and not self.confirm_split(warnings):
             self.set_status("Split cancelled: record more images, then split again")
             return
-        self.run_task("split", project.split_task, self.workspace, button=self.btn_split_image,
+        self.run_task("split", tasks.split_task, self.workspace, button=self.btn_split_image,
                       busy="3 - splitting…",
                       on_done=lambda _: self.btn_upload_to_dl.setEnabled(True))
 
@@ -364,7 +363,7 @@ class GUI_ai_nano(QWidget):
     def upload_to_dl(self) -> None:
         if self.workspace is None or self._need_dl() is None:
             return
-        self.run_task("upload", project.upload_dataset_task, self.connect, self.config.dl_server,
+        self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
                       self.workspace, button=self.btn_upload_to_dl, busy="4 - uploading…",
                       on_done=self._on_uploaded)
 
@@ -414,7 +413,7 @@ class GUI_ai_nano(QWidget):
         if nano is None or self._need_dl() is None or not self._need_model():
             self.show_error("Choose a Nano first") if nano is None else None
             return
-        self.run_task("upload-nano", project.upload_model_task, self.connect,
+        self.run_task("upload-nano", tasks.upload_model_task, self.connect,
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
                       button=self.btn_upload_to_nano, busy="7 - uploading to the Nano…",
                       on_done=lambda _: (self.btn_inference.setEnabled(True),
@@ -429,7 +428,7 @@ class GUI_ai_nano(QWidget):
             return
         self.live_panel.reset()
         self.tabs.setCurrentWidget(self.tab_live)
-        self.run_task("inference", project.inference_task, self.connect, nano, self.model_name,
+        self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
                       button=self.btn_inference, busy="8 - inference running…")
 
     def _need_dl(self):
@@ -496,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     if args.check:  # e.g. --known-hosts, --timeout, --accept-new-host-keys: machine_check's
-        return machine_check.main(["--config", str(args.config), *check_options])
+        return checks.main(["--config", str(args.config), *check_options])
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     sys.excepthook = _excepthook

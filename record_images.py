@@ -18,7 +18,7 @@ from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
 from PyQt5.QtWidgets import QListWidgetItem, QShortcut, QWidget
 
 from thread_camera import THUMBNAIL_SIZE, CameraThread, CameraWorker
-from workspace import Workspace, WorkspaceError, validate_class_name
+from core.workspace import Workspace, WorkspaceError, validate_class_name
 
 log = logging.getLogger(__name__)
 

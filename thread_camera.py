@@ -32,8 +32,8 @@ import numpy as np
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QImage
 
-from camera import Camera, CameraError, open_camera
-from workspace import Workspace, WorkspaceError
+from core.camera import Camera, CameraError, open_camera
+from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
 
-from machines import MachineError, UnknownHostKey
-from pipeline import Report, StepError
+from core.machines import MachineError, UnknownHostKey
+from core.pipeline import Report, StepError
 
 log = logging.getLogger(__name__)
 

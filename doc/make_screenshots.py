@@ -38,8 +38,11 @@ from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 from tests.media import CLASS_COLOURS, make_video, mjpeg_stream  # noqa: E402
 
 import ai_nano  # noqa: E402
-from machine_check import FAIL, OK, SKIP, WARN, CheckResult, CheckRow  # noqa: E402
-from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
+from core.check_report import FAIL, OK, SKIP, WARN, CheckResult, CheckRow  # noqa: E402
+from widgets.live import LivePanel  # noqa: E402
+from widgets.machines_table import MachineStatusPanel  # noqa: E402
+from widgets.results import TestResultsPanel  # noqa: E402
+from widgets.training import TrainingPanel  # noqa: E402
 
 log = logging.getLogger(__name__)
 

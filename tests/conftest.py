@@ -42,6 +42,7 @@ share the user.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -51,7 +52,7 @@ from typing import Any
 
 import pytest
 
-from config import MachineConfig
+from core.config import MachineConfig
 from tests.sshd import (
     SilentPort,
     SshdFactory,
@@ -62,6 +63,13 @@ from tests.sshd import (
     make_user_dir,
     remove_user_dir,
 )
+
+# Widget tests draw offscreen: set once, here, before any test module creates a QApplication.
+# The Xvfb tests start their own process with QT_QPA_PLATFORM=xcb.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt warns when this is missing, and Qt warnings fail tests (pytest.ini: qt_log_level_fail).
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="ai_nano-xdg-")  # mode 0700
 
 SHARED_SERVERS = 2
 

@@ -1,0 +1,427 @@
+"""``SshConnection``: a remote machine over SSH (paramiko): commands on channels, files
+over SFTP, host keys checked against known_hosts. Import it from ``machines``; this module
+only holds the implementation.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import logging
+import os
+import posixpath
+import select
+import shlex
+import signal
+import socket
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import paramiko
+
+from core.machines import base
+from core.config import MachineConfig
+from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
+                      Connection, ConnectionLost, HostKeyChanged, MachineError,
+                      ProgressCallback, Sink, Unreachable, UnknownHostKey, local_part_path,
+                      Stopper, fingerprint)
+
+log = logging.getLogger(__name__)
+
+_PID_MARKER = b"@ai_nano_pid "
+
+
+def _shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
+    """The POSIX sh line that runs ``argv``: every argument quoted, nothing expanded.
+
+    It prints ``@ai_nano_pid <pid>`` first so we can signal the process group later;
+    ``exec`` keeps that pid for the program, which sshd made a session leader.
+    """
+    parts = ["PYTHONUNBUFFERED=1; export PYTHONUNBUFFERED;"]
+    if merge:
+        parts.append("exec 2>&1;")
+    if cwd is not None:
+        parts.append(f'cd -- {shlex.quote(cwd)} 2>/dev/null || '
+                     f'{{ echo "@ai_nano_pid $$ nocwd"; exit 126; }};')
+    parts.append('echo "@ai_nano_pid $$";')
+    parts.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
+    return " ".join(parts)
+
+
+
+class _RejectUnknownHost(paramiko.MissingHostKeyPolicy):
+    """Stop right after the key exchange, before any authentication is sent."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._host, self._port = host, port
+
+    def missing_host_key(self, client: paramiko.SSHClient, hostname: str,
+                         key: paramiko.PKey) -> None:
+        raise UnknownHostKey(self._host, self._port, key)
+
+
+@contextmanager
+def _ssh_errors(connection: SshConnection, what: str) -> Iterator[None]:
+    """Turn paramiko/socket/SFTP errors into one-line MachineErrors."""
+    try:
+        yield
+    except MachineError:
+        raise
+    except (OSError, EOFError, paramiko.SSHException) as error:
+        if connection.lost_after(error):
+            raise ConnectionLost(f"{connection.machine.name}: the connection was lost "
+                                 f"during {what}") from None
+        reason = {errno.ENOENT: "no such file or folder", errno.EACCES: "permission denied",
+                  errno.ENOSPC: "no space left on the disk"}.get(
+            getattr(error, "errno", None), str(error) or type(error).__name__)
+        raise connection._error(f"{what}: {reason}") from None
+
+
+class SshConnection(Connection):
+    """A remote machine over SSH (paramiko): commands on channels, files over SFTP."""
+
+    def __init__(self, machine: MachineConfig, client: paramiko.SSHClient,
+                 timeout: float) -> None:
+        self.machine = machine
+        self._client = client
+        self._timeout = timeout
+        self._sftp: paramiko.SFTPClient | None = None
+        self._home: str | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, machine: MachineConfig, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
+                timeout: float = 5.0) -> SshConnection:
+        """Connect and authenticate; raises the MachineError subclass that says why not."""
+        name, where = machine.name, f"{machine.host}:{machine.port}"
+        key_file = os.path.expanduser(machine.key_file) if machine.key_file else None
+        if key_file and not os.path.isfile(key_file):
+            raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
+        client = paramiko.SSHClient()
+        for path, load in ((base.SYSTEM_KNOWN_HOSTS, client.load_system_host_keys),
+                           (Path(known_hosts), client.load_host_keys)):
+            if path.is_file():
+                try:
+                    load(str(path))  # read only: paramiko saves nothing by itself
+                except (OSError, paramiko.SSHException) as error:
+                    log.warning("cannot read %s: %s", path, error)
+        client.set_missing_host_key_policy(_RejectUnknownHost(machine.host, machine.port))
+        # Try only what the config names; with neither, do what ssh does (agent, ~/.ssh).
+        nothing_given = not machine.password and not key_file
+        try:
+            client.connect(
+                machine.host, port=machine.port, username=machine.login,
+                password=machine.password or None, key_filename=key_file,
+                passphrase=machine.password or None,
+                allow_agent=nothing_given, look_for_keys=nothing_given,
+                timeout=timeout, banner_timeout=timeout * 0.9, auth_timeout=timeout * 3,
+                channel_timeout=timeout * 3)
+        except UnknownHostKey:
+            client.close()
+            raise
+        except paramiko.BadHostKeyException as error:
+            client.close()
+            raise HostKeyChanged(
+                f"{name}: the host key of {where} has CHANGED ({fingerprint(error.key)}, "
+                f"remembered {fingerprint(error.expected_key)}): refused; if the machine was "
+                f"reinstalled, remove its line from the known_hosts file") from None
+        except paramiko.PasswordRequiredException:
+            client.close()
+            raise AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
+                                       f"passphrase: put it in \"pwd\" or use ssh-agent") from None
+        except paramiko.AuthenticationException:
+            client.close()
+            if key_file and machine.password:
+                what = f"the key {key_file} and the password were refused"
+            elif key_file:
+                what = f"the key {key_file} was refused (not in the server's authorized_keys?)"
+            elif machine.password:
+                what = "wrong password"
+            else:
+                what = "no password or key file in the config, and ssh-agent/~/.ssh keys were refused"
+            raise AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}") from None
+        except (socket.timeout, TimeoutError):
+            client.close()
+            raise Unreachable(f"{name}: {where} did not answer within {timeout:g} s "
+                              f"(switched off or not on this network?)") from None
+        except paramiko.ssh_exception.NoValidConnectionsError:
+            client.close()
+            raise Unreachable(f"{name}: {where} refused the connection "
+                              f"(no SSH server running on port {machine.port}?)") from None
+        except socket.gaierror:
+            client.close()
+            raise Unreachable(f"{name}: unknown host name {machine.host!r}") from None
+        except paramiko.SSHException as error:
+            # paramiko's handshake wait and banner wait race: "No existing session" or
+            # "Negotiation timed out" also mean no SSH server answered in time.
+            client.close()
+            if any(word in str(error) for word in ("banner", "No existing session",
+                                                   "Negotiation timed out")):
+                raise Unreachable(f"{name}: {where} accepted the connection but did not answer "
+                                  f"as an SSH server within {timeout:g} s") from None
+            raise MachineError(f"{name}: SSH to {where} failed: {error}") from None
+        except OSError as error:
+            client.close()
+            raise Unreachable(f"{name}: cannot reach {where}: "
+                              f"{error.strerror or error}") from None
+        transport = client.get_transport()
+        assert transport is not None
+        transport.set_keepalive(KEEPALIVE_S)
+        log.info("connected to %s", machine)
+        return cls(machine, client, timeout)
+
+    @property
+    def alive(self) -> bool:
+        transport = self._client.get_transport()
+        return transport is not None and transport.is_active()
+
+    def lost_after(self, error: BaseException) -> bool:
+        """Whether ``error`` means the link is gone (waits up to 1 s for paramiko's
+        reader thread to notice: the SFTP layer often sees the broken pipe first)."""
+        if isinstance(error, OSError) and error.errno in (errno.ENOENT, errno.EACCES,
+                                                           errno.ENOSPC):
+            return False
+        deadline = time.monotonic() + 1.0
+        while self.alive and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self.alive
+
+    def _transport(self) -> paramiko.Transport:
+        transport = self._client.get_transport()
+        if transport is None or not transport.is_active():
+            raise ConnectionLost(f"{self.machine.name}: the connection is closed")
+        return transport
+
+    def sftp(self) -> paramiko.SFTPClient:
+        with self._lock:
+            if self._sftp is None:
+                with _ssh_errors(self, "opening SFTP"):
+                    self._sftp = self._client.open_sftp()
+                    self._sftp.get_channel().settimeout(max(self._timeout * 6, 30.0))
+            return self._sftp
+
+    def home(self) -> str:
+        if self._home is None:
+            with _ssh_errors(self, "finding the home folder"):
+                self._home = self.sftp().normalize(".")
+        return self._home
+
+    def _signal_group(self, pid: int, sig: int) -> None:
+        """Signal the remote process group through a second channel."""
+        name = signal.Signals(sig).name[3:]
+        try:
+            channel = self._transport().open_session(timeout=self._timeout)
+            channel.settimeout(self._timeout)
+            # "kill -SIG -PGID" (no "--": dash's kill does not take it); the pid alone if
+            # the process is not a group leader.
+            channel.exec_command(f"kill -{name} -{pid} 2>/dev/null || kill -{name} {pid}")
+            channel.recv_exit_status()
+            channel.close()
+        except (MachineError, OSError, EOFError, paramiko.SSHException) as error:
+            log.warning("%s: could not send SIG%s to %s: %s", self.machine.name, name, pid, error)
+
+    def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
+                 stop: threading.Event | None, timeout: float | None,
+                 on_out: Sink, on_err: Sink) -> int:
+        with _ssh_errors(self, f"starting {posixpath.basename(argv[0])}"):
+            channel = self._transport().open_session(timeout=self._timeout)
+            if pty:
+                channel.get_pty(term="dumb", width=1000)
+            channel.exec_command(_shell_script(argv, cwd, merge))
+        marker = _PidMarker(on_out)
+        stopper = Stopper(lambda sig: self._signal_group(marker.pid or 0, sig), timeout)
+        try:
+            while True:
+                while channel.recv_ready():
+                    marker.feed(channel.recv(CHUNK_SIZE))
+                while channel.recv_stderr_ready():
+                    on_err(channel.recv_stderr(CHUNK_SIZE))
+                if channel.exit_status_ready() and not channel.recv_ready() \
+                        and not channel.recv_stderr_ready():
+                    break
+                if not self.alive or stopper.given_up:
+                    break
+                stopper.tick(stop, ready=marker.pid is not None)
+                select.select([channel], [], [], 0.1)
+        except BaseException:
+            if marker.pid and self.alive:
+                self._signal_group(marker.pid, signal.SIGKILL)
+            channel.close()
+            raise
+        marker.flush()
+        if marker.no_cwd:
+            channel.close()
+            raise self._error(f"folder not found: {cwd}")
+        code = channel.exit_status if channel.exit_status_ready() else -1
+        channel.close()
+        if code == -1:
+            if not self.alive:  # paramiko reports -1 when the link died
+                raise ConnectionLost(f"{self.machine.name}: the connection was lost while "
+                                     f"{posixpath.basename(argv[0])} was running")
+            if stopper.signal:  # sshd sent "exit-signal", which paramiko reports as -1
+                code = -stopper.signal
+        return stopper.result(code, self.machine.name)
+
+    def put_file(self, local: Path | str, remote: str,
+                 on_progress: ProgressCallback | None = None) -> None:
+        local = Path(local)
+        if not local.is_file():
+            raise self._error(f"file not found on this computer: {local}")
+        with open(local, "rb") as reader:
+            self._upload(reader, local.stat().st_size, self.expand(remote),
+                         f"uploading {local.name}", on_progress)
+
+    def _upload(self, reader: IO[bytes], size: int, remote: str, what: str,
+                on_progress: ProgressCallback | None) -> None:
+        """SFTP to ``remote.part``, then rename; on failure the .part is removed and a
+        full disk is named as such (SFTP itself only says "Failure")."""
+        self.makedirs(posixpath.dirname(remote) or ".")
+        part = remote + ".part"
+        sftp = self.sftp()
+        try:
+            with _ssh_errors(self, what):
+                sftp.putfo(reader, part, file_size=size, callback=on_progress, confirm=True)
+                sftp.posix_rename(part, remote)
+        except BaseException as error:
+            if not self.alive:
+                raise
+            try:
+                sftp.remove(part)
+                free = self.disk_free(posixpath.dirname(remote) or ".")
+            except (MachineError, OSError, paramiko.SSHException):
+                raise error from None
+            if isinstance(error, MachineError) and free < size:
+                raise self._error(f"{what}: no space left on the disk ({free / 1e6:.1f} MB "
+                                  f"free, {size / 1e6:.1f} MB needed)") from None
+            raise
+
+    def get_file(self, remote: str, local: Path | str,
+                 on_progress: ProgressCallback | None = None) -> None:
+        remote, local = self.expand(remote), Path(local)
+        local.parent.mkdir(parents=True, exist_ok=True)
+        part = local_part_path(local)
+        sftp = self.sftp()
+        try:
+            with _ssh_errors(self, f"downloading {remote}"):
+                size = sftp.stat(remote).st_size or 0
+                with open(part, "wb") as writer:
+                    got = sftp.getfo(remote, writer, callback=on_progress)
+                if got != size:
+                    raise self._error(f"downloading {remote}: got {got} of {size} bytes")
+            os.replace(part, local)
+        finally:
+            part.unlink(missing_ok=True)
+
+    def exists(self, remote: str) -> bool:
+        path = self.expand(remote)
+        with _ssh_errors(self, f"checking {path}"):
+            try:
+                self.sftp().lstat(path)
+                return True
+            except FileNotFoundError:
+                return False
+
+    def listdir(self, remote: str) -> list[str]:
+        path = self.expand(remote)
+        with _ssh_errors(self, f"listing {path}"):
+            try:
+                return sorted(self.sftp().listdir(path))
+            except FileNotFoundError:
+                return []
+
+    def makedirs(self, remote: str) -> None:
+        path = self.expand(remote)
+        sftp = self.sftp()
+        with _ssh_errors(self, f"creating folder {path}"):
+            missing = []
+            while path not in ("", "/", "."):
+                try:
+                    if not stat.S_ISDIR(sftp.stat(path).st_mode or 0):
+                        raise self._error(f"{path} exists and is not a folder")
+                    break
+                except FileNotFoundError:
+                    missing.append(path)
+                    path = posixpath.dirname(path)
+            for folder in reversed(missing):
+                sftp.mkdir(folder)
+
+    def read_text(self, remote: str) -> str:
+        path = self.expand(remote)
+        with _ssh_errors(self, f"reading {path}"):
+            with self.sftp().open(path, "rb") as reader:
+                return reader.read().decode("utf-8")
+
+    def write_text(self, remote: str, text: str) -> None:
+        path, data = self.expand(remote), text.encode("utf-8")
+        self._upload(io.BytesIO(data), len(data), path, f"writing {path}", None)
+
+    def remove(self, remote: str) -> None:
+        path = self.expand(remote)
+        sftp = self.sftp()
+        with _ssh_errors(self, f"removing {path}"):
+            try:
+                attributes = sftp.lstat(path)
+            except FileNotFoundError:
+                return
+            if stat.S_ISDIR(attributes.st_mode or 0):
+                for entry in sftp.listdir(path):
+                    self.remove(posixpath.join(path, entry))
+                sftp.rmdir(path)
+            else:
+                sftp.remove(path)
+
+    def disk_free(self, remote: str) -> int:
+        path = self.expand(remote)
+        while not self.exists(path) and path not in ("", "/"):
+            path = posixpath.dirname(path)
+        lines = self.output(["df", "-Pk", "--", path or "/"]).splitlines()
+        try:
+            return int(lines[-1].split()[3]) * 1024
+        except (IndexError, ValueError):
+            raise self._error(f"cannot read the free space of {path} from df") from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sftp is not None:
+                self._sftp.close()
+                self._sftp = None
+        self._client.close()
+
+
+class _PidMarker:
+    """Reads the ``@ai_nano_pid <pid>`` line our shell line prints before the program."""
+
+    def __init__(self, on_out: Callable[[bytes], None]) -> None:
+        self._on_out = on_out
+        self._head = b""
+        self.pid: int | None = None
+        self.no_cwd = False
+        self._done = False
+
+    def feed(self, data: bytes) -> None:
+        if self._done:
+            self._on_out(data)
+            return
+        self._head += data
+        # Lines before the marker come from the login shell's start-up files: pass them on.
+        while not self._done and b"\n" in self._head:
+            line, self._head = self._head.split(b"\n", 1)
+            fields = line.strip().split()
+            if line.startswith(_PID_MARKER) and len(fields) >= 2 and fields[1].isdigit():
+                self.pid, self._done = int(fields[1]), True
+                self.no_cwd = fields[-1] == b"nocwd"
+            else:
+                self._on_out(line + b"\n")
+        if self._done and self._head:
+            rest, self._head = self._head, b""
+            self._on_out(rest)
+
+    def flush(self) -> None:
+        if self._head:
+            self._on_out(self._head)
+            self._head = b""

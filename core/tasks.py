@@ -1,0 +1,120 @@
+"""The window's tasks: each one opens the connections it needs and runs pipeline steps.
+
+Every function here runs in a worker thread (`thread_command.CommandWorker`) and takes
+data only: machine configs, a connector, a workspace, names. Each returns what the
+window needs to draw next. The remembered model name lives in the workspace's
+state (`.ai_nano/project.json`), so a reopened project carries on where it stopped.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import camera
+from core import checks
+from core import pipeline
+from core.config import Config, MachineConfig
+from core.machines import UnknownHostKey, remember_host_key
+from core.pipeline import Connector, Report, StepError
+from core.workspace import Workspace, WorkspaceError, suggest_model_name
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Workspace", "WorkspaceInfo"]
+
+
+@dataclass
+class WorkspaceInfo:
+    """What the window shows of a working space it (re)opens."""
+
+    workspace: Workspace
+    classes: dict[str, int] = field(default_factory=dict)
+    split_done: bool = False
+    model_name: str = ""
+
+
+def open_workspace_task(folder: Path, report: Report) -> WorkspaceInfo:
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise StepError(f"{folder} is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StepError(f"Cannot use {folder} as working space: {error.strerror}") from error
+    if not os.access(folder, os.W_OK):
+        raise StepError(f"{folder} is not writable: choose another working space")
+    workspace = Workspace(folder)
+    info = workspace.project_info()
+    return WorkspaceInfo(workspace, dict(info.classes), info.split_done,
+                         workspace.read_state().get("model", ""))
+
+
+def split_warnings_task(workspace: Workspace, report: Report) -> list[str]:
+    """What is wrong with the dataset before a split (counted off the GUI thread)."""
+    return workspace.split_warnings()
+
+
+def split_task(workspace: Workspace, report: Report) -> None:
+    try:
+        result = workspace.split(seed=0)
+    except WorkspaceError as error:
+        raise StepError(str(error)) from error
+    if result is not None and hasattr(result, "summary"):
+        report.line(result.summary())
+    report.line("Images split to train, val and test directories")
+
+
+def upload_dataset_task(connect: Connector, dl: MachineConfig, workspace: Workspace,
+                        report: Report) -> str:
+    if not (workspace.root / "labels.txt").is_file():
+        raise StepError("Split the images first (step 3)")
+    with connect(dl) as conn:
+        taken = conn.listdir(f"{conn.workdir()}/models")
+        model_name = suggest_model_name(workspace.root, existing=taken)
+        pipeline.upload_dataset(workspace, model_name, conn, report)
+    workspace.write_state({**workspace.read_state(), "model": model_name,
+                           "dl_server": dl.name})
+    return model_name
+
+
+def resume_training_task(connect: Connector, dl: MachineConfig, model_name: str,
+                         report: Report) -> str:
+    """Re-attach to a training of this project still running (or waiting) on the server."""
+    with connect(dl) as conn:
+        state = pipeline.training_state(conn, model_name)
+    if state.get("state") in {"waiting", "pending", "running"}:
+        pipeline.attach_training(connect, dl, model_name, report)
+        return "attached"
+    return state.get("state", "")
+
+
+def upload_model_task(connect: Connector, dl: MachineConfig, nano: MachineConfig,
+                      model_name: str, arch: str, report: Report) -> None:
+    with connect(dl) as dl_conn, connect(nano) as nano_conn:
+        pipeline.upload_model_to_nano(dl_conn, nano_conn, model_name, arch, report)
+
+
+def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
+                   report: Report) -> int:
+    with connect(nano) as conn:
+        return pipeline.run_inference(conn, model_name, report)
+
+
+def list_models_task(connect: Connector, nano: MachineConfig, report: Report) -> list[str]:
+    with connect(nano) as conn:
+        return pipeline.list_nano_models(conn)
+
+
+def list_cameras_task(report: Report) -> list:
+    """The cameras of this computer (reads /dev and /sys: kept off the GUI thread)."""
+    return camera.list_cameras()
+
+
+def remember_host_key_task(known_hosts: Path, error: UnknownHostKey, report: Report) -> None:
+    remember_host_key(known_hosts, error)
+
+
+def check_machines_task(config: Config, known_hosts: Path, report: Report) -> list:
+    return checks.check_machines(config, known_hosts=known_hosts)

@@ -1,0 +1,208 @@
+"""The live inference panel: the Nano's current class in large type, one bar per class,
+and one virtual LED per board pin, fed with my-imagenet.py's output lines.
+
+Split from training.py (which re-exports it) to keep each module short. Passive like the
+other panels: it shows what it is fed and does no disk or network work.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Sequence
+
+from PyQt5.QtCore import QRectF, QSize, Qt
+from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
+from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy,
+                             QVBoxLayout, QWidget)
+
+from core.protocol import Event, LedChange, Recognition, Scores, ScriptError, parse_line
+
+log = logging.getLogger(__name__)
+
+#: The board's default LED pins (BOARD numbering) for classes 0, 1, 2.
+DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
+
+
+def _big_font(points: int, bold: bool = True) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class VirtualLed(QWidget):
+    """One round LED drawn like the board's, with its pin and class underneath."""
+
+    def __init__(self, pin: int, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pin = pin
+        self.label = label
+        self._lit = False
+        self.setMinimumSize(QSize(70, 96))
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+
+    def is_lit(self) -> bool:
+        """Whether the board last switched this pin on."""
+        return self._lit
+
+    def set_lit(self, lit: bool) -> None:
+        """Switch the drawn LED on or off."""
+        if lit != self._lit:
+            self._lit = lit
+            self.update()
+
+    def set_label(self, label: str) -> None:
+        """Name the class this LED stands for."""
+        self.label = label
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        diameter = 40
+        circle = QRectF((self.width() - diameter) / 2, 6, diameter, diameter)
+        if self._lit:
+            glow = QRadialGradient(circle.center(), diameter / 2)
+            glow.setColorAt(0.0, QColor("#fff7a8"))
+            glow.setColorAt(0.5, QColor("#ffd000"))
+            glow.setColorAt(1.0, QColor("#e07b00"))
+            painter.setBrush(QBrush(glow))
+        else:
+            painter.setBrush(QColor("#4a4a4a"))
+        painter.setPen(QPen(QColor("#202020"), 2))
+        painter.drawEllipse(circle)
+        painter.setPen(self.palette().windowText().color())
+        text_box = QRectF(0, circle.bottom() + 4, self.width(), self.height() - circle.bottom() - 4)
+        painter.drawText(text_box, Qt.AlignHCenter | Qt.AlignTop, f"pin {self.pin}\n{self.label}")
+
+
+class LivePanel(QWidget):
+    """The Nano's live answer: the class in large type, one bar per class, one virtual LED
+    per pin, fed with my-imagenet.py's output lines (`feed_line`).
+
+    The bars show the `scores:` lines when the script prints them (--print-scores); without
+    them only the recognised class's confidence is known, so only its bar is filled.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.class_label = QLabel()
+        self.class_label.setFont(_big_font(28))
+        self.class_label.setAlignment(Qt.AlignCenter)
+        self.confidence_label = QLabel()
+        self.confidence_label.setFont(_big_font(14, bold=False))
+        self.confidence_label.setAlignment(Qt.AlignCenter)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self._bars_layout = QGridLayout()
+        self._leds_layout = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.class_label)
+        layout.addWidget(self.confidence_label)
+        layout.addLayout(self._bars_layout)
+        layout.addLayout(self._leds_layout)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+        self.bars: list[QProgressBar] = []
+        self.leds: list[VirtualLed] = []
+        self._bar_names: list[QLabel] = []
+        self._labels: list[str] = []
+        self._pins: list[int] = list(DEFAULT_PINS)
+        self._scores_seen = False
+        self.reset()
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """The model's classes (labels.txt order): one bar and, if it has a pin, one LED each."""
+        self._labels = [str(label) for label in labels]
+        self._rebuild()
+
+    def set_pins(self, pins: Sequence[int]) -> None:
+        """The board pins of classes 0, 1, ... (as passed to my-imagenet.py --pins)."""
+        self._pins = [int(pin) for pin in pins]
+        self._rebuild()
+
+    def reset(self) -> None:
+        """Back to "not running": no class, empty bars, every LED off."""
+        self._scores_seen = False
+        self.class_label.setText("–")
+        self.confidence_label.setText("not running")
+        self.message_label.setText("")
+        for bar in self.bars:
+            self._set_bar(bar, 0.0)
+        for led in self.leds:
+            led.set_lit(False)
+
+    def feed_line(self, line: str) -> None:
+        """Take one output line of my-imagenet.py and update what it changes."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Recognition):
+            self._show_recognition(parsed)
+        elif isinstance(parsed, Scores):
+            self._show_scores(parsed.values)
+        elif isinstance(parsed, LedChange):
+            led = self.led_for_pin(parsed.pin)
+            if led is None:
+                log.debug("LED line for pin %d, which no class uses here", parsed.pin)
+            else:
+                led.set_lit(parsed.on)
+        elif isinstance(parsed, Event) and parsed.name == "labels":
+            self.set_labels(parsed.data.get("labels") or [])
+        elif isinstance(parsed, ScriptError):
+            self.message_label.setText(f"The Nano reported an error: {parsed.reason}")
+
+    def led_for_pin(self, pin: int) -> VirtualLed | None:
+        """The virtual LED of one board pin, or None."""
+        return next((led for led in self.leds if led.pin == pin), None)
+
+    def lit_pins(self) -> list[int]:
+        """The pins whose virtual LED is on."""
+        return [led.pin for led in self.leds if led.is_lit()]
+
+    def bar_values(self) -> list[float]:
+        """The bars' values as fractions 0..1, in class order."""
+        return [bar.value() / 1000.0 for bar in self.bars]
+
+    def _show_recognition(self, result: Recognition) -> None:
+        if result.class_id >= len(self._labels):  # labels not given: learn them from the lines
+            self._labels += [f"class #{i}" for i in range(len(self._labels), result.class_id + 1)]
+            self._labels[result.class_id] = result.label
+            self._rebuild()
+        self.class_label.setText(result.label)
+        self.confidence_label.setText(f"{result.confidence * 100:.1f} % confidence")
+        for index, name in enumerate(self._bar_names):
+            name.setStyleSheet("font-weight: bold;" if index == result.class_id else "")
+        if not self._scores_seen:
+            for index, bar in enumerate(self.bars):
+                self._set_bar(bar, result.confidence if index == result.class_id else 0.0)
+
+    def _show_scores(self, values: Sequence[float]) -> None:
+        self._scores_seen = True
+        for bar, value in zip(self.bars, values):
+            self._set_bar(bar, value)
+
+    @staticmethod
+    def _set_bar(bar: QProgressBar, fraction: float) -> None:
+        bar.setValue(round(fraction * 1000))
+        bar.setFormat(f"{fraction * 100:.1f} %")
+
+    def _rebuild(self) -> None:
+        lit = set(self.lit_pins())  # the board's pins stay as they are: keep them drawn so
+        for widget in self.bars + self._bar_names + self.leds:
+            widget.setParent(None)
+            widget.deleteLater()
+        self.bars, self._bar_names, self.leds = [], [], []
+        for index, label in enumerate(self._labels):
+            name = QLabel(label)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setTextVisible(True)
+            self._set_bar(bar, 0.0)
+            self._bars_layout.addWidget(name, index, 0)
+            self._bars_layout.addWidget(bar, index, 1)
+            self._bar_names.append(name)
+            self.bars.append(bar)
+        for index, pin in enumerate(self._pins[:len(self._labels)] if self._labels else self._pins):
+            label = self._labels[index] if index < len(self._labels) else f"class #{index}"
+            led = VirtualLed(pin, label)
+            led.set_lit(pin in lit)
+            self._leds_layout.addWidget(led)
+            self.leds.append(led)

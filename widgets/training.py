@@ -1,0 +1,245 @@
+"""The Training tab: epoch i of N, time left, accuracy and loss curves, the best epoch.
+
+Passive: it displays the training's output lines and events the window feeds it and does
+no disk or network work, so it never freezes the window and is tested with recorded output.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pyqtgraph as pg
+from PyQt5.QtGui import QColor
+from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+
+from core.protocol import Event, ScriptError, format_duration, parse_line, time_left_s
+from widgets.common import big_font
+
+log = logging.getLogger(__name__)
+
+TRAIN_COLOUR = QColor(31, 119, 180)   # blue
+VAL_COLOUR = QColor(230, 120, 20)     # orange: tells apart from blue for colour-blind eyes
+
+
+def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
+    """A white plot with a grid and a legend, readable on a projector."""
+    plot = pg.PlotWidget(background="w")
+    plot.setTitle(title, color="k", size="11pt")
+    plot.setLabel("bottom", "epoch", color="k")
+    plot.setLabel("left", y_label, color="k")
+    plot.showGrid(x=True, y=True, alpha=0.3)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setPen(pg.mkPen("k"))
+        plot.getAxis(axis).setTextPen(pg.mkPen("k"))
+    plot.addLegend(offset=legend_offset, labelTextColor="k")  # negative: from the right/bottom
+    plot.setMouseEnabled(x=False, y=False)
+    plot.setMinimumHeight(160)
+    return plot
+
+
+class TrainingPanel(QWidget):
+    """Progress and live curves of a training, fed by train.py's (and job.py's) output.
+
+    Feed it each output line with `feed_line`, or event dicts with `add_record` (e.g. the
+    epoch objects of metrics.jsonl after re-attaching). Replayed epochs replace the ones
+    already shown, so showing a log again from its start does not double the curves.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setTextVisible(True)
+        # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
+        self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.accuracy_plot.setYRange(0, 100)
+        self.loss_plot = _plot("Loss", "loss")
+        pen = {"width": 2}
+        self.train_acc_curve = self.accuracy_plot.plot(
+            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            symbolBrush=TRAIN_COLOUR)
+        self.val_acc_curve = self.accuracy_plot.plot(
+            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            symbolBrush=VAL_COLOUR)
+        self.best_marker = pg.ScatterPlotItem(size=14, symbol="star", brush=pg.mkBrush("#d4a017"),
+                                              pen=pg.mkPen("k"), name="best")
+        self.accuracy_plot.addItem(self.best_marker)
+        self.train_loss_curve = self.loss_plot.plot(
+            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            symbolBrush=TRAIN_COLOUR)
+        self.val_loss_curve = self.loss_plot.plot(
+            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            symbolBrush=VAL_COLOUR)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setFont(big_font(11))
+        plots = QHBoxLayout()
+        plots.addWidget(self.accuracy_plot)
+        plots.addWidget(self.loss_plot)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.progress_bar)
+        layout.addLayout(plots, 1)
+        layout.addWidget(self.summary_label)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the shown training (a new one is about to start)."""
+        self._x_range = 0
+        self._records: dict[int, dict[str, Any]] = {}
+        self._epochs_total = 0
+        self._end: dict[str, Any] | None = None
+        self.status_label.setText("No training yet.")
+        self.status_label.setStyleSheet("")
+        self.summary_label.setText("")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("not started")
+        self._redraw()
+
+    def feed_line(self, line: str) -> None:
+        """Take one output line of train.py/job.py; lines without an event are ignored."""
+        parsed = parse_line(line)
+        if isinstance(parsed, Event):
+            self.add_record(parsed.data)
+        elif isinstance(parsed, ScriptError):
+            self.show_failure(parsed.reason)
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        """Take one event object: `start`, `epoch`, `end` (train.py) or `job` (job.py).
+
+        An object without "event" is taken as an epoch record (metrics.jsonl's format).
+        """
+        kind = record.get("event", "epoch")
+        if kind == "start":
+            self._epochs_total = int(record.get("epochs") or 0)
+            classes = record.get("classes", "?")  # train.py sends the names; a count also works
+            if isinstance(classes, list):
+                classes = f"{len(classes)} classes ({', '.join(map(str, classes))})"
+            else:
+                classes = f"{classes} classes"
+            self.status_label.setStyleSheet("")
+            self.status_label.setText(
+                f"Training on {record.get('device', '?')}: {classes}, "
+                f"{record.get('train_images', '?')} training and {record.get('val_images', '?')} "
+                f"validation images at {record.get('resolution', '?')} px.")
+        elif kind == "epoch" and "epoch" in record:
+            self._records[int(record["epoch"])] = record
+            self._epochs_total = int(record.get("epochs") or self._epochs_total)
+        elif kind == "end":
+            self._end = record
+        elif kind == "job":
+            self._show_job(record)
+        else:
+            return
+        self._redraw()
+
+    def show_failure(self, reason: str) -> None:
+        """Show that the training failed, with the script's reason."""
+        self.status_label.setText(f"Training failed: {reason}")
+        self.status_label.setStyleSheet("color: #b00020; font-weight: bold;")
+
+    def _show_job(self, record: dict[str, Any]) -> None:
+        state = record.get("state", "")
+        texts = {
+            "waiting": f"Waiting for the GPU ({record.get('ahead', 0)} ahead).",
+            "pending": (f"Pending in the cluster's queue ({record.get('ahead', 0)} ahead): "
+                        f"{record.get('reason', '')}").rstrip(": "),
+            "running": "Training is running on the DL server.",
+            "cancelled": "Training stopped.",
+            "failed": f"Training failed (exit status {record.get('exit_code', '?')}).",
+        }
+        if state in texts and not (state == "running" and self._records):
+            self.status_label.setText(texts[state])
+            self.status_label.setStyleSheet(
+                "color: #b00020; font-weight: bold;" if state == "failed" else "")
+
+    def epochs_done(self) -> int:
+        """The highest epoch shown so far."""
+        return max(self._records, default=0)
+
+    def _redraw(self) -> None:
+        epochs = sorted(self._records)
+        records = [self._records[e] for e in epochs]
+
+        def column(key: str, scale: float = 1.0) -> list[float]:
+            return [float(r.get(key, float("nan"))) * scale for r in records]
+
+        self.train_acc_curve.setData(epochs, column("train_acc", 100.0))
+        self.val_acc_curve.setData(epochs, column("val_acc", 100.0))
+        self.train_loss_curve.setData(epochs, column("train_loss"))
+        self.val_loss_curve.setData(epochs, column("val_loss"))
+        self._choose_loss_scale(column("train_loss") + column("val_loss"))
+        best = self._best_epoch()
+        if best is not None and best in self._records:
+            self.best_marker.setData([best], [float(self._records[best].get("val_acc", 0)) * 100])
+        else:
+            self.best_marker.setData([], [])
+        total = max(self._epochs_total, 1)
+        done = self.epochs_done()
+        self._fix_ranges()
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(min(done, total))
+        self.progress_bar.setFormat(self.progress_text())
+        self.summary_label.setText(self._summary_text())
+
+    def _fix_ranges(self) -> None:
+        """Fixed axes (epochs 1..N, accuracy 0..100 %): pyqtgraph then keeps its drawn
+        axes between epochs instead of recomputing ticks, which made each update slow."""
+        planned = self.epochs_done() if self._end is not None else self._epochs_total
+        last = max(planned, self.epochs_done(), 2)
+        if self._x_range != last:
+            self._x_range = last
+            for plot in (self.accuracy_plot, self.loss_plot):
+                plot.setXRange(1, last, padding=0.02)
+
+    def _choose_loss_scale(self, losses: list[float]) -> None:
+        """Log scale when the losses span more than two decades: a network trained from
+        scratch starts with validation losses in the tens and ends near 0.001, and on a
+        linear axis everything after the first epochs would be one flat line."""
+        positive = [v for v in losses if v > 0 and v == v]
+        log_scale = bool(positive) and max(positive) / min(positive) > 100
+        if log_scale != self.loss_plot.getPlotItem().ctrl.logYCheck.isChecked():
+            self.loss_plot.setLogMode(y=log_scale)
+            self.loss_plot.setTitle("Loss (log scale)" if log_scale else "Loss", color="k", size="11pt")
+
+    def is_loss_log_scale(self) -> bool:
+        """Whether the loss plot uses a log scale now."""
+        return self.loss_plot.getPlotItem().ctrl.logYCheck.isChecked()
+
+    def _best_epoch(self) -> int | None:
+        if self._end is not None and self._end.get("best_epoch"):
+            return int(self._end["best_epoch"])
+        best = [e for e, r in self._records.items() if r.get("best")]
+        if best:
+            return max(best)
+        return max(self._records, key=lambda e: self._records[e].get("val_acc", 0), default=None)
+
+    def progress_text(self) -> str:
+        """The progress bar's text: "epoch i of N, time left ~ T", or how it ended."""
+        done, total = self.epochs_done(), self._epochs_total
+        if self._end is not None:
+            run = int(self._end.get("epochs_run") or done)
+            if self._end.get("stopped_early"):
+                return f"stopped early after epoch {run} of {total}"
+            return f"finished: {run} of {total} epochs"
+        if done == 0:
+            return "starting…" if total else "not started"
+        left = time_left_s((r.get("seconds") for r in self._records.values()), done, total)
+        return f"epoch {done} of {total}, time left ~ {format_duration(left)}"
+
+    def _summary_text(self) -> str:
+        if self._end is None:
+            if not self._records:
+                return ""
+            best = max(float(r.get("val_acc", 0)) for r in self._records.values())
+            return f"Best validation accuracy so far: {best * 100:.1f} %"
+        best_acc = float(self._end.get("best_val_acc", 0)) * 100
+        text = (f"Best validation accuracy: {best_acc:.1f} % (epoch {self._end.get('best_epoch', '?')}); "
+                "that model is the one exported.")
+        if self._end.get("stopped_early"):
+            text += (f" Stopped early after epoch {self._end.get('epochs_run', '?')}: the validation "
+                     "accuracy had stopped improving, more epochs would not have helped.")
+        return text
