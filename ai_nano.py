@@ -11,6 +11,7 @@ touches the network or the disk itself, so it never freezes.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import logging
 import sys
@@ -19,18 +20,19 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PyQt5 import sip, uic
-from PyQt5.QtCore import QThread, Qt, QTimer
+from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtGui import QImage, QPixmap
-from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton,
+from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
 from core import checks, pipeline, tasks
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
 from core.protocol import EVENT_MARKER
+from core.steps import STEP_TASKS, ProjectState, enabled_steps
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
-from thread_command import CommandWorker, start_worker
+from thread_command import AtClose, CommandWorker, TaskRunner
 from widgets.live import LivePanel
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
@@ -58,12 +60,21 @@ class GUI_ai_nano(QWidget):
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
         self.workspace: tasks.Workspace | None = None
-        self.model_name = ""
         self.forms: list[RecordImagesForm] = []
-        self._jobs: dict[str, tuple[CommandWorker, QThread]] = {}
-        self._threads: set[QThread] = set()  # every worker thread not yet finished
+        self.runner = TaskRunner(self)
+        self.runner.changed.connect(self._refresh_steps)
+        self.state = ProjectState()
+        self._step_buttons = {
+            "project": self.btn_project_ok, "split": self.btn_split_image,
+            "upload": self.btn_upload_to_dl, "train": self.btn_train_model,
+            "convert": self.btn_convert_onnx, "upload_nano": self.btn_upload_to_nano,
+            "inference": self.btn_inference, "stop": self.btn_stop}
+        self._step_labels = {step: button.text() for step, button in self._step_buttons.items()}
+        self._busy_labels: dict[str, str] = {}   # task key -> the text of its running button
         self._build_panels()
         self.config = self._load_config(config_path)
+        self._set_state(dl_server=self.config.dl_server is not None,
+                        nano=self.selected_nano() is not None)
         self.camera = CameraThread(self)
         self.camera.frame.connect(self._on_camera_frame)
         self.camera.failed.connect(self.show_error)
@@ -109,7 +120,7 @@ class GUI_ai_nano(QWidget):
         self.btn_upload_to_nano.clicked.connect(self.upload_to_nano)
         self.btn_inference.clicked.connect(self.inference)
         self.btn_stop.clicked.connect(self.stop_running)
-        self.cb_nano_name.currentIndexChanged.connect(self.refresh_nano_models)
+        self.cb_nano_name.currentIndexChanged.connect(self._on_nano_chosen)
         self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
 
     def _show_cameras(self, cameras: list) -> None:
@@ -144,56 +155,42 @@ class GUI_ai_nano(QWidget):
         self.lbl_status.setStyleSheet("")
         self.lbl_status.setText(text)
 
-    # --- workers --------------------------------------------------------------------
-    def run_task(self, key: str, function: Callable[..., Any], *args: Any,
-                 button: QPushButton | None = None, busy: str = "",
+    # --- workers and the steps' state -------------------------------------------------
+    def run_task(self, key: str, function: Callable[..., Any], *args: Any, busy: str = "",
                  on_done: Callable[[Any], None] | None = None, quiet: bool = False,
-                 **kwargs: Any) -> CommandWorker | None:
-        """Run `function(*args, report=..., **kwargs)` in a worker thread.
+                 at_close: AtClose = AtClose.ABANDON, **kwargs: Any) -> CommandWorker | None:
+        """Run `function(*args, report=..., **kwargs)` in a worker; one task per key.
 
-        One task per key at a time; the button says what is running and comes back
-        when the task ends, whatever the outcome.
+        A step's button shows `busy` while its task runs and its state comes back from
+        `enabled_steps` when the task ends, whatever the outcome.
         """
-        if key in self._jobs:
+        worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
+        if worker is None:
             self.show_error(f"{busy or key} is already running")
             return None
-        worker = CommandWorker(function, *args, **kwargs)
-        label = button.text() if button is not None else ""
-        if button is not None:
-            button.setEnabled(False)
-            button.setText(busy or f"{label} (running…)")
+        self._busy_labels[key] = busy
         if not quiet:
             worker.line.connect(self.update_log)
             worker.progress.connect(self._on_progress)
+            worker.failed.connect(self._on_step_failed)
+            worker.succeeded.connect(self._on_step_succeeded)
             self.set_status(busy or "Working…")
             self.pb_step.setRange(0, 0)
         worker.failed.connect(self.show_error)
         worker.unknown_host.connect(self._on_unknown_host)
-        failed: list[str] = []
-        worker.failed.connect(failed.append)
-
-        def finished(result: Any) -> None:
-            if sip.isdeleted(self):  # the work ended after the window was destroyed
-                return
-            self._jobs.pop(key, None)
-            if button is not None:
-                button.setText(label)
-                button.setEnabled(True)
-            if not quiet:
-                self.pb_step.setRange(0, 100)
-                self.pb_step.setValue(0 if failed else 100)
-                if not failed:
-                    self.set_status("Ready")
-            self._update_stop_button()
-            if on_done is not None and not failed:
-                on_done(result)
-        worker.finished.connect(finished)
-        thread = start_worker(self, worker)
-        self._threads.add(thread)
-        thread.finished.connect(lambda: self._threads.discard(thread))
-        self._jobs[key] = (worker, thread)
-        self._update_stop_button()
+        if on_done is not None:
+            worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
+        self.runner.run(key)
         return worker
+
+    def _on_step_succeeded(self, _result: Any) -> None:
+        self.pb_step.setRange(0, 100)
+        self.pb_step.setValue(100)
+        self.set_status("Ready")
+
+    def _on_step_failed(self, _message: str) -> None:
+        self.pb_step.setRange(0, 100)
+        self.pb_step.setValue(0)
 
     def _on_progress(self, done: int, total: int) -> None:
         if total <= 0:
@@ -204,14 +201,28 @@ class GUI_ai_nano(QWidget):
         if value != self.pb_step.value():  # setValue repaints at once: only on a change
             self.pb_step.setValue(value)
 
-    def _update_stop_button(self) -> None:
-        self.btn_stop.setEnabled(any(k in self._jobs for k in ("train", "inference", "convert")))
+    def _set_state(self, **changes: Any) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+        self._refresh_steps()
+
+    def _refresh_steps(self) -> None:
+        """The one place that enables the steps: from the project's state and the tasks."""
+        if sip.isdeleted(self):
+            return
+        running = self.runner.running()
+        self.state = dataclasses.replace(self.state, running=running)
+        enabled = enabled_steps(self.state)
+        for step, button in self._step_buttons.items():
+            button.setEnabled(enabled[step])
+            key = STEP_TASKS.get(step, "")
+            button.setText(self._busy_labels.get(key) or self._step_labels[step]
+                           if key in running else self._step_labels[step])
+        self.gb_recording.setEnabled(enabled["record"])
 
     def stop_running(self) -> None:
-        for key in ("inference", "train", "convert"):
-            if key in self._jobs:
-                self.update_log(f"Stopping {key}…")
-                self._jobs[key][0].stop()
+        for key in self.runner.stoppable():
+            self.update_log(f"Stopping {key}…")
+            self.runner.stop(key)
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
         if self.ask_trust_host_key(error):
@@ -232,7 +243,7 @@ class GUI_ai_nano(QWidget):
 
     # --- machines -----------------------------------------------------------------
     def check_machines(self) -> None:
-        if "check" in self._jobs:
+        if self.runner.is_running("check"):
             return
         # Said before the worker starts: with no machine to check it may be finished and
         # deleted before run_task returns. set_rows ends the "Checking…" state.
@@ -244,6 +255,10 @@ class GUI_ai_nano(QWidget):
     def selected_nano(self):
         index = self.cb_nano_name.currentIndex()
         return self.config.nanos[index] if 0 <= index < len(self.config.nanos) else None
+
+    def _on_nano_chosen(self, _index: int) -> None:
+        self._set_state(nano=self.selected_nano() is not None, nano_models=False)
+        self.refresh_nano_models()
 
     def refresh_nano_models(self) -> None:
         """List the models already on the selected Nano, in the background."""
@@ -263,12 +278,20 @@ class GUI_ai_nano(QWidget):
         if keep in names:
             self.cb_select_model.setCurrentText(keep)
         self._on_model_selected(self.cb_select_model.currentText())
-        if models:
-            self.btn_inference.setEnabled(True)
+        self._set_state(nano_models=bool(models))
 
     def _on_model_selected(self, name: str) -> None:
         if name:
             self.model_name = name
+
+    @property
+    def model_name(self) -> str:
+        """The model the steps 5 to 8 work on (the project's, or one chosen on the Nano)."""
+        return self.state.model_name
+
+    @model_name.setter
+    def model_name(self, name: str) -> None:
+        self._set_state(model_name=name)
 
     # --- step 1: project --------------------------------------------------------------
     def _on_camera_chosen(self, *_: Any) -> None:
@@ -290,8 +313,8 @@ class GUI_ai_nano(QWidget):
         self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
     def _on_workspace(self, info: tasks.WorkspaceInfo) -> None:
+        """A (re)opened folder: its state replaces the previous folder's, steps included."""
         self.workspace = info.workspace
-        self.btn_project_ok.setEnabled(True)
         for form in self.forms:
             form.deleteLater()
         self.forms.clear()
@@ -300,23 +323,20 @@ class GUI_ai_nano(QWidget):
                 f"{name} ({count} images)" for name, count in info.classes.items()))
             for name in info.classes:
                 self._add_form(name)
-            self.gb_recording.setEnabled(True)
-            self.btn_split_image.setEnabled(True)
-        if info.split_done:
-            self.btn_upload_to_dl.setEnabled(True)
+        reopened = bool(info.model_name)  # its training and conversion may have been done
+        self._set_state(workspace_open=True, classes=len(self.forms), split_done=info.split_done,
+                        model_name=info.model_name, trained=reopened, converted=reopened)
         if info.model_name:
-            self.model_name = info.model_name
             self._show_nano_models([self.cb_select_model.itemText(i)
                                     for i in range(self.cb_select_model.count())])
-            self.btn_train_model.setEnabled(True)
-            self.btn_convert_onnx.setEnabled(True)
-            self.btn_upload_to_nano.setEnabled(True)
             if self.config.dl_server is not None:
                 self._run_training(tasks.resume_training_task, self.connect,
                                    self.config.dl_server, info.model_name, switch_tab=False)
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
-        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name)
+        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name,
+                                # a form has no name until Create: it never refuses its own
+                                taken_names=lambda: [other.class_name() for other in self.forms])
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
@@ -331,8 +351,7 @@ class GUI_ai_nano(QWidget):
         for _ in range(max(0, wanted)):
             self._add_form()
         self.update_log("Project creation")
-        self.gb_recording.setEnabled(True)
-        self.btn_split_image.setEnabled(True)
+        self._set_state(classes=len(self.forms))
 
     # --- steps 3 to 8 --------------------------------------------------------------------
     def split_images(self) -> None:
@@ -340,7 +359,7 @@ class GUI_ai_nano(QWidget):
         if self.workspace is None:
             return
         self.run_task("split", tasks.split_warnings_task, self.workspace,
-                      button=self.btn_split_image, busy="3 - checking the images…",
+                      busy="3 - checking the images…",
                       on_done=self._split_after_warnings)
 
     def _split_after_warnings(self, warnings: list[str]) -> None:
@@ -349,9 +368,8 @@ class GUI_ai_nano(QWidget):
         if warnings and not self.confirm_split(warnings):
             self.set_status("Split cancelled: record more images, then split again")
             return
-        self.run_task("split", tasks.split_task, self.workspace, button=self.btn_split_image,
-                      busy="3 - splitting…",
-                      on_done=lambda _: self.btn_upload_to_dl.setEnabled(True))
+        self.run_task("split", tasks.split_task, self.workspace, busy="3 - splitting…",
+                      on_done=lambda _: self._set_state(split_done=True))
 
     def confirm_split(self, warnings: list[str]) -> bool:
         """Ask whether to split a dataset with problems anyway."""
@@ -364,7 +382,7 @@ class GUI_ai_nano(QWidget):
         if self.workspace is None or self._need_dl() is None:
             return
         self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
-                      self.workspace, button=self.btn_upload_to_dl, busy="4 - uploading…",
+                      self.workspace, busy="4 - uploading…", at_close=AtClose.STOP,
                       on_done=self._on_uploaded)
 
     def _on_uploaded(self, model_name: str) -> None:
@@ -372,7 +390,7 @@ class GUI_ai_nano(QWidget):
         self._show_nano_models([self.cb_select_model.itemText(i)
                                 for i in range(self.cb_select_model.count())])
         self.cb_select_model.setCurrentText(model_name)
-        self.btn_train_model.setEnabled(True)
+        self._set_state(trained=False, converted=False)
 
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
@@ -386,26 +404,26 @@ class GUI_ai_nano(QWidget):
         self.training_panel.reset()
         if switch_tab:
             self.tabs.setCurrentWidget(self.tab_training)
-        worker = self.run_task("train", function, *args, button=self.btn_train_model,
-                               busy="5 - training…", on_done=self._on_trained)
+        worker = self.run_task("train", function, *args, busy="5 - training…",
+                               at_close=AtClose.DETACH, on_done=self._on_trained)
         if worker is not None:
             worker.line.connect(self.training_panel.feed_line)
 
     def _on_trained(self, _: Any) -> None:
-        self.btn_convert_onnx.setEnabled(True)
+        self._set_state(trained=True)
 
     def convert_to_onnx(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
         worker = self.run_task("convert", pipeline.convert_to_onnx, self.connect,
                                self.config.dl_server, self.model_name,
-                               button=self.btn_convert_onnx, busy="6 - converting…",
+                               busy="6 - converting…", at_close=AtClose.DETACH,
                                on_done=lambda _: self._after_conversion())
         if worker is not None:
             worker.line.connect(self.results_panel.feed_line)
 
     def _after_conversion(self) -> None:
-        self.btn_upload_to_nano.setEnabled(True)
+        self._set_state(converted=True)
         self.tabs.setCurrentWidget(self.tab_results)
 
     def upload_to_nano(self) -> None:
@@ -415,8 +433,8 @@ class GUI_ai_nano(QWidget):
             return
         self.run_task("upload-nano", tasks.upload_model_task, self.connect,
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
-                      button=self.btn_upload_to_nano, busy="7 - uploading to the Nano…",
-                      on_done=lambda _: (self.btn_inference.setEnabled(True),
+                      busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
+                      on_done=lambda _: (self._set_state(nano_models=True),
                                          self.refresh_nano_models()))
 
     def inference(self) -> None:
@@ -427,9 +445,10 @@ class GUI_ai_nano(QWidget):
         if not self._need_model():
             return
         self.live_panel.reset()
+        self.live_panel.set_pins(nano.pins)
         self.tabs.setCurrentWidget(self.tab_live)
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
-                      button=self.btn_inference, busy="8 - inference running…")
+                      busy="8 - inference running…", at_close=AtClose.STOP)
 
     def _need_dl(self):
         if self.config.dl_server is None:
@@ -456,20 +475,14 @@ class GUI_ai_nano(QWidget):
 
         A training or conversion is only detached: it goes on on the DL server and a
         reopened project re-attaches to it.
+        Nothing waits more than about a second in all (thread_command.CLOSE_WAIT_S): an
+        upload stops and removes its partial file, a task still ending goes on quietly in
+        its daemon thread until the process ends.
         """
-        for key, (worker, _thread) in list(self._jobs.items()):
-            if key in ("train", "convert"):
-                worker.detach()
-            else:
-                worker.stop()
         for form in self.forms:
             form.stop_recording()
-        self.camera.stop()
-        for thread in list(self._threads):
-            try:
-                thread.wait(8000)
-            except RuntimeError:  # finished and deleted (deleteLater) before its discard ran
-                self._threads.discard(thread)
+        self.camera.stop(timeout_ms=500)
+        self.runner.close()
         event.accept()
 
 

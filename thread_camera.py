@@ -1,6 +1,7 @@
-"""Thin Qt adapter around camera.py and workspace.py: preview and recording in a QThread.
+"""Thin Qt adapter around camera.py and workspace.py: preview and recording in a thread.
 
-The capture loop runs in a QThread and only reads frames and sends them as QImages
+The capture loop runs in a daemon thread (the app's one idiom, see thread_command.py) and
+only reads frames and sends them as QImages
 (built here, in the worker; pixmaps are made in the GUI thread). JPEG encoding and
 disk writes happen in a separate writer thread, so the preview keeps the camera's
 frame rate while recording.
@@ -29,7 +30,7 @@ import time
 
 import cv2
 import numpy as np
-from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QImage
 
 from core.camera import Camera, CameraError, open_camera
@@ -155,9 +156,8 @@ class CameraWorker(QObject):
         """Ask the loop to end (it checks this flag every turn)."""
         self._stop.set()
 
-    # ----- the loop (runs in the QThread) ---------------------------------------------------
+    # ----- the loop (runs in the camera's thread) --------------------------------------------
 
-    @pyqtSlot()
     def run(self) -> None:
         """Capture loop: open the source, send frames, queue images to record."""
         writer = threading.Thread(target=self._write_loop, name="camera-writer", daemon=True)
@@ -266,7 +266,7 @@ class CameraWorker(QObject):
 
 
 class CameraThread(QObject):
-    """Owns a CameraWorker and its QThread, and repeats the worker's signals in the GUI thread.
+    """Owns a CameraWorker and its thread, and repeats the worker's signals in the GUI thread.
 
     The thread starts at start() or at the first set_source(), so signals connected
     right after construction see everything. stop() waits for the loop to end.
@@ -289,18 +289,11 @@ class CameraThread(QObject):
                  retry_interval_s: float = 2.0) -> None:
         super().__init__(parent)
         self.worker = CameraWorker(source, images_per_second, retry_interval_s)
-        self.thread = QThread()
-        self.thread.setObjectName("camera")
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        # Direct: QThread.quit is thread-safe, and a queued call would wait for the GUI
-        # thread, which may be blocked in stop() -> wait().
-        self.worker.finished.connect(self.thread.quit, Qt.DirectConnection)
+        self.thread = threading.Thread(target=self.worker.run, name="camera", daemon=True)
         for name in ("failed", "recorded", "image_saved", "source_changed", "recording_changed"):
             getattr(self.worker, name).connect(getattr(self, name))
         self.worker.throttle_frames = True      # at most one preview frame queued for the GUI
         self.worker.frame.connect(self._on_worker_frame)
-        self._started = False
 
     @pyqtSlot(QImage)
     def _on_worker_frame(self, image: QImage) -> None:
@@ -309,12 +302,11 @@ class CameraThread(QObject):
 
     def start(self) -> None:
         """Start the capture thread (once; later calls do nothing)."""
-        if not self._started:
-            self._started = True
+        if self.thread.ident is None:
             self.thread.start()
 
     def is_running(self) -> bool:
-        return self.thread.isRunning()
+        return self.thread.is_alive()
 
     def set_source(self, source: str) -> None:
         """Use this camera (index, device, file or URL); starts the thread if needed."""
@@ -337,9 +329,10 @@ class CameraThread(QObject):
     def stop(self, timeout_ms: int = 8000) -> bool:
         """Stop the loop and wait for the thread; True when it ended in time."""
         self.worker.stop()
-        if not self.thread.isRunning():
+        if not self.thread.is_alive():
             return True
-        ended = self.thread.wait(timeout_ms)
+        self.thread.join(timeout_ms / 1000)
+        ended = not self.thread.is_alive()
         if not ended:
             log.warning("camera thread did not end within %d ms", timeout_ms)
         return ended

@@ -1,22 +1,42 @@
-"""Run one step of `pipeline.py` in a worker thread and report through Qt signals.
+"""Run the app's plain functions off the GUI thread and report through Qt signals.
 
-A thin adapter: the worker receives a plain function and its data (never a widget),
-calls it with a `pipeline.Report` whose callbacks emit signals, and turns every
-exception into one readable `failed` message. The window alone decides how to show it.
+One contract for every task the window starts (a step, a machine check, a list of
+models): `CommandWorker` calls one plain function with a `pipeline.Report` whose callbacks
+emit signals, and ends with exactly one of `succeeded(result)` or `failed(message)`, then
+`finished()`. `TaskRunner` owns the running workers: one per key, their stop and detach,
+and the short wait when the window closes.
+
+Workers run in daemon Python threads (the one concurrency idiom of the app's Qt layer; the
+camera uses it too). A daemon thread can never hold the process open nor abort it at exit
+the way a QThread destroyed while running does ("QThread: Destroyed while thread is still
+running"), so closing the window is always safe: a task that does not end within the
+close's short wait goes on quietly until the process ends.
 """
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
 from typing import Any, Callable
 
-from PyQt5.QtCore import QObject, Qt, QThread, pyqtSignal, pyqtSlot
+from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.machines import MachineError, UnknownHostKey
 from core.pipeline import Report, StepError
 
 log = logging.getLogger(__name__)
+
+#: How long closing the window waits, in all, for the stopped tasks to end.
+CLOSE_WAIT_S = 1.0
+
+
+class AtClose(enum.Enum):
+    """What a running task does when the window closes (or Stop is pressed)."""
+
+    STOP = "stop"          # ends promptly and cleans up (an upload removes its partial file)
+    DETACH = "detach"      # a server job goes on (training, conversion); a reopened project re-attaches
+    ABANDON = "abandon"    # short reads (lists, checks): nothing to clean up, not stoppable
 
 
 class CommandWorker(QObject):
@@ -25,16 +45,19 @@ class CommandWorker(QObject):
     Signals:
         line(str): one line of output for the log.
         progress(int, int): bytes or items done, total.
-        failed(str): the step failed; the text is for the user.
-        unknown_host(object): a machine showed a host key never seen (UnknownHostKey).
-        finished(object): the function's return value (also after a failure: None).
+        succeeded(object): the function's return value.
+        failed(str): the task failed; the text is for the user.
+        unknown_host(object): a machine showed a host key never seen (UnknownHostKey);
+            followed by failed.
+        finished(): after succeeded or failed, always last.
     """
 
     line = pyqtSignal(str)
     progress = pyqtSignal(int, int)
+    succeeded = pyqtSignal(object)
     failed = pyqtSignal(str)
     unknown_host = pyqtSignal(object)
-    finished = pyqtSignal(object)
+    finished = pyqtSignal()
 
     def __init__(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -43,26 +66,33 @@ class CommandWorker(QObject):
         self._kwargs = kwargs
         self.stop_event = threading.Event()
         self.detached_event = threading.Event()
+        self.done = threading.Event()   # set when the function has returned or raised
         self._last_progress = 0.0
 
-    @pyqtSlot()
+    @property
+    def name(self) -> str:
+        return getattr(self._function, "__name__", "task")
+
     def run(self) -> None:
+        """The whole task; called in the worker's thread."""
         report = Report(line=self.line.emit, progress=self._emit_progress, stop=self.stop_event,
                         detached=self.detached_event)
-        result = None
         try:
             result = self._function(*self._args, report=report, **self._kwargs)
         except UnknownHostKey as error:
             self.unknown_host.emit(error)
             self.failed.emit(str(error))
         except (StepError, MachineError) as error:
-            log.info("step failed: %s", error)
+            log.info("%s failed: %s", self.name, error)
             self.failed.emit(str(error))
         except Exception as error:  # the worker's boundary: never let it kill the app
-            log.exception("unexpected error in %s", getattr(self._function, "__name__", "step"))
+            log.exception("unexpected error in %s", self.name)
             self.failed.emit(f"Unexpected error: {error}")
+        else:
+            self.succeeded.emit(result)
         finally:
-            self.finished.emit(result)
+            self.done.set()
+            self.finished.emit()
 
     def _emit_progress(self, done: int, total: int) -> None:
         """At most 20 progress signals a second (an SFTP copy reports every 32 KB)."""
@@ -72,7 +102,7 @@ class CommandWorker(QObject):
             self.progress.emit(done, total)
 
     def stop(self) -> None:
-        """Ask the step to end (the remote process is terminated by the step)."""
+        """Ask the task to end (a remote process is terminated, partial files removed)."""
         self.stop_event.set()
 
     def detach(self) -> None:
@@ -81,19 +111,85 @@ class CommandWorker(QObject):
         self.stop_event.set()
 
 
-def start_worker(parent: QObject, worker: CommandWorker) -> QThread:
-    """Move `worker` to a new thread and start it; the thread is deleted when it ends."""
-    thread = QThread(parent)
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    # Direct: the thread ends as soon as the work does, not when the GUI thread gets to
-    # it, so a window closing in between never leaves a thread running.
-    worker.finished.connect(thread.quit, Qt.DirectConnection)
-    # No worker.deleteLater: that deletes the worker in its own thread, whose destructor
-    # then calls into Python (PyQt's QThread wrapper) while holding Qt's connection lock;
-    # with the GUI thread holding the GIL and wanting that lock, both waited forever.
-    # The worker stays alive with the thread's wrapper and is freed in the GUI thread.
-    thread.worker = worker  # type: ignore[attr-defined]
-    thread.finished.connect(thread.deleteLater)
+def start_in_thread(worker: CommandWorker, name: str = "") -> threading.Thread:
+    """Run `worker` in a new daemon thread; its signals reach the GUI thread queued."""
+    thread = threading.Thread(target=worker.run, name=name or worker.name, daemon=True)
     thread.start()
     return thread
+
+
+class TaskRunner(QObject):
+    """The window's running tasks: at most one per key, each with what it does at close.
+
+    Signals:
+        changed(): a task started or ended (the window recomputes its steps' state).
+    """
+
+    changed = pyqtSignal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks: dict[str, tuple[CommandWorker, AtClose]] = {}
+
+    def start(self, key: str, function: Callable[..., Any], *args: Any,
+              at_close: AtClose = AtClose.ABANDON, **kwargs: Any) -> CommandWorker | None:
+        """A worker for `function`, or None when a task with this key is still running.
+
+        Connect the worker's signals, then call `run(worker)`: connecting first means no
+        signal can be missed.
+        """
+        if key in self._tasks:
+            return None
+        worker = CommandWorker(function, *args, **kwargs)
+        self._tasks[key] = (worker, at_close)
+        # Connected first, so the task is gone before the window's own slots run: a
+        # follow-up task under the same key (split after its check) can start there.
+        worker.succeeded.connect(lambda _result: self._on_finished(key, worker))
+        worker.failed.connect(lambda _message: self._on_finished(key, worker))
+        return worker
+
+    def run(self, key: str) -> None:
+        worker, _ = self._tasks[key]
+        start_in_thread(worker, key)
+        self.changed.emit()
+
+    @pyqtSlot()
+    def _on_finished(self, key: str, worker: CommandWorker) -> None:
+        if self._tasks.get(key, (None,))[0] is worker:
+            del self._tasks[key]
+            self.changed.emit()
+
+    def running(self) -> frozenset[str]:
+        return frozenset(self._tasks)
+
+    def is_running(self, key: str) -> bool:
+        return key in self._tasks
+
+    def stoppable(self) -> list[str]:
+        """Keys of the running tasks that Stop ends (or detaches)."""
+        return [key for key, (_, at_close) in self._tasks.items() if at_close != AtClose.ABANDON]
+
+    def stop(self, key: str) -> None:
+        """Stop pressed: every stoppable task ends; a detachable job is cancelled too."""
+        if key in self._tasks:
+            self._tasks[key][0].stop()
+
+    def close(self, wait_s: float = CLOSE_WAIT_S) -> list[str]:
+        """The window closes: detach server jobs, stop the rest, wait at most `wait_s` in all.
+
+        Returns the keys of the tasks still running after the wait (they go on in their
+        daemon threads until the process ends).
+        """
+        for worker, at_close in self._tasks.values():
+            if at_close == AtClose.DETACH:
+                worker.detach()
+            elif at_close == AtClose.STOP:
+                worker.stop()
+        deadline = time.monotonic() + wait_s
+        for worker, at_close in list(self._tasks.values()):
+            if at_close != AtClose.ABANDON:
+                worker.done.wait(max(0.0, deadline - time.monotonic()))
+        left = [key for key, (worker, _) in self._tasks.items() if not worker.done.is_set()]
+        if left:
+            log.info("closing with tasks still ending: %s", ", ".join(left))
+        return left

@@ -34,6 +34,12 @@ _MACHINE_KEYS = {
     "name", "ip", "login", "pwd", "port", "key_file", "workdir", "python", "camera", "transport",
 }
 _DL_ONLY_KEYS = {"scheduler", "partition", "gpus", "time", "account", "max_parallel_trainings"}
+_NANO_ONLY_KEYS = {"pins"}
+#: The board's LED pins (BOARD numbering) for classes 0, 1, 2, as the lab's Nanos are wired.
+DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
+#: The pins a Jetson Nano's 40-pin header offers as GPIO (BOARD numbering).
+_NANO_GPIO_PINS = frozenset({7, 11, 12, 13, 15, 16, 18, 19, 21, 22, 23, 24, 26, 29, 31, 32,
+                             33, 35, 36, 37, 38, 40})
 _TOP_KEYS = {"DL_server", "jetson_nano", "training"}
 _TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience"}
 
@@ -67,6 +73,7 @@ class MachineConfig:
     time: str = ""
     account: str = ""
     max_parallel_trainings: int = 0  # 0: one per GPU found on the server (1 when none)
+    pins: tuple[int, ...] = DEFAULT_PINS  # a Nano's LED pins, one per class in label order
 
     def __post_init__(self) -> None:
         # Frozen dataclass: defaults that depend on other fields are filled in here.
@@ -182,7 +189,7 @@ def _json_type(value: Any) -> str:
 def _machine(reader: _Reader, obj: Any, where: str, role: str) -> MachineConfig:
     if not isinstance(obj, dict):
         raise reader.fail(f"{where} must be an object, not {_json_type(obj)}")
-    allowed = _MACHINE_KEYS | (_DL_ONLY_KEYS if role == "dl" else set())
+    allowed = _MACHINE_KEYS | (_DL_ONLY_KEYS if role == "dl" else _NANO_ONLY_KEYS)
     reader.unknown_keys(obj, allowed, where)
     get = reader.get
     name = get(obj, "name", where, str, required=True).strip()
@@ -229,7 +236,23 @@ def _machine(reader: _Reader, obj: Any, where: str, role: str) -> MachineConfig:
         time=get(obj, "time", where, str, default=""),
         account=get(obj, "account", where, str, default=""),
         max_parallel_trainings=max_parallel,
+        pins=_pins(reader, obj, where),
     )
+
+
+def _pins(reader: _Reader, obj: dict, where: str) -> tuple[int, ...]:
+    """A Nano's "pins": [12, 16, 18]: distinct GPIO pins of the 40-pin header."""
+    pins = obj.get("pins", list(DEFAULT_PINS))
+    if (not isinstance(pins, list) or not pins
+            or not all(isinstance(pin, int) and not isinstance(pin, bool) for pin in pins)):
+        raise reader.fail(f"{where}.pins must be a list of pin numbers such as [12, 16, 18]")
+    wrong = [pin for pin in pins if pin not in _NANO_GPIO_PINS]
+    if wrong:
+        raise reader.fail(f"{where}.pins: {wrong[0]} is not a GPIO pin of the Nano's header "
+                          f"(BOARD numbering: {', '.join(map(str, sorted(_NANO_GPIO_PINS)))})")
+    if len(set(pins)) != len(pins):
+        raise reader.fail(f"{where}.pins lists a pin twice: {pins}")
+    return tuple(pins)
 
 
 def _training(reader: _Reader, obj: Any) -> TrainingSettings:

@@ -21,6 +21,7 @@ from typing import Callable
 from core.config import MachineConfig, TrainingSettings
 from core.machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
 from core.protocol import EVENT_MARKER, parse_event
+from core.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,19 @@ class Report:
     progress: Callable[[int, int], None] = lambda done, total: None
     stop: threading.Event = field(default_factory=threading.Event)
     detached: threading.Event = field(default_factory=threading.Event)
+
+
+def stoppable_progress(report: Report, what: str) -> Callable[[int, int], None]:
+    """A progress callback for a file copy that ends it when Stop is set.
+
+    Both connections call it between chunks, and remove the partial file when it raises,
+    so Stop (or the window closing) ends a long upload within one chunk.
+    """
+    def progress(done: int, total: int) -> None:
+        if report.stop.is_set():
+            raise StepError(f"{what} stopped; the partial file was removed")
+        report.progress(done, total)
+    return progress
 
 
 # --- script deployment -------------------------------------------------------------
@@ -162,8 +176,12 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
     state.mkdir(parents=True, exist_ok=True)
     for leftover in state.glob("upload-*.tar*"):  # of an app killed during an upload
         leftover.unlink(missing_ok=True)
-    archive, sha256, size = workspace.build_archive(state / f"upload-{model_name}.tar",
-                                                    on_progress=report.progress)
+    try:
+        archive, sha256, size = workspace.build_archive(state / f"upload-{model_name}.tar",
+                                                        on_progress=report.progress,
+                                                        stop=report.stop)
+    except WorkspaceError as error:
+        raise StepError(str(error)) from error
     report.line(f"Archive done ({size / 1e6:.1f} MB)")
     try:
         workdir = dl.workdir()
@@ -177,11 +195,13 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
             raise StepError(f"Not enough disk space on {dl.machine.name}: "
                             f"{free / 1e6:.0f} MB free, the dataset needs about "
                             f"{2 * size / 1e6:.0f} MB")
-        dl.put_file(archive, remote_archive, on_progress=report.progress)
+        dl.put_file(archive, remote_archive, on_progress=stoppable_progress(report, "Upload"))
         lines: list[str] = []
+        # Not stoppable: once the archive is there, unpacking it takes seconds, and a
+        # window closing then must not leave a complete upload half-extracted.
         rc = dl.run([python_of(dl), "unpack.py", posixpath.join(base, "data.tar"),
                      base, "--sha256", sha256, "--size", str(size)],
-                    cwd=workdir, on_line=_keeping_tail(report, lines).line, stop=report.stop)
+                    cwd=workdir, on_line=_keeping_tail(report, lines).line)
         if rc != 0:
             raise StepError(f"Unpacking failed on {dl.machine.name}: "
                             f"{_last_error(lines, f'exit status {rc}')}")
@@ -380,12 +400,12 @@ def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch
                 raise StepError(f"{name} is not on {dl.machine.name} yet: convert the model "
                                 "to ONNX first (step 6)")
             dl.get_file(posixpath.join(model_dir, name), Path(tmp) / name,
-                        on_progress=report.progress)
+                        on_progress=stoppable_progress(report, "Model download"))
         report.line("Getting ONNX file")
         nano.makedirs(target)
         for name in (onnx_name, "labels.txt"):
             nano.put_file(Path(tmp) / name, posixpath.join(target, name),
-                          on_progress=report.progress)
+                          on_progress=stoppable_progress(report, "Model upload"))
     report.line("End upload ONNX model to Jetson Nano.")
 
 
@@ -415,6 +435,7 @@ def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[
             f"--labels={posixpath.join(models, 'labels.txt')}",
             "--input_blob=input_0", "--output_blob=output_0",
             f"--camera={nano.machine.camera or '/dev/video0'}",
+            f"--pins={','.join(map(str, nano.machine.pins))}",
             "--headless", "--log-level=info", "--print-scores"]
 
 

@@ -32,7 +32,7 @@ DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PyQt5.QtCore import QThread, Qt  # noqa: E402 (after the platform is set)
+from PyQt5.QtCore import Qt  # noqa: E402 (after the platform is set)
 from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.media import CLASS_COLOURS, make_video, mjpeg_stream  # noqa: E402
@@ -252,24 +252,17 @@ def window_tour(app: QApplication, work: Path, nano_camera: str,
         window.tabs.setCurrentWidget(window.tab_live)
         window.btn_stop.click()
         tour.wait_log("Inference stopped", 30)
-        tour.wait_until(lambda: "inference" not in window._jobs, "the end of step 8", 20)
+        tour.wait_until(lambda: not window.runner.is_running("inference"), "the end of step 8", 20)
 
         # The Machines tab: both "local" machines checked.
         window.tabs.setCurrentWidget(window.tab_machines)
         window.check_machines()
-        tour.wait_until(lambda: "check" not in window._jobs, "the machine check", 60)
+        tour.wait_until(lambda: not window.runner.is_running("check"), "the machine check", 60)
         tour.wait(0.5)
         saved &= shoot(window, "machines.png")
         print(f"window tour: {time.monotonic() - started:.0f} s")
     finally:
-        window.close()
-        # closeEvent waits 8 s per task; a machine check can take longer. A QThread
-        # destroyed while running aborts the process, so wait for every one to end.
-        deadline = time.monotonic() + 60
-        while (any(thread.isRunning() for thread in window.findChildren(QThread))
-               and time.monotonic() < deadline):
-            app.processEvents()
-            time.sleep(0.05)
+        window.close()  # waits about a second; tasks still ending are daemon threads
         app.processEvents()
     return saved
 

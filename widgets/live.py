@@ -14,12 +14,11 @@ from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
 from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy,
                              QVBoxLayout, QWidget)
 
+from core.config import DEFAULT_PINS
 from core.protocol import Event, LedChange, Recognition, Scores, ScriptError, parse_line
 
 log = logging.getLogger(__name__)
 
-#: The board's default LED pins (BOARD numbering) for classes 0, 1, 2.
-DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
 
 
 def _big_font(points: int, bold: bool = True) -> QFont:
@@ -49,11 +48,6 @@ class VirtualLed(QWidget):
         if lit != self._lit:
             self._lit = lit
             self.update()
-
-    def set_label(self, label: str) -> None:
-        """Name the class this LED stands for."""
-        self.label = label
-        self.update()
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)

@@ -34,12 +34,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from core.config import MachineConfig
-
-if TYPE_CHECKING:
-    import paramiko
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +68,19 @@ class HostKeyChanged(MachineError):
     """The server's key differs from the remembered one: refused (possible impostor)."""
 
 
+class HostKey(Protocol):
+    """What the app needs of a server's public key (paramiko's PKey has it), so only
+    ssh.py has to know paramiko."""
+
+    def get_name(self) -> str: ...
+    def asbytes(self) -> bytes: ...
+    def get_base64(self) -> str: ...
+
+
 class UnknownHostKey(MachineError):
     """First contact: the user must confirm the fingerprint, then remember_host_key()."""
 
-    def __init__(self, host: str, port: int, key: paramiko.PKey) -> None:
+    def __init__(self, host: str, port: int, key: HostKey) -> None:
         self.host, self.port, self.key = host, port, key
         self.key_type = key.get_name()
         self.fingerprint = fingerprint(key)
@@ -98,7 +104,7 @@ class CommandTimeout(MachineError):
     """run()/output() ran past its timeout; the process was stopped."""
 
 
-def fingerprint(key: paramiko.PKey) -> str:
+def fingerprint(key: HostKey) -> str:
     """OpenSSH-style ``SHA256:<base64 without padding>`` fingerprint of a host key."""
     digest = hashlib.sha256(key.asbytes()).digest()
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")

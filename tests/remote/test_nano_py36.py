@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_nano_scripts import LABELS, build_colour_model, read_until
+from tests.remote.test_nano_scripts import LABELS, build_colour_model, read_until
 from tests.paths import FAKES, REPO
 
 log = logging.getLogger(__name__)

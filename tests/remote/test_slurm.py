@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.slurm import PARTITION, SlurmCluster
-from tests.test_job import JOB_PY, events, human_lines, wait_for
+from tests.remote.test_job import JOB_PY, events, human_lines, wait_for
 
 
 @pytest.fixture(scope="module")

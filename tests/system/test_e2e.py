@@ -208,7 +208,7 @@ def test_all_eight_steps(qtbot, tmp_path, lab):
     qtbot.waitUntil(window.btn_stop.isEnabled, timeout=5000)
     window.btn_stop.click()
     wait_log(qtbot, window, "Inference stopped", 30)
-    qtbot.waitUntil(lambda: "inference" not in window._jobs, timeout=15_000)
+    qtbot.waitUntil(lambda: not window.runner.is_running("inference"), timeout=15_000)
     deadline = time.monotonic() + 10
     while leftovers(token) and time.monotonic() < deadline:
         qtbot.wait(100)

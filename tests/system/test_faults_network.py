@@ -25,7 +25,7 @@ from core.workspace import Workspace
 
 import ai_nano  # noqa: E402
 from core import tasks  # noqa: E402
-from tests.test_e2e import StallMonitor  # noqa: E402
+from tests.system.test_e2e import StallMonitor  # noqa: E402
 
 CONNECT_TIMEOUT_S = 2.0
 

@@ -27,7 +27,7 @@ from core.machines import ConnectionLost, MachineError, open_connection
 from core.pipeline import Report, StepError
 from tests.media import CLASS_COLOURS, make_image_folder, make_video
 from tests.sshd import chown_tree, user_processes
-from tests.test_nano_scripts import build_colour_model
+from tests.remote.test_nano_scripts import build_colour_model
 from core.workspace import Workspace
 from tests.paths import REPO
 
