@@ -1,10 +1,9 @@
-"""Thin Qt adapter around camera.py and workspace.py: preview and recording in a thread.
+"""Thin Qt adapter around core/capture.py: preview and recording in a thread.
 
-The capture loop runs in a daemon thread (the app's one idiom, see thread_command.py) and
-only reads frames and sends them as QImages
-(built here, in the worker; pixmaps are made in the GUI thread). JPEG encoding and
-disk writes happen in a separate writer thread, so the preview keeps the camera's
-frame rate while recording.
+The capture session (opening, reopening, the recording rhythm, the JPEG writer) is
+Qt-free; here it runs in a daemon thread (the app's one idiom, see thread_command.py) and
+its reports become signals. Frames are sent as QImages built in the camera's thread;
+pixmaps are made in the GUI thread.
 
 Usage from the window::
 
@@ -24,24 +23,20 @@ loop does not run an event loop, so queued slot calls would wait until it ends.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-import time
+from pathlib import Path
 
 import cv2
 import numpy as np
 from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QImage
 
-from core.camera import Camera, CameraError, open_camera
-from core.workspace import Workspace, WorkspaceError
+from core.capture import DEFAULT_IMAGES_PER_SECOND, CaptureSession
+from core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IMAGES_PER_SECOND = 5.0
-JPEG_QUALITY = 92
 THUMBNAIL_SIZE = 96
-WRITE_QUEUE_SIZE = 8
 
 
 def frame_to_qimage(frame: np.ndarray) -> QImage:
@@ -78,7 +73,10 @@ def thumbnail_of(frame: np.ndarray, size: int = THUMBNAIL_SIZE) -> QImage:
 
 
 class CameraWorker(QObject):
-    """Reads frames in a loop, sends them, and records at most N images per second.
+    """The Qt face of a `core.capture.CaptureSession`: its reports become signals.
+
+    Frames are fitted to the preview and converted to QImages here, in the camera's
+    thread, so the GUI thread only shows them.
 
     Signals:
         frame(QImage): every frame read, at the camera's rate.
@@ -101,168 +99,49 @@ class CameraWorker(QObject):
     def __init__(self, source: str = "", images_per_second: float = DEFAULT_IMAGES_PER_SECOND,
                  retry_interval_s: float = 2.0) -> None:
         super().__init__()
-        if images_per_second <= 0:
-            raise ValueError("images_per_second must be positive")
-        self.images_per_second = images_per_second
-        self.retry_interval_s = retry_interval_s
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._pending_source: str | None = str(source) if str(source) else None
-        self._recording: tuple[Workspace, str] | None = None
-        self._writes: queue.Queue = queue.Queue(maxsize=WRITE_QUEUE_SIZE)
+        self.session = CaptureSession(self, source, images_per_second, retry_interval_s)
         # With throttle_frames, a frame is sent only once the previous one was taken
         # (frame_taken()), so a busy GUI never gets a backlog of queued frames.
         self.throttle_frames = False
         self._frame_in_flight = threading.Event()
         # (width, height) the preview is shown at; None: the camera's own size
         self.preview_size: tuple[int, int] | None = None
+        self.set_source = self.session.set_source
+        self.start_recording = self.session.start_recording
+        self.stop_recording = self.session.stop_recording
+        self.recording_class = self.session.recording_class
+        self.stop = self.session.stop
 
-    # ----- control: thread-safe, called directly from the GUI thread --------------------
-
-    @pyqtSlot(str)
-    def set_source(self, source: str) -> None:
-        """Switch to another camera (index, device, file or URL) at the next loop turn."""
-        with self._lock:
-            self._pending_source = str(source)
-
-    def start_recording(self, workspace: Workspace, class_name: str) -> None:
-        """Record images of `class_name` into `workspace` until stop_recording()."""
-        with self._lock:
-            previous = self._recording
-            self._recording = (workspace, class_name)
-        if previous and previous[1] != class_name:
-            self.recording_changed.emit(previous[1], False)
-        self.recording_changed.emit(class_name, True)
-
-    @pyqtSlot()
-    def stop_recording(self) -> None:
-        """Stop recording; images already queued are still written."""
-        with self._lock:
-            previous, self._recording = self._recording, None
-        if previous:
-            self.recording_changed.emit(previous[1], False)
-
-    def recording_class(self) -> str | None:
-        """The class being recorded, or None."""
-        with self._lock:
-            return self._recording[1] if self._recording else None
+    def run(self) -> None:
+        """The capture loop (core.capture); called in the camera's thread."""
+        try:
+            self.session.run()
+        finally:
+            self.finished.emit()
 
     def frame_taken(self) -> None:
         """The receiver got the last frame: the next one may be sent (throttle_frames)."""
         self._frame_in_flight.clear()
 
-    @pyqtSlot()
-    def stop(self) -> None:
-        """Ask the loop to end (it checks this flag every turn)."""
-        self._stop.set()
+    # ----- the session's listener: called in the camera's threads ---------------------------
+    def on_frame(self, image: np.ndarray) -> None:
+        if not (self.throttle_frames and self._frame_in_flight.is_set()):
+            self._frame_in_flight.set()
+            self.frame.emit(preview_of(image, self.preview_size))
 
-    # ----- the loop (runs in the camera's thread) --------------------------------------------
+    def on_failed(self, message: str) -> None:
+        self.failed.emit(message)
 
-    def run(self) -> None:
-        """Capture loop: open the source, send frames, queue images to record."""
-        writer = threading.Thread(target=self._write_loop, name="camera-writer", daemon=True)
-        writer.start()
-        camera: Camera | None = None
-        source = ""
-        next_open = 0.0
-        reported = False            # one message per outage, not one per retry
-        next_save = 0.0
-        try:
-            while not self._stop.is_set():
-                with self._lock:
-                    requested, self._pending_source = self._pending_source, None
-                    recording = self._recording
-                if requested is not None:
-                    if camera:
-                        camera.close()
-                    camera, source, next_open, reported = None, requested, 0.0, False
-                if camera is None:
-                    if recording and (not source or reported):
-                        self._fault(f"No camera: cannot record '{recording[1]}'. "
-                                    "Check the camera and press Start again.")
-                    if not source or time.monotonic() < next_open:
-                        self._stop.wait(0.05)
-                        continue
-                    try:
-                        camera = open_camera(source)
-                    except CameraError as error:
-                        next_open = time.monotonic() + self.retry_interval_s
-                        if not reported:
-                            self.failed.emit(str(error))
-                            reported = True
-                        continue
-                    except Exception as error:   # a broken OpenCV build must not kill the thread
-                        log.exception("opening camera %s", source)
-                        next_open = time.monotonic() + self.retry_interval_s
-                        if not reported:
-                            self.failed.emit(f"Cannot open the camera {source}: {error}")
-                            reported = True
-                        continue
-                    reported = False
-                    self.source_changed.emit(source)
-                try:
-                    image = camera.read()
-                except CameraError as error:
-                    camera.close()
-                    camera, next_open, reported = None, time.monotonic() + self.retry_interval_s, True
-                    self.failed.emit(f"{error} Images already recorded are kept.")
-                    if recording:
-                        self._fault("")
-                    continue
-                if not (self.throttle_frames and self._frame_in_flight.is_set()):
-                    self._frame_in_flight.set()
-                    self.frame.emit(preview_of(image, self.preview_size))
-                now = time.monotonic()
-                if recording and now >= next_save:
-                    interval = 1.0 / self.images_per_second    # steady rhythm; restart after a pause
-                    next_save = next_save + interval if now - next_save < interval else now + interval
-                    self._queue_write(recording, image)
-        except Exception:   # the boundary: log, tell the user, end cleanly
-            log.exception("camera loop")
-            self.failed.emit("The camera stopped because of an internal error (see the log).")
-        finally:
-            if camera:
-                camera.close()
-            self._writes.put(None)
-            writer.join(timeout=10)
-            self.finished.emit()
+    def on_saved(self, class_name: str, path: Path, count: int, image: np.ndarray) -> None:
+        thumbnail = thumbnail_of(image)
+        self.recorded.emit(class_name, count, thumbnail)
+        self.image_saved.emit(class_name, str(path), count, thumbnail)
 
-    def _fault(self, message: str) -> None:
-        """Stop recording because of a problem; `message` is sent when not empty."""
-        if message:
-            self.failed.emit(message)
-        self.stop_recording()
+    def on_source_opened(self, source: str) -> None:
+        self.source_changed.emit(source)
 
-    def _queue_write(self, recording: tuple[Workspace, str], image: np.ndarray) -> None:
-        try:
-            self._writes.put_nowait((recording[0], recording[1], image.copy()))
-        except queue.Full:
-            log.warning("image writer behind: one frame of %s not recorded", recording[1])
-
-    def _write_loop(self) -> None:
-        """Writer thread: encode, save without overwriting, count, thumbnail, report."""
-        while True:
-            item = self._writes.get()
-            if item is None:
-                return
-            workspace, class_name, image = item
-            try:
-                ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
-                if not ok:
-                    raise WorkspaceError("OpenCV could not encode the image as JPEG.")
-                path = workspace.save_image(class_name, encoded.tobytes())
-                count = workspace.count(class_name)
-                thumbnail = thumbnail_of(image)
-            except WorkspaceError as error:
-                if self.recording_class() == class_name:
-                    self._fault(f"{error} Recording stopped; images already recorded are kept.")
-                continue
-            except Exception:
-                log.exception("saving an image of %s", class_name)
-                self._fault("Saving an image failed (see the log). Recording stopped.")
-                continue
-            self.recorded.emit(class_name, count, thumbnail)
-            self.image_saved.emit(class_name, str(path), count, thumbnail)
+    def on_recording_changed(self, class_name: str, recording: bool) -> None:
+        self.recording_changed.emit(class_name, recording)
 
 
 class CameraThread(QObject):

@@ -1,11 +1,10 @@
 """pytest-qt tests of the camera worker (thread_camera.py) and the recording form.
 
 A generated video file stands in for the webcam; a webcam unplugged mid-recording is
-simulated by patching thread_camera.open_camera (the only hardware fake here).
+simulated by patching core.capture.open_camera (the only hardware fake here).
 """
 from __future__ import annotations
 
-import os
 
 
 import time
@@ -15,7 +14,7 @@ import pytest
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QApplication
 
-import thread_camera
+from core import capture
 from core.camera import CameraError, open_camera
 from record_images import MAX_THUMBNAILS, RecordImagesForm
 from tests.media import CLASS_COLOURS, make_image_folder, make_video
@@ -135,7 +134,7 @@ def test_camera_gone_mid_recording_keeps_images_and_recording_resumes(qtbot, tmp
             camera.read = read
         return camera
 
-    monkeypatch.setattr(thread_camera, "open_camera", unplugged_after_frames)
+    monkeypatch.setattr(capture, "open_camera", unplugged_after_frames)
     ws = Workspace(tmp_path / "ws")
     ws.create_class("red")
     camera = start_camera(str(video), retry_interval_s=0.3)
