@@ -14,6 +14,7 @@ import argparse
 import functools
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -58,6 +59,8 @@ class GUI_ai_nano(QWidget):
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
+        self._connect_timeout = connect_timeout
+        self._led_nanos: dict = {}  # name -> MachineConfig of each Nano that ran inference
         self.workspace: project.Workspace | None = None
         self.model_name = ""
         self.forms: list[RecordImagesForm] = []
@@ -290,7 +293,16 @@ class GUI_ai_nano(QWidget):
         self.update_log(f"Selection of {folder} as working directory")
         self.run_task("open", project.open_workspace_task, folder, on_done=self._on_workspace)
 
+    def ask(self, question: str) -> bool:
+        """The one route for yes/no questions to the student."""
+        return QMessageBox.question(self, "ai_nano", question, QMessageBox.Yes | QMessageBox.No,
+                                    QMessageBox.No) == QMessageBox.Yes
+
     def _on_workspace(self, info: project.WorkspaceInfo) -> None:
+        if info.found is not None and self.ask(info.found.question()):   # issue 11: reopen any layout
+            self.run_task("adopt", project.adopt_task, info.workspace, info.found,
+                          busy="bringing the pictures in…", on_done=self._on_workspace)
+            return
         self.workspace = info.workspace
         self.btn_project_ok.setEnabled(True)
         for form in self.forms:
@@ -317,7 +329,9 @@ class GUI_ai_nano(QWidget):
                                    self.config.dl_server, info.model_name, switch_tab=False)
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
-        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name)
+        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name, ask=self.ask,
+                                taken_names=lambda: [f.class_name() for f in self.forms if f is not form])
+        form.class_removed.connect(lambda _name: (self.forms.remove(form), form.deleteLater()))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
@@ -429,6 +443,7 @@ class GUI_ai_nano(QWidget):
             return
         self.live_panel.reset()
         self.tabs.setCurrentWidget(self.tab_live)
+        self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", project.inference_task, self.connect, nano, self.model_name,
                       button=self.btn_inference, busy="8 - inference running…")
 
@@ -465,12 +480,16 @@ class GUI_ai_nano(QWidget):
                 worker.stop()
         for form in self.forms:
             form.stop_recording()
+        leds = threading.Thread(target=project.switch_off_leds_task, daemon=True, args=(
+            self.connect, list(self._led_nanos.values()), pipeline.Report()))
+        leds.start()  # switch_off_led.py, as the original did at close; waited for below
         self.camera.stop()
         for thread in list(self._threads):
             try:
                 thread.wait(8000)
             except RuntimeError:  # finished and deleted (deleteLater) before its discard ran
                 self._threads.discard(thread)
+        leds.join(self._connect_timeout)  # at most the connect timeout; a daemon thread
         event.accept()
 
 
