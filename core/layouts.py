@@ -91,16 +91,26 @@ def _sha256(path: Path) -> str:
 
 
 class _Known:
-    """What images/ already holds, by inode (cheap) and, only when asked, by content."""
+    """Pictures images/ holds, or the student deleted (in the trash): by inode (cheap) and,
+    only for files no inode matches (copies on FAT), by content.
+
+    A deleted picture's hard link left in train/ is therefore not brought back.
+    """
 
     def __init__(self, workspace: Workspace) -> None:
         self._workspace = workspace
         self.inodes: set[tuple[int, int]] = set()
         self._hashes: dict[str, set[str]] = {}
-        for name in workspace.classes():
-            for path in workspace.images(name):
-                stat = path.stat()
-                self.inodes.add((stat.st_dev, stat.st_ino))
+        self._trashed: set[str] | None = None
+        for path in self._trash_files() + [p for n in workspace.classes() for p in workspace.images(n)]:
+            stat = path.stat()
+            self.inodes.add((stat.st_dev, stat.st_ino))
+
+    def _trash_files(self) -> list[Path]:
+        found = []
+        for folder, _dirs, names in os.walk(self._workspace.trash_dir):
+            found += [Path(folder) / n for n in names if n.lower().endswith(IMAGE_SUFFIXES)]
+        return found
 
     def has(self, class_name: str, path: Path) -> bool:
         stat = path.stat()
@@ -108,12 +118,10 @@ class _Known:
             return True
         if class_name not in self._hashes:
             self._hashes[class_name] = {_sha256(p) for p in self._workspace.images(class_name)}
-        return _sha256(path) in self._hashes[class_name]
-
-    def add(self, class_name: str, path: Path) -> None:
-        stat = path.stat()
-        self.inodes.add((stat.st_dev, stat.st_ino))
-        self._hashes.setdefault(class_name, set()).add(_sha256(path))
+        if self._trashed is None:
+            self._trashed = {_sha256(p) for p in self._trash_files()}
+        content = _sha256(path)
+        return content in self._hashes[class_name] or content in self._trashed
 
 
 def find_pictures(workspace: Workspace, plain_folders: bool = True) -> Found:
