@@ -330,7 +330,7 @@ class GUI_ai_nano(QWidget):
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
         form = RecordImagesForm(self.workspace, self.camera, class_name=class_name, ask=self.ask,
-                                taken_names=lambda: [f.class_name() for f in self.forms if f is not form])
+                                taken_names=lambda: [f.class_name() for f in self.forms])
         form.class_removed.connect(lambda _name: (self.forms.remove(form), form.deleteLater()))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
