@@ -22,6 +22,9 @@ def archive_members(workspace: Workspace) -> list[tuple[str, Path]]:
     record = workspace._read_split_record()
     if record is None or not workspace.labels_file.is_file():
         raise WorkspaceError("The dataset is not split (or the split was interrupted): run Split first.")
+    if record.get("images") != workspace._image_set_digest():   # upload_dataset re-splits first
+        raise WorkspaceError("The pictures changed since the split: run Split again, so that "
+                             "new pictures are trained and deleted ones are not.")
     labels = workspace.labels_file.read_text(encoding="utf-8").splitlines()
     members = [("labels.txt", workspace.labels_file)]
     for part in PARTS:
