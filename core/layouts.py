@@ -32,6 +32,7 @@ from workspace import (IMAGE_SUFFIXES, PARTS, Workspace, WorkspaceError,
 log = logging.getLogger(__name__)
 
 NOT_CLASSES = {"images", *PARTS, "models", "trash"}
+DERIVED_TRASH = tuple(f"-{reason}" for reason in ("re-split", "interrupted-split"))
 
 
 @dataclass
@@ -107,8 +108,13 @@ class _Known:
             self.inodes.add((stat.st_dev, stat.st_ino))
 
     def _trash_files(self) -> list[Path]:
+        """Deleted pictures and removed classes; not the old train/val/test of earlier
+        splits (links of pictures that were in images/, or deleted, hence here anyway),
+        which would make every split slower than the one before."""
         found = []
-        for folder, _dirs, names in os.walk(self._workspace.trash_dir):
+        for folder, dirs, names in os.walk(self._workspace.trash_dir):
+            if Path(folder) == self._workspace.trash_dir:
+                dirs[:] = [d for d in dirs if not d.endswith(DERIVED_TRASH)]
             found += [Path(folder) / n for n in names if n.lower().endswith(IMAGE_SUFFIXES)]
         return found
 

@@ -107,7 +107,7 @@ def move_to_trash(root: Path | str, path: Path | str, reason: str) -> Path:
     else:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         slug = "".join(ch if ch.isalnum() else "-" for ch in reason)[:30]
-        target = trash_dir(root) / f"~{stamp}-{slug}-{uuid.uuid4().hex[:6]}" / relative
+        target = trash_dir(root) / f"~{stamp}-{uuid.uuid4().hex[:6]}-{slug}" / relative
     try:
         placed = move_no_replace(path, target)
         _record(root, {"trashed": str(placed.relative_to(trash_dir(root))),
@@ -142,7 +142,10 @@ def restore(root: Path | str, trashed: Path | str) -> Path:
     """Put a trashed file or folder back where it came from (a numbered name if taken)."""
     root = Path(root).absolute()
     trashed = Path(trashed).absolute()
-    relative = str(trashed.relative_to(trash_dir(root)))
+    try:
+        relative = str(trashed.relative_to(trash_dir(root)))
+    except ValueError:
+        raise TrashError(f"{trashed} is not in the trash of {root}") from None
     matches = [e for e in entries(root) if e.get("trashed") == relative]
     if not matches:
         raise TrashError(f"{trashed.name} is not in the trash's manifest")
