@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -59,6 +60,8 @@ class GUI_ai_nano(QWidget):
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
+        self._connect_timeout = connect_timeout
+        self._led_nanos: dict = {}  # name -> MachineConfig of each Nano that ran inference
         self.workspace: tasks.Workspace | None = None
         self.forms: list[RecordImagesForm] = []
         self.runner = TaskRunner(self)
@@ -312,8 +315,17 @@ class GUI_ai_nano(QWidget):
         self.update_log(f"Selection of {folder} as working directory")
         self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
+    def ask(self, question: str) -> bool:
+        """The one route for yes/no questions to the student."""
+        return QMessageBox.question(self, "ai_nano", question, QMessageBox.Yes | QMessageBox.No,
+                                    QMessageBox.No) == QMessageBox.Yes
+
     def _on_workspace(self, info: tasks.WorkspaceInfo) -> None:
         """A (re)opened folder: its state replaces the previous folder's, steps included."""
+        if info.found is not None and self.ask(info.found.question()):   # issue 11: reopen any layout
+            self.run_task("adopt", tasks.adopt_task, info.workspace, info.found,
+                          busy="bringing the pictures in…", on_done=self._on_workspace)
+            return
         self.workspace = info.workspace
         for form in self.forms:
             form.deleteLater()
@@ -334,14 +346,21 @@ class GUI_ai_nano(QWidget):
                                    self.config.dl_server, info.model_name, switch_tab=False)
 
     def _add_form(self, class_name: str | None = None) -> RecordImagesForm:
-        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name,
+        form = RecordImagesForm(self.workspace, self.camera, class_name=class_name, ask=self.ask,
                                 # a form has no name until Create: it never refuses its own
                                 taken_names=lambda: [other.class_name() for other in self.forms])
+        form.class_removed.connect(lambda _name: self._remove_form(form))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
         self.forms.append(form)
         return form
+
+    def _remove_form(self, form: RecordImagesForm) -> None:
+        """A class was removed (its pictures are in the trash): its form goes too."""
+        self.forms.remove(form)
+        form.deleteLater()
+        self._set_state(classes=len(self.forms), split_done=False)
 
     def create_project(self) -> None:
         if self.workspace is None:
@@ -447,6 +466,7 @@ class GUI_ai_nano(QWidget):
         self.live_panel.reset()
         self.live_panel.set_pins(nano.pins)
         self.tabs.setCurrentWidget(self.tab_live)
+        self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
                       busy="8 - inference running…", at_close=AtClose.STOP)
 
@@ -481,8 +501,12 @@ class GUI_ai_nano(QWidget):
         """
         for form in self.forms:
             form.stop_recording()
+        leds = threading.Thread(target=tasks.switch_off_leds_task, daemon=True, args=(
+            self.connect, list(self._led_nanos.values()), pipeline.Report()))
+        leds.start()  # switch_off_led.py, as the original did at close; waited for below
         self.camera.stop(timeout_ms=500)
         self.runner.close()
+        leds.join(self._connect_timeout)  # at most the connect timeout; a daemon thread
         event.accept()
 
 

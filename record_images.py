@@ -1,10 +1,9 @@
-"""One class's recording form: name, Create, Start/Stop, live count, recent thumbnails, Delete.
+"""One class's form: name, Create, Start/Stop, Import, Rename, Remove, count, thumbnails, Delete.
 
-The form is given a Workspace and the shared CameraWorker (thread_camera.py); it never
-opens a camera itself. Recording, encoding and saving run in the camera's threads;
-existing thumbnails load in the thread pool; the only disk work in the GUI thread is
-creating a class folder and moving a deleted image to the trash (a rename).
-Problems are reported through the `message(str)` signal, which the window shows.
+It never opens a camera (the shared CameraWorker records); thumbnails load in a worker thread;
+the GUI thread only renames (create/rename/trash a class folder or a picture). Imports
+(button, or files/folders dropped on the form) run in a CommandWorker thread: progress in
+the count label, Import turned into Cancel. Problems go out through `message(str)`.
 """
 from __future__ import annotations
 
@@ -12,13 +11,15 @@ import logging
 from pathlib import Path
 from typing import Callable, Iterable
 
-from PyQt5 import uic
-from PyQt5.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, pyqtSignal, pyqtSlot
+from PyQt5 import sip, uic
+from PyQt5.QtCore import QSize, Qt, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
-from PyQt5.QtWidgets import QListWidgetItem, QShortcut, QWidget
+from PyQt5.QtWidgets import QFileDialog, QListWidgetItem, QShortcut, QWidget
 
-from thread_camera import THUMBNAIL_SIZE, CameraThread, CameraWorker
+from core import classes, importing, tasks
 from core.workspace import Workspace, WorkspaceError, validate_class_name
+from thread_camera import DEFAULT_IMAGES_PER_SECOND, THUMBNAIL_SIZE, CameraThread, CameraWorker
+from thread_command import CommandWorker, start_in_thread
 
 log = logging.getLogger(__name__)
 
@@ -27,36 +28,22 @@ MAX_THUMBNAILS = 24
 PATH_ROLE = Qt.UserRole
 
 
-class _LoaderSignals(QObject):
-    """loaded(int generation, int count, list[(str path, QImage)] newest first); failed(int, str)."""
-    loaded = pyqtSignal(int, int, list)
-    failed = pyqtSignal(int, str)
-
-
-class _ThumbnailLoader(QRunnable):
-    """Reads a class's image count and its most recent thumbnails off the GUI thread."""
-
-    def __init__(self, workspace: Workspace, class_name: str, limit: int, generation: int) -> None:
-        super().__init__()
-        self.signals = _LoaderSignals()
-        self._workspace, self._class_name = workspace, class_name
-        self._limit, self._generation = limit, generation
-
-    def run(self) -> None:
-        try:
-            paths = self._workspace.images(self._class_name)
-            thumbs = []
-            for path in reversed(paths[-self._limit:]):
-                image = QImage(str(path))
-                if not image.isNull():
-                    image = image.scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE, Qt.KeepAspectRatio,
-                                         Qt.SmoothTransformation)
-                thumbs.append((str(path), image))
-            self.signals.loaded.emit(self._generation, len(paths), thumbs)
-        except (OSError, WorkspaceError) as error:
-            self.signals.failed.emit(self._generation, f"Cannot read the images of {self._class_name!r}: {error}")
-        except RuntimeError:            # the form was closed meanwhile
-            log.debug("thumbnail loader outlived its form")
+def load_thumbnails(workspace: Workspace, class_name: str, limit: int,
+                    report: object) -> tuple[int, list]:
+    """A class's image count and its newest thumbnails as (path, QImage), off the GUI thread
+    (QImage, unlike QPixmap, may be made in any thread)."""
+    try:
+        paths = workspace.images(class_name)
+    except (OSError, WorkspaceError) as error:
+        raise WorkspaceError(f"Cannot read the images of {class_name!r}: {error}") from error
+    thumbs = []
+    for path in reversed(paths[-limit:]):
+        image = QImage(str(path))
+        if not image.isNull():
+            image = image.scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE, Qt.KeepAspectRatio,
+                                 Qt.SmoothTransformation)
+        thumbs.append((str(path), image))
+    return len(paths), thumbs
 
 
 class RecordImagesForm(QWidget):
@@ -68,6 +55,7 @@ class RecordImagesForm(QWidget):
         class_name: an existing class (reopened workspace): the name is fixed and its
             count and thumbnails load in the background.
         taken_names: returns the names used by the other forms, to refuse duplicates.
+        ask: asks the student a yes/no question (the window's one question route).
 
     Signals:
         message(str): a problem, for the window's single message route.
@@ -75,6 +63,8 @@ class RecordImagesForm(QWidget):
         class_created(str): the class folder exists; recording is possible.
         recording_toggled(str, bool): class name, recording on/off.
         count_changed(str, int): class name, its number of images.
+        class_renamed(str, str): old name, new name.
+        class_removed(str): the class went to the trash; the window drops this form.
     """
 
     message = pyqtSignal(str)
@@ -82,11 +72,14 @@ class RecordImagesForm(QWidget):
     class_created = pyqtSignal(str)
     recording_toggled = pyqtSignal(str, bool)
     count_changed = pyqtSignal(str, int)
+    class_renamed = pyqtSignal(str, str)
+    class_removed = pyqtSignal(str)
 
     def __init__(self, workspace: Workspace, camera: CameraThread | CameraWorker | None = None,
                  class_name: str | None = "",
                  taken_names: Callable[[], Iterable[str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 ask: Callable[[str], bool] | None = None) -> None:
         super().__init__(parent)
         uic.loadUi(str(UI_FILE), self)
         self.workspace = workspace
@@ -95,12 +88,19 @@ class RecordImagesForm(QWidget):
         self._count = 0
         self._generation = 0
         self._taken_names = taken_names
-        self._pool = QThreadPool.globalInstance()
+        self._ask = ask or (lambda _question: True)
+        self._renaming = False
+        self._import: CommandWorker | None = None
+        self._loader: CommandWorker | None = None   # kept alive until it reports
+        self.setAcceptDrops(True)
         self.listWidget_thumbnails.setIconSize(QSize(48, 36))
         self.pushButton_create.clicked.connect(self._on_create_clicked)
         self.lineEdit_class_name.returnPressed.connect(self._on_create_clicked)
         self.pushButton_record.toggled.connect(self._on_record_toggled)
         self.pushButton_delete.clicked.connect(self._on_delete_clicked)
+        self.pushButton_import.clicked.connect(self._on_import_clicked)
+        self.pushButton_rename.clicked.connect(self._on_rename_clicked)
+        self.pushButton_remove.clicked.connect(self._on_remove_clicked)
         self.listWidget_thumbnails.itemSelectionChanged.connect(self._on_selection_changed)
         QShortcut(QKeySequence.Delete, self.listWidget_thumbnails, self._on_delete_clicked,
                   context=Qt.WidgetShortcut)
@@ -123,9 +123,27 @@ class RecordImagesForm(QWidget):
         return self.pushButton_record.isChecked()
 
     def stop_recording(self) -> None:
-        """Stop recording if this form's class is being recorded (e.g. the window closes)."""
+        """Stop recording and any import of this form's class (e.g. the window closes)."""
         if self.pushButton_record.isChecked():
             self.pushButton_record.setChecked(False)
+        if self._import is not None:
+            self._import.stop()   # each picture is stored whole: stopping loses none
+            self._import.done.wait(1.0)
+
+    def import_paths(self, paths: list[str]) -> None:
+        """Import pictures, folders and videos into this class, in a worker thread."""
+        if self._class_name is None or self._import is not None or not paths:
+            return
+        rate = getattr(self._camera, "images_per_second", DEFAULT_IMAGES_PER_SECOND)
+        worker = CommandWorker(tasks.import_task, self.workspace, self._class_name, list(paths), rate)
+        worker.progress.connect(self._on_import_progress)
+        worker.failed.connect(self.message)
+        worker.succeeded.connect(self._on_import_done)
+        worker.finished.connect(self._on_import_finished)
+        self.pushButton_import.setText("Cancel")
+        self.log.emit(f"Importing {len(paths)} item(s) into {self._class_name!r}")
+        self._import = worker
+        start_in_thread(worker, "import")
 
     def set_camera(self, camera: CameraThread | CameraWorker | None) -> None:
         """Use another camera worker (its signals are filtered by this form's class)."""
@@ -145,11 +163,12 @@ class RecordImagesForm(QWidget):
         if self._class_name is None:
             return
         self._generation += 1
-        loader = _ThumbnailLoader(self.workspace, self._class_name, MAX_THUMBNAILS, self._generation)
-        loader.signals.loaded.connect(self._on_thumbnails_loaded)
-        loader.signals.failed.connect(self._on_thumbnails_failed)
-        self._loader_signals = loader.signals      # keep the QObject alive until it reports
-        self._pool.start(loader)
+        generation = self._generation
+        loader = CommandWorker(load_thumbnails, self.workspace, self._class_name, MAX_THUMBNAILS)
+        loader.succeeded.connect(lambda result: self._on_thumbnails_loaded(generation, *result))
+        loader.failed.connect(lambda text: self._on_thumbnails_failed(generation, text))
+        self._loader = loader
+        start_in_thread(loader, "thumbnails")
 
     # ----- slots ---------------------------------------------------------------------------
 
@@ -159,6 +178,9 @@ class RecordImagesForm(QWidget):
 
     @pyqtSlot()
     def _on_create_clicked(self) -> None:
+        if self._renaming:
+            self._on_rename_clicked()
+            return
         if self._class_name is not None:
             return
         try:
@@ -173,7 +195,9 @@ class RecordImagesForm(QWidget):
         self.lineEdit_class_name.setText(name)
         self.lineEdit_class_name.setReadOnly(True)
         self.pushButton_create.setEnabled(False)
-        self.pushButton_record.setEnabled(True)
+        for button in (self.pushButton_record, self.pushButton_import, self.pushButton_rename,
+                       self.pushButton_remove):
+            button.setEnabled(True)
         self.class_created.emit(name)
         self.reload()
 
@@ -217,7 +241,7 @@ class RecordImagesForm(QWidget):
 
     @pyqtSlot(int, int, list)
     def _on_thumbnails_loaded(self, generation: int, count: int, thumbs: list) -> None:
-        if generation != self._generation:
+        if sip.isdeleted(self) or generation != self._generation:   # closed, or reloaded since
             return
         self.listWidget_thumbnails.clear()
         for path, image in thumbs:
@@ -226,7 +250,7 @@ class RecordImagesForm(QWidget):
 
     @pyqtSlot(int, str)
     def _on_thumbnails_failed(self, generation: int, text: str) -> None:
-        if generation == self._generation:
+        if not sip.isdeleted(self) and generation == self._generation:
             self.message.emit(text)
 
     @pyqtSlot()
@@ -249,6 +273,97 @@ class RecordImagesForm(QWidget):
             self._set_count(max(0, self._count - moved))
             self.log.emit(f"Moved {moved} image(s) of {self._class_name!r} to the trash "
                               f"({self.workspace.trash_dir / str(self._class_name)}).")
+
+    @pyqtSlot()
+    def _on_import_clicked(self) -> None:
+        if self._import is not None:
+            self._import.stop()                       # the button says Cancel meanwhile
+            return
+        patterns = " ".join(f"*{s}" for s in importing.PICTURE_SUFFIXES + importing.VIDEO_SUFFIXES)
+        paths, _ = QFileDialog.getOpenFileNames(self, f"Import into {self._class_name}", "",
+                                                f"Pictures and videos ({patterns});;All files (*)")
+        self.import_paths(paths)
+
+    @pyqtSlot(int, int)
+    def _on_import_progress(self, done: int, total: int) -> None:
+        self.label_count.setText(f"importing {done}/{total}")
+
+    def _on_import_done(self, result: importing.ImportResult) -> None:
+        self.log.emit(result.summary(str(self._class_name)))
+        if result.skipped:
+            self.message.emit(f"{len(result.skipped)} file(s) not imported into "
+                              f"{self._class_name!r}: " + "; ".join(result.skipped[:5]))
+
+    @pyqtSlot()
+    def _on_import_finished(self) -> None:
+        self._import = None
+        self.pushButton_import.setText("Import…")
+        self.reload()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self._class_name is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        event.acceptProposedAction()
+        self.import_paths([url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()])
+
+    def _busy_reason(self) -> str | None:
+        if self.is_recording():
+            return f"Stop recording {self._class_name!r} first."
+        if self._import is not None:
+            return f"Wait for the import into {self._class_name!r} to end (or cancel it)."
+        return None
+
+    @pyqtSlot()
+    def _on_rename_clicked(self) -> None:
+        if self._class_name is None:
+            return
+        if not self._renaming:
+            if (reason := self._busy_reason()) is not None:
+                self.message.emit(reason)
+                return
+            self._renaming = True
+            self.lineEdit_class_name.setReadOnly(False), self.lineEdit_class_name.setFocus()
+            self.pushButton_rename.setText("Save name")
+            return
+        old = self._class_name
+        try:
+            new = validate_class_name(self.lineEdit_class_name.text())
+            if new != old:
+                if self._taken_names is not None and new in set(self._taken_names()):
+                    raise WorkspaceError(f"Another form already records class {new!r}: choose another name.")
+                new = classes.rename_class(self.workspace, old, new)
+        except WorkspaceError as error:
+            self.message.emit(str(error))
+            return
+        self._renaming = False
+        self._class_name = new
+        self.lineEdit_class_name.setText(new)
+        self.lineEdit_class_name.setReadOnly(True), self.pushButton_rename.setText("Rename")
+        if new != old:
+            self.log.emit(f"Renamed class {old!r} to {new!r}: split again before uploading.")
+            self.class_renamed.emit(old, new)
+            self.reload()
+
+    @pyqtSlot()
+    def _on_remove_clicked(self) -> None:
+        name = self._class_name
+        if name is None:
+            return
+        if (reason := self._busy_reason()) is not None:
+            self.message.emit(reason)
+            return
+        if not self._ask(f"Remove class {name!r}? Its {self._count} picture(s) go to the "
+                         "trash (.ai_nano/trash), from where they can be restored."):
+            return
+        try:
+            where = classes.remove_class(self.workspace, name)
+        except WorkspaceError as error:
+            self.message.emit(str(error))
+            return
+        self.log.emit(f"Removed class {name!r}: its pictures are in {where}.")
+        self.class_removed.emit(name)
 
     # ----- helpers -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import threading
 import time
 from typing import Any, Callable
 
+from PyQt5 import sip
 from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.machines import MachineError, UnknownHostKey
@@ -155,6 +156,8 @@ class TaskRunner(QObject):
 
     @pyqtSlot()
     def _on_finished(self, key: str, worker: CommandWorker) -> None:
+        if sip.isdeleted(self):   # a task that outlived its window
+            return
         if self._tasks.get(key, (None,))[0] is worker:
             del self._tasks[key]
             self.changed.emit()

@@ -29,6 +29,10 @@ APP_DIR = Path(__file__).resolve().parents[1]  # the repository: dl_scripts/, na
 DL_SCRIPTS = APP_DIR / "dl_scripts"
 NANO_SCRIPTS = APP_DIR / "nano_scripts"
 MANIFEST = ".ai_nano_scripts.json"
+# The app's own folders under each machine's workdir: a lab's train.py, onnx_export.py,
+# ... in the workdir itself (~/TP_IA_NANO) are never overwritten (README, "Machines").
+DL_SCRIPTS_DIR = "ai_nano_scripts"
+NANO_SCRIPTS_DIR = "nano_scripts"
 
 Connector = Callable[[MachineConfig], Connection]
 
@@ -96,6 +100,11 @@ def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Repo
         conn.put_file(folder / name, posixpath.join(remote_dir, name))
     conn.write_text(manifest_path, json.dumps(wanted, indent=1, sort_keys=True))
     return len(changed)
+
+
+def dl_script(name: str) -> str:
+    """A DL script's path relative to the workdir (the scripts' cwd, where models/ is)."""
+    return posixpath.join(DL_SCRIPTS_DIR, name)
 
 
 def python_of(conn: Connection) -> str:
@@ -172,9 +181,10 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
     """Archive train/val/test + labels.txt, send it, unpack it on the DL server."""
     check_model_name(model_name)
     report.line("begin : upload to DL machine")
+    resplit_if_stale(workspace, report)
     state = workspace.root / ".ai_nano"
     state.mkdir(parents=True, exist_ok=True)
-    for leftover in state.glob("upload-*.tar*"):  # of an app killed during an upload
+    for leftover in state.glob("upload-*.tar*"):  # archives (not pictures) of a killed upload
         leftover.unlink(missing_ok=True)
     try:
         archive, sha256, size = workspace.build_archive(state / f"upload-{model_name}.tar",
@@ -186,10 +196,11 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
     try:
         workdir = dl.workdir()
         base = posixpath.join("models", model_name)  # relative to workdir, the scripts' cwd
-        deploy_scripts(dl, DL_SCRIPTS, workdir, report)
+        deploy_scripts(dl, DL_SCRIPTS, posixpath.join(workdir, DL_SCRIPTS_DIR), report)
         report.line(f"On DL, creation of the {model_name} directory")
         dl.makedirs(posixpath.join(workdir, base))
         remote_archive = posixpath.join(workdir, base, "data.tar")
+        dl.remove(remote_archive + ".part")        # left by an upload killed half-way
         free = dl.disk_free(posixpath.join(workdir, base))
         if free < 2 * size + 50_000_000:
             raise StepError(f"Not enough disk space on {dl.machine.name}: "
@@ -199,7 +210,7 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
         lines: list[str] = []
         # Not stoppable: once the archive is there, unpacking it takes seconds, and a
         # window closing then must not leave a complete upload half-extracted.
-        rc = dl.run([python_of(dl), "unpack.py", posixpath.join(base, "data.tar"),
+        rc = dl.run([python_of(dl), dl_script("unpack.py"), posixpath.join(base, "data.tar"),
                      base, "--sha256", sha256, "--size", str(size)],
                     cwd=workdir, on_line=_keeping_tail(report, lines).line)
         if rc != 0:
@@ -211,12 +222,28 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
     report.line("End : ZIP file uploaded and extracted to DL machine")
 
 
+def resplit_if_stale(workspace, report: Report) -> None:
+    """Upload what the student has: a split older than images/ is made again first.
+
+    Pictures recorded since the split would be left out, and deleted ones (still hard
+    links in train/) trained; the split's fingerprint of images/ tells (core/split.py).
+    """
+    if workspace.split_is_current():
+        return
+    seed = int(workspace.read_state("split.json").get("seed", 0) or 0)
+    report.line("The pictures changed since the last split: splitting again")
+    try:
+        workspace.split(seed=seed)
+    except Exception as error:      # WorkspaceError; pipeline does not import workspace
+        raise StepError(str(error)) from error
+
+
 # --- steps 5 and 6: jobs on the DL server -------------------------------------------
 
 def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
                     queue: bool) -> list[str]:
     machine = conn.machine
-    argv = [python_of(conn), "job.py", "start", "--job-dir", job_dir]
+    argv = [python_of(conn), dl_script("job.py"), "start", "--job-dir", job_dir]
     if machine.scheduler == "slurm":
         argv += ["--scheduler", "slurm"]
         for key in ("partition", "gpus", "time", "account"):
@@ -268,14 +295,14 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
         try:
             with connect(machine) as conn:
                 deadline = None
-                argv = [python_of(conn), "job.py", "follow", "--job-dir", job_dir,
+                argv = [python_of(conn), dl_script("job.py"), "follow", "--job-dir", job_dir,
                         "--from-line", str(shown)]
                 rc = conn.run(argv, cwd=conn.workdir(), on_line=on_line, stop=report.stop)
                 if report.detached.is_set():
                     report.line(f"The job goes on on {machine.name}; reopen the project "
                                 "to follow it again.")
                 elif report.stop.is_set():
-                    conn.run([python_of(conn), "job.py", "stop", "--job-dir", job_dir],
+                    conn.run([python_of(conn), dl_script("job.py"), "stop", "--job-dir", job_dir],
                              cwd=conn.workdir(), on_line=report.line)
                 return rc
         except (ConnectionLost, MachineError) as error:
@@ -296,10 +323,11 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
 def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: list[str],
              report: Report, queue: bool) -> int:
     with connect(machine) as conn:
-        deploy_scripts(conn, DL_SCRIPTS, conn.workdir(), report)
+        scripts = posixpath.join(conn.workdir(), DL_SCRIPTS_DIR)
+        deploy_scripts(conn, DL_SCRIPTS, scripts, report)
         if machine.scheduler != "slurm":  # on a cluster the login node may lack torch
             require_modules(conn, ["torch", "torchvision", "onnx", "onnxruntime"],
-                            posixpath.join(conn.workdir(), "requirements.txt"))
+                            posixpath.join(scripts, "requirements.txt"))
         lines: list[str] = []
         rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
                       on_line=_keeping_tail(report, lines).line)
@@ -310,7 +338,7 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
 
 def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list[str]:
     base = posixpath.join("models", model_name)
-    argv = ["nice", "-n", "10", python, "train.py", f"--model-dir={base}/model", base,
+    argv = ["nice", "-n", "10", python, dl_script("train.py"), f"--model-dir={base}/model", base,
             f"--arch={settings.arch}", f"--epochs={settings.epochs}",
             f"--batch-size={settings.batch_size}", f"--resolution={settings.resolution}",
             f"--patience={settings.patience}"]
@@ -355,7 +383,7 @@ def training_state(conn: Connection, model_name: str) -> dict:
     if not conn.exists(posixpath.join(conn.workdir(), job_dir)):
         return {}
     try:
-        text = conn.output([python_of(conn), "job.py", "status", "--job-dir", job_dir],
+        text = conn.output([python_of(conn), dl_script("job.py"), "status", "--job-dir", job_dir],
                            cwd=conn.workdir())
         return json.loads(text.strip().splitlines()[-1])
     except (RemoteCommandFailed, ValueError, IndexError):
@@ -369,14 +397,14 @@ def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
     report.line("Begin conversion to ONNX.")
     base = posixpath.join("models", model_name)
     lines: list[str] = []
-    command = [machine.python, "onnx_export.py", f"--model-dir={base}/model"]
+    command = [machine.python, dl_script("onnx_export.py"), f"--model-dir={base}/model"]
     rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command,
                   _keeping_tail(report, lines), queue=False)
     if rc != 0 or report.stop.is_set():
         raise StepError(f"Conversion to ONNX failed: {_last_error(lines, f'exit status {rc}')}")
     report.line("End conversion to ONNX file")
     report.line("Begin evaluation on the test images")
-    command = [machine.python, "evaluate.py", f"--model-dir={base}/model", base]
+    command = [machine.python, dl_script("evaluate.py"), f"--model-dir={base}/model", base]
     rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command,
                   _keeping_tail(report, lines), queue=False)
     if rc != 0:
@@ -403,6 +431,10 @@ def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch
                         on_progress=stoppable_progress(report, "Model download"))
         report.line("Getting ONNX file")
         nano.makedirs(target)
+        for name in nano.listdir(target):   # built by TensorRT for the previous ONNX file
+            if name.endswith(".engine"):
+                report.line(f"Removing the stale TensorRT engine {name}")
+                nano.remove(posixpath.join(target, name))
         for name in (onnx_name, "labels.txt"):
             nano.put_file(Path(tmp) / name, posixpath.join(target, name),
                           on_progress=stoppable_progress(report, "Model upload"))
@@ -447,7 +479,7 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
     """
     check_model_name(model_name)
     report.line("Begin inference. It may take a long time. Be patient.")
-    scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
+    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
     if len(missing_modules(nano, ["jetson_inference", "jetson.inference"])) == 2:
         # no TensorRT backend: the ONNX Runtime one needs these
@@ -471,7 +503,8 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
 
 
 def switch_off_leds(nano: Connection, report: Report) -> None:
-    scripts_dir = posixpath.join(nano.workdir(), "nano_scripts")
+    """switch_off_led.py on the Nano (the original tool ran it when its window closed)."""
+    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
     nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
              cwd=scripts_dir, on_line=report.line)

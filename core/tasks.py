@@ -12,12 +12,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import camera
-from core import checks
-from core import pipeline
+from core import camera, checks, importing, layouts, pipeline
 from core.config import Config, MachineConfig
 from core.machines import UnknownHostKey, remember_host_key
 from core.pipeline import Connector, Report, StepError
+from core.split import orphans_warning
 from core.workspace import Workspace, WorkspaceError, suggest_model_name
 
 log = logging.getLogger(__name__)
@@ -33,6 +32,7 @@ class WorkspaceInfo:
     classes: dict[str, int] = field(default_factory=dict)
     split_done: bool = False
     model_name: str = ""
+    found: layouts.Found | None = None     # pictures outside images/ to offer to adopt
 
 
 def open_workspace_task(folder: Path, report: Report) -> WorkspaceInfo:
@@ -47,13 +47,35 @@ def open_workspace_task(folder: Path, report: Report) -> WorkspaceInfo:
         raise StepError(f"{folder} is not writable: choose another working space")
     workspace = Workspace(folder)
     info = workspace.project_info()
+    found = layouts.find_pictures(workspace)
     return WorkspaceInfo(workspace, dict(info.classes), info.split_done,
-                         workspace.read_state().get("model", ""))
+                         workspace.read_state().get("model", ""),
+                         found if found.pictures else None)
+
+
+def adopt_task(workspace: Workspace, found: layouts.Found, report: Report) -> WorkspaceInfo:
+    """Bring the pictures found outside images/ in, then reopen the working space."""
+    try:
+        count = layouts.adopt(workspace, found, on_progress=report.progress, stop=report.stop)
+    except WorkspaceError as error:
+        raise StepError(str(error)) from error
+    report.line(f"Brought {count} picture(s) into {workspace.images_dir} (originals left in place)")
+    return open_workspace_task(workspace.root, report)
+
+
+def import_task(workspace: Workspace, class_name: str, paths: list, rate: float,
+                report: Report) -> importing.ImportResult:
+    """Import pictures/folders/videos into a class (the class form's Import and drop)."""
+    try:
+        return importing.import_files(workspace, class_name, paths, rate=rate,
+                                      on_progress=report.progress, stop=report.stop)
+    except WorkspaceError as error:
+        raise StepError(str(error)) from error
 
 
 def split_warnings_task(workspace: Workspace, report: Report) -> list[str]:
     """What is wrong with the dataset before a split (counted off the GUI thread)."""
-    return workspace.split_warnings()
+    return workspace.split_warnings() + orphans_warning(workspace)
 
 
 def split_task(workspace: Workspace, report: Report) -> None:
@@ -105,6 +127,17 @@ def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
                    report: Report) -> int:
     with connect(nano) as conn:
         return pipeline.run_inference(conn, model_name, report)
+
+
+def switch_off_leds_task(connect: Connector, nanos: list, report: Report) -> None:
+    """switch_off_led.py on every Nano that ran inference (the window's close, in the
+    background): a Nano that does not answer is logged and skipped."""
+    for nano in nanos:
+        try:
+            with connect(nano) as conn:
+                pipeline.switch_off_leds(conn, report)
+        except Exception as error:   # the window is closing: nobody to tell but the log
+            log.warning("could not switch the LEDs off on %s: %s", nano.name, error)
 
 
 def list_models_task(connect: Connector, nano: MachineConfig, report: Report) -> list[str]:

@@ -13,21 +13,21 @@ renamed or linked into place, so an interrupted run never leaves a half file in 
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
 import os
-import re
-import shutil
-import tarfile
 import threading
 import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
+
+from core import trash
+from core.names import suggest_model_name  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -71,31 +71,17 @@ def validate_class_name(name: str) -> str:
     return cleaned
 
 
-def suggest_model_name(workspace_root: Path, now: datetime | None = None,
-                       existing: Iterable[str] = ()) -> str:
-    """A unique, readable model name: `<workspace folder slug>-<YYYYMMDD-HHMMSS>`.
-
-    The slug is ASCII letters, digits and '-', so the name is safe as a remote folder.
-    `existing` lists names already taken (e.g. the models on the DL server); a suffix
-    `-2`, `-3`, ... is added until the name is free.
-    """
-    folder = Path(workspace_root).expanduser().resolve().name
-    ascii_name = unicodedata.normalize("NFKD", folder).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-") or "model"
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    base = f"{slug}-{stamp}"
-    taken = set(existing)
-    name, number = base, 2
-    while name in taken:
-        name = f"{base}-{number}"
-        number += 1
-    return name
-
-
 def _image_number(path: Path) -> int | None:
     """The number of a recorded image (00042.jpg -> 42), None for other names."""
     stem = path.stem
     return int(stem) if stem.isdigit() and path.suffix.lower() in IMAGE_SUFFIXES else None
+
+
+def _clean_or_none(folder_name: str) -> str | None:
+    try:
+        return validate_class_name(folder_name)
+    except WorkspaceError:
+        return None
 
 
 def _is_image(entry: os.DirEntry) -> bool:
@@ -121,6 +107,14 @@ def _link_or_reserve(source: Path, target: Path) -> None:
     fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)   # FileExistsError if taken
     os.close(fd)
     os.replace(source, target)
+
+
+def _discard_temporary(temp: Path) -> None:
+    """Remove a temporary file never linked to a picture name; a failure is only logged."""
+    try:
+        temp.unlink(missing_ok=True)
+    except OSError as error:
+        log.warning("could not remove the temporary file %s: %s", temp, error)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -176,20 +170,32 @@ class Workspace:
     # ----- classes and images -------------------------------------------------------------
 
     def class_dir(self, name: str) -> Path:
-        """images/<name>, after checking that the name is a safe single folder name."""
-        return self.images_dir / validate_class_name(name)
+        """The folder of class `name` under images/, after checking the name is safe.
+
+        Folder names are matched as the student sees them (NFC, no surrounding spaces), so
+        a folder copied from a Mac (NFD) or named "red " is the class "red", not a second one.
+        """
+        cleaned = validate_class_name(name)
+        exact = self.images_dir / cleaned
+        if exact.is_dir() or not self.images_dir.is_dir():
+            return exact
+        for entry in os.scandir(self.images_dir):
+            if entry.is_dir(follow_symlinks=False) and _clean_or_none(entry.name) == cleaned:
+                return Path(entry.path)
+        return exact
 
     def classes(self) -> list[str]:
-        """Class folders under images/, in Python sorted order (the label order)."""
+        """Class folders under images/ by their cleaned names, sorted (the label order)."""
         if not self.images_dir.is_dir():
             return []
-        names = []
+        names = set()
         for entry in os.scandir(self.images_dir):
             if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-                try:
-                    names.append(validate_class_name(entry.name))
-                except WorkspaceError as error:
-                    log.warning("ignoring folder %s: %s", entry.path, error)
+                cleaned = _clean_or_none(entry.name)
+                if cleaned is None:
+                    log.warning("ignoring folder %s: not a usable class name", entry.path)
+                else:
+                    names.add(cleaned)
         return sorted(names)
 
     def images(self, name: str) -> list[Path]:
@@ -210,7 +216,7 @@ class Workspace:
     def create_class(self, name: str) -> str:
         """Create images/<name> (fine if it exists) and return the cleaned name."""
         cleaned = validate_class_name(name)
-        folder = self.images_dir / cleaned
+        folder = self.class_dir(cleaned)          # an existing "red " or NFD folder is reused
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -238,37 +244,49 @@ class Workspace:
     def save_image(self, name: str, jpeg_bytes: bytes) -> Path:
         """Store one encoded image as the next number after the highest one; return its path.
 
-        Never overwrites: the data go to a temporary file that is then linked to the
-        final name, which fails if that name exists (another writer, an older file);
-        the number is then re-read from the folder and the next one tried.
+        Never overwrites: the data go to a temporary file that claim_number() links to
+        the final name. A failure names its own cause: the cleanup of the temporary file
+        cannot hide it (on a file system turned read-only, the unlink fails too).
         """
         name = validate_class_name(name)
-        folder = self.images_dir / name
+        folder = self.class_dir(name)
         if not folder.is_dir():
             raise WorkspaceError(f"Class {name!r} does not exist: press Create first.")
         temp = folder / f".{uuid.uuid4().hex}.tmp"
         try:
             with open(temp, "xb") as handle:
                 handle.write(jpeg_bytes)
-            for _attempt in range(1000):
-                with self._lock:
-                    number = self._next_number.get(name) or self._highest_number(folder) + 1
-                    self._next_number[name] = number + 1
-                target = folder / f"{number:05d}.jpg"
-                try:
-                    _link_or_reserve(temp, target)
-                    return target
-                except FileExistsError:
-                    with self._lock:   # someone else wrote there: read the folder again
-                        self._next_number[name] = self._highest_number(folder) + 1
-            raise WorkspaceError(f"Could not find a free image number in {folder}.")
+            return self.claim_number(name, temp, ".jpg")
         except OSError as error:
-            raise WorkspaceError(f"Cannot save an image of class {name!r}: {error.strerror or error}.") from error
+            where = " (the working space became read-only)" if error.errno == errno.EROFS else ""
+            raise WorkspaceError(f"Cannot save an image of class {name!r}: "
+                                 f"{error.strerror or error}{where}.") from error
         finally:
-            temp.unlink(missing_ok=True)
+            _discard_temporary(temp)
+
+    def claim_number(self, name: str, temp: Path, suffix: str = ".jpg") -> Path:
+        """Give the complete file `temp` (in the class folder) the next free number.
+
+        The link to the final name fails if that name exists (another writer, an older
+        file); the number is then re-read from the folder and the next one tried.
+        """
+        name = validate_class_name(name)
+        folder = self.class_dir(name)
+        for _attempt in range(1000):
+            with self._lock:
+                number = self._next_number.get(name) or self._highest_number(folder) + 1
+                self._next_number[name] = number + 1
+            target = folder / f"{number:05d}{suffix}"
+            try:
+                _link_or_reserve(temp, target)
+                return target
+            except FileExistsError:
+                with self._lock:   # someone else wrote there: read the folder again
+                    self._next_number[name] = self._highest_number(folder) + 1
+        raise WorkspaceError(f"Could not find a free image number in {folder}.")
 
     def delete_image(self, path: Path | str) -> Path:
-        """Move a recorded image to .ai_nano/trash/<class>/ (recoverable); return where it went."""
+        """Move a recorded image to .ai_nano/trash/<class>/ (restorable); return where it went."""
         path = Path(path)
         try:
             resolved = path.resolve(strict=True)
@@ -278,20 +296,13 @@ class Workspace:
         if resolved.parent.parent != images_dir or not resolved.is_file():
             raise WorkspaceError(f"{path} is not a recorded image of this workspace.")
         class_name = resolved.parent.name
-        trash = self.trash_dir / class_name
-        trash.mkdir(parents=True, exist_ok=True)
-        stem, suffix = resolved.stem, resolved.suffix
-        for attempt in range(10000):
-            target = trash / (f"{stem}{suffix}" if attempt == 0 else f"{stem}-{attempt}{suffix}")
-            try:
-                _link_or_reserve(resolved, target)
-                with self._lock:
-                    self._next_number.pop(class_name, None)
-                log.info("moved %s to %s", resolved, target)
-                return target
-            except FileExistsError:
-                continue
-        raise WorkspaceError(f"Could not move {path.name} to the trash.")
+        try:
+            target = trash.move_to_trash(self.root.resolve(), resolved, "deleted")
+        except trash.TrashError as error:
+            raise WorkspaceError(str(error)) from error
+        with self._lock:
+            self._next_number.pop(class_name, None)
+        return target
 
     # ----- project state ------------------------------------------------------------------
 
@@ -326,41 +337,9 @@ class Workspace:
     # ----- split --------------------------------------------------------------------------
 
     def split_warnings(self) -> list[str]:
-        """Problems to show before the split; an empty list when the dataset looks fine."""
-        counts = {c: self.count(c) for c in self.classes()}
-        filled = {c: n for c, n in counts.items() if n > 0}
-        warnings = []
-        if len(filled) < 2:
-            warnings.append(f"Only {len(filled)} class(es) with images: a classifier needs at least 2.")
-        for name, number in counts.items():
-            if number == 0:
-                warnings.append(f"Class {name!r} has no images: it is left out of the split.")
-            elif number < MIN_IMAGES_PER_CLASS:
-                warnings.append(f"Class {name!r} has {number} image(s): at least {MIN_IMAGES_PER_CLASS} "
-                                "are needed so that val/ and test/ each get one.")
-        if len(filled) >= 2:
-            smallest = min(filled, key=lambda c: (filled[c], c))
-            for name, number in sorted(filled.items()):
-                if number > 2 * filled[smallest]:
-                    warnings.append(f"Class {name!r} has {number} images, more than twice class "
-                                    f"{smallest!r} ({filled[smallest]}): the model will favour {name!r}.")
-        return warnings
-
-    @staticmethod
-    def _part_sizes(total: int) -> dict[str, int]:
-        """80/10/10, with at least one image in val and test once there are 3 images."""
-        if total < MIN_IMAGES_PER_CLASS:
-            return {"train": total, "val": 0, "test": 0}
-        val = max(1, round(total * SPLIT_FRACTIONS["val"]))
-        test = max(1, round(total * SPLIT_FRACTIONS["test"]))
-        return {"train": total - val - test, "val": val, "test": test}
-
-    @staticmethod
-    def _shuffled(seed: int, class_name: str, paths: list[Path]) -> list[Path]:
-        """A seeded order that depends only on the seed, the class and the file names."""
-        def key(path: Path) -> str:
-            return hashlib.sha256(f"{seed}\0{class_name}\0{path.name}".encode()).hexdigest()
-        return sorted(paths, key=key)
+        """Problems to show before the split; [] when the dataset looks fine (core/split.py)."""
+        from core.split import split_warnings
+        return split_warnings(self)
 
     def _image_set_digest(self) -> str:
         digest = hashlib.sha256()
@@ -377,141 +356,25 @@ class Workspace:
         record = self.read_state(SPLIT_RECORD)
         return record or None
 
-    def split(self, seed: int = 0, on_progress: ProgressCallback | None = None) -> SplitResult:
-        """Split every class 80/10/10 into train/ val/ test/ and write labels.txt.
+    def split_is_current(self) -> bool:
+        """True when a split exists and images/ has not changed since (split freshness)."""
+        record = self._read_split_record()
+        return record is not None and record.get("images") == self._image_set_digest()
 
-        Files are hard-linked from images/ (copied when the file system refuses links);
-        images/ itself is only read. The derived folders are built under .ai_nano/ and
-        swapped in at the end, and .ai_nano/split.json is written last: an interrupted
-        split leaves no split record, so build_archive() refuses until it is redone.
-        The same seed and image set always give the same split.
-        """
-        warnings = tuple(self.split_warnings())
-        classes = [c for c in self.classes() if self.count(c) > 0]
-        if not classes:
-            raise WorkspaceError("No images recorded yet: record some images of each class first.")
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        (self.state_dir / SPLIT_RECORD).unlink(missing_ok=True)
-        for leftover in self.state_dir.glob("split-*"):   # from an interrupted split
-            shutil.rmtree(leftover, ignore_errors=True)
-        build = self.state_dir / f"split-{uuid.uuid4().hex[:8]}"
-        plan = {}
-        for name in classes:
-            ordered = self._shuffled(seed, name, self.images(name))
-            sizes = self._part_sizes(len(ordered))
-            start = 0
-            for part in PARTS:
-                plan[(part, name)] = ordered[start:start + sizes[part]]
-                start += sizes[part]
-        total = sum(len(paths) for paths in plan.values())
-        done, linked = 0, True
-        try:
-            for (part, name), paths in plan.items():
-                folder = build / part / name
-                folder.mkdir(parents=True)
-                for path in paths:
-                    target = folder / path.name
-                    try:
-                        os.link(path, target)
-                    except OSError:
-                        shutil.copy2(path, target)
-                        linked = False
-                    done += 1
-                    if on_progress:
-                        on_progress(done, total)
-            for part in PARTS:
-                old = self.root / part
-                if old.exists() or old.is_symlink():
-                    trash = build / f"old-{part}"
-                    os.rename(old, trash)
-                os.rename(build / part, old)
-            write_text_atomic(self.labels_file, "".join(f"{name}\n" for name in sorted(classes)))
-            counts = {part: {name: len(plan[(part, name)]) for name in classes} for part in PARTS}
-            self.write_state({"seed": seed, "counts": counts, "images": self._image_set_digest(),
-                              "time": time.strftime("%Y-%m-%dT%H:%M:%S")}, SPLIT_RECORD)
-        except OSError as error:
-            raise WorkspaceError(f"The split failed: {error.strerror or error} ({error.filename}).") from error
-        finally:
-            shutil.rmtree(build, ignore_errors=True)
-        log.info("split %d images of %d classes (seed %d, links: %s)", total, len(classes), seed, linked)
-        return SplitResult(seed=seed, counts=counts, linked=linked, warnings=warnings)
+    def split(self, seed: int = 0, on_progress: ProgressCallback | None = None) -> SplitResult:
+        """Split every class 80/10/10 into train/ val/ test/ and write labels.txt (core/split.py)."""
+        from core.split import split_workspace   # core.split imports this module
+        return split_workspace(self, seed, on_progress)
 
     # ----- archive ------------------------------------------------------------------------
 
     def archive_members(self) -> list[tuple[str, Path]]:
-        """(member name, file) pairs of the dataset archive, after checking the split."""
-        record = self._read_split_record()
-        if record is None or not self.labels_file.is_file():
-            raise WorkspaceError("The dataset is not split (or the split was interrupted): run Split first.")
-        labels = self.labels_file.read_text(encoding="utf-8").splitlines()
-        members = [("labels.txt", self.labels_file)]
-        for part in PARTS:
-            for name in labels:
-                folder = self.root / part / validate_class_name(name)
-                files = sorted(folder.iterdir()) if folder.is_dir() else []
-                files = [f for f in files if f.is_file() and not f.name.startswith(".")]
-                if not files:
-                    raise WorkspaceError(f"{part}/ has no image of class {name!r}: record at least "
-                                         f"{MIN_IMAGES_PER_CLASS} images per class and split again.")
-                members += [(f"{part}/{name}/{f.name}", f) for f in files]
-        return members
+        """(member name, file) pairs of the dataset archive (core/archive.py)."""
+        from core.archive import archive_members
+        return archive_members(self)
 
     def build_archive(self, dest: Path | str, on_progress: ProgressCallback | None = None,
                       stop: threading.Event | None = None) -> tuple[Path, str, int]:
-        """Write train/ val/ test/ labels.txt into one uncompressed tar; return (path, sha256, size).
-
-        Member names are relative (`train/red/00001.jpg`) and every member is a regular
-        file (no directory or hard-link members), so the server's unpacker can refuse
-        anything else. The tar is written to `<dest>.part` and renamed when complete;
-        `on_progress(done_bytes, total_bytes)` follows the image bytes. Setting `stop`
-        cancels (WorkspaceError) and removes the partial file.
-        """
-        dest = Path(dest)
-        members = self.archive_members()
-        total = sum(path.stat().st_size for _, path in members)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        partial = dest.with_name(dest.name + ".part")
-        digest = hashlib.sha256()
-        done = 0
-        try:
-            with open(partial, "wb") as raw:
-                hashing = _HashingWriter(raw, digest)
-                with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                    for member_name, path in members:
-                        if stop is not None and stop.is_set():
-                            raise WorkspaceError("Building the archive was cancelled.")
-                        info = tarfile.TarInfo(member_name)
-                        info.type = tarfile.REGTYPE
-                        info.size = path.stat().st_size
-                        info.mtime = int(path.stat().st_mtime)
-                        info.mode = 0o644
-                        with open(path, "rb") as handle:
-                            tar.addfile(info, handle)
-                        done += info.size
-                        if on_progress:
-                            on_progress(done, total)
-                raw.flush()
-                os.fsync(raw.fileno())
-            size = partial.stat().st_size
-            os.replace(partial, dest)
-        except OSError as error:
-            raise WorkspaceError(f"Cannot write the archive {dest}: {error.strerror or error}.") from error
-        finally:
-            partial.unlink(missing_ok=True)
-        log.info("archive %s: %d files, %d bytes", dest, len(members), size)
-        return dest, digest.hexdigest(), size
-
-
-class _HashingWriter:
-    """A write-only file object that hashes what passes through (tarfile writes to it)."""
-
-    def __init__(self, raw, digest) -> None:
-        self._raw = raw
-        self._digest = digest
-
-    def write(self, data: bytes) -> int:
-        self._digest.update(data)
-        return self._raw.write(data)
-
-    def tell(self) -> int:
-        return self._raw.tell()
+        """One uncompressed tar of the split; return (path, sha256, size) (core/archive.py)."""
+        from core.archive import build_archive
+        return build_archive(self, dest, on_progress, stop)

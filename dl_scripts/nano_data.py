@@ -100,6 +100,9 @@ def decode_rgb(path: Path) -> np.ndarray | None:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         warn(f"skipping {path}: not a readable image ({type(error).__name__})")
         return None
+    except Image.DecompressionBombError as error:   # not an OSError: would end the training
+        warn(f"skipping {path}: too large to decode ({error})")
+        return None
 
 
 def nano_resize(rgb: np.ndarray, width: int, height: int) -> np.ndarray:

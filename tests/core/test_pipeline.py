@@ -71,7 +71,7 @@ def test_job_command_lines_follow_the_dl_server_settings(local_machine):
                                 patience=2)
     command = pipeline.train_argv("py", "m-1", settings)
     assert command[command.index("py"):] == [
-        "py", "train.py", "--model-dir=models/m-1/model", "models/m-1", "--arch=resnet18",
+        "py", "ai_nano_scripts/train.py", "--model-dir=models/m-1/model", "models/m-1", "--arch=resnet18",
         "--epochs=7", "--batch-size=4", "--resolution=64", "--patience=2", "--no-pretrained"]
     queued = LocalConnection(local_machine("dl", max_parallel_trainings=2))
     assert pipeline._job_start_argv(queued, "models/m-1/job", ["x"], queue=True)[3:] == [

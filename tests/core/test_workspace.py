@@ -247,8 +247,11 @@ def test_split_again_after_new_images_rebuilds_and_copies_when_links_fail(tmp_pa
     monkeypatch.setattr(workspace_module.os, "link", lambda *_a: (_ for _ in ()).throw(OSError(18, "EXDEV")))
     result = ws.split()
     assert not result.linked
-    assert not stale.exists()
-    assert sum(result.counts[p]["red"] for p in ("train", "val", "test")) == 11
+    assert not stale.exists()   # the old train/ went to the trash, its hand-copied picture
+    # was brought into images/ first (issue 11: it used to be deleted for good)
+    assert [p for p in ws.images("red") if p.read_bytes() == b"left from before"]
+    assert list(ws.trash_dir.rglob("stale.jpg"))
+    assert sum(result.counts[p]["red"] for p in ("train", "val", "test")) == 12
     copy = next((ws.root / "train" / "blue").iterdir())
     assert not os.path.samefile(copy, ws.images_dir / "blue" / copy.name)
     assert copy.read_bytes() == (ws.images_dir / "blue" / copy.name).read_bytes()
