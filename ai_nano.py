@@ -26,7 +26,7 @@ from PyQt5.QtGui import QImage, QPixmap
 from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
-from core import checks, pipeline, tasks
+from core import checks, jobs, pipeline, tasks
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
 from core.protocol import EVENT_MARKER
@@ -414,7 +414,7 @@ class GUI_ai_nano(QWidget):
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
-        self._run_training(pipeline.train_model, self.connect, self.config.dl_server,
+        self._run_training(jobs.train_model, self.connect, self.config.dl_server,
                            self.model_name, self.config.training)
 
     def _run_training(self, function: Callable[..., Any], *args: Any,
@@ -434,7 +434,7 @@ class GUI_ai_nano(QWidget):
     def convert_to_onnx(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
-        worker = self.run_task("convert", pipeline.convert_to_onnx, self.connect,
+        worker = self.run_task("convert", jobs.convert_to_onnx, self.connect,
                                self.config.dl_server, self.model_name,
                                busy="6 - converting…", at_close=AtClose.DETACH,
                                on_done=lambda _: self._after_conversion())

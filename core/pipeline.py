@@ -1,4 +1,6 @@
-"""The steps of ai_nano after the recording, as plain functions.
+"""The steps of ai_nano after the recording, as plain functions: what they share (the
+Report, StepError, script deployment) and step 4, the upload. Steps 5-6 are in jobs.py
+(detached jobs on the DL server), steps 7-8 in nano_steps.py.
 
 Each step takes the machines it works on (a `Connection` for each, local or SSH: the same
 code path), names and paths, and a `Report` through which it streams lines and progress
@@ -11,16 +13,14 @@ import hashlib
 import json
 import logging
 import posixpath
-import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from core.config import MachineConfig, TrainingSettings
-from core.machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
-from core.protocol import EVENT_MARKER, parse_event
+from core.config import MachineConfig
+from core.machines import Connection, RemoteCommandFailed
+from core.names import suggest_model_name
 from core.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def require_modules(conn: Connection, modules: list[str], requirements: str) -> 
                         f"{python_of(conn)} -m pip install -r {requirements}")
 
 
-def _last_error(lines: list[str], default: str) -> str:
+def last_error(lines: list[str], default: str) -> str:
     """The reason the command gave (its last `error:` line). job.py's closing
     `error: job failed: ...` only repeats the exit status, so the command's own line wins."""
     errors = [text[len("error:"):].strip() for text in lines if text.startswith("error:")]
@@ -149,7 +149,7 @@ def _last_error(lines: list[str], default: str) -> str:
     return (own or errors or [default])[-1]
 
 
-def _keeping_tail(report: Report, lines: list[str], keep: int = 50) -> Report:
+def keeping_tail(report: Report, lines: list[str], keep: int = 50) -> Report:
     """The same report, also keeping its last lines (to quote the reason of a failure)."""
     def line(text: str) -> None:
         lines.append(text)
@@ -176,6 +176,27 @@ def check_model_name(name: str) -> str:
 
 
 # --- step 4: upload the dataset ---------------------------------------------------
+
+MAX_NAME_TRIES = 50
+
+
+def reserve_model_name(dl: Connection, workspace_root: Path) -> str:
+    """A model folder on the DL server that is this laptop's alone.
+
+    Two laptops with the same login and working-space name uploading in the same second
+    would get the same name; the folder is created exclusively, and on a collision the
+    next name (``-2``, ``-3``...) is tried, so no two students ever share a model.
+    """
+    models = posixpath.join(dl.workdir(), "models")
+    taken = set(dl.listdir(models))
+    for _ in range(MAX_NAME_TRIES):
+        name = suggest_model_name(workspace_root, existing=taken)
+        if dl.reserve_dir(posixpath.join(models, name)):
+            return name
+        taken.add(name)
+    raise StepError(f"Could not reserve a model folder on {dl.machine.name} "
+                    f"after {MAX_NAME_TRIES} tries (models/ is crowded?)")
+
 
 def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -> None:
     """Archive train/val/test + labels.txt, send it, unpack it on the DL server."""
@@ -212,10 +233,10 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
         # window closing then must not leave a complete upload half-extracted.
         rc = dl.run([python_of(dl), dl_script("unpack.py"), posixpath.join(base, "data.tar"),
                      base, "--sha256", sha256, "--size", str(size)],
-                    cwd=workdir, on_line=_keeping_tail(report, lines).line)
+                    cwd=workdir, on_line=keeping_tail(report, lines).line)
         if rc != 0:
             raise StepError(f"Unpacking failed on {dl.machine.name}: "
-                            f"{_last_error(lines, f'exit status {rc}')}")
+                            f"{last_error(lines, f'exit status {rc}')}")
     finally:
         archive.unlink(missing_ok=True)
     report.line("Unzip done on DL machine")
@@ -236,275 +257,3 @@ def resplit_if_stale(workspace, report: Report) -> None:
         workspace.split(seed=seed)
     except Exception as error:      # WorkspaceError; pipeline does not import workspace
         raise StepError(str(error)) from error
-
-
-# --- steps 5 and 6: jobs on the DL server -------------------------------------------
-
-def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
-                    queue: bool) -> list[str]:
-    machine = conn.machine
-    argv = [python_of(conn), dl_script("job.py"), "start", "--job-dir", job_dir]
-    if machine.scheduler == "slurm":
-        argv += ["--scheduler", "slurm"]
-        for key in ("partition", "gpus", "time", "account"):
-            value = getattr(machine, key, "")
-            if value:
-                argv += [f"--{key}", str(value)]
-    elif queue:
-        argv += ["--queue-dir", "queue", "--slots", str(machine.max_parallel_trainings or 0)]
-    return argv + ["--"] + command
-
-
-def describe_job(state: dict) -> str | None:
-    """A line for the log about a job's state change (job.py's `job` event)."""
-    ahead = state.get("ahead", 0)
-    texts = {
-        "waiting": f"waiting for the GPU ({ahead} ahead)",
-        "pending": f"pending in the cluster's queue ({ahead} ahead): {state.get('reason', '')}",
-        "running": "job running",
-        "cancelled": f"job cancelled: {state.get('reason', '')}",
-        "failed": f"job failed: {state.get('reason', '')}",
-    }
-    text = texts.get(str(state.get("state", "")))
-    return text.rstrip(": ") if text else None
-
-
-def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report: Report,
-               from_line: int = 0,
-               retry_for: float = 600.0) -> int:
-    """Stream a detached job's log until it ends; re-attach after a dropped link.
-
-    The job runs on the server whatever happens to this laptop; only the follower is
-    lost with the connection, and a new one resumes at the first line not yet shown.
-    """
-    shown = from_line
-    deadline = None
-    while True:
-        def on_line(text: str) -> None:
-            nonlocal shown
-            event = parse_event(text)
-            report.line(text)
-            if event is not None and event.name == "job":
-                # job.py's own events say how far into the log it has printed
-                shown = max(shown, int(event.data.get("line", shown)))
-                described = describe_job(event.data)
-                if described:
-                    report.line(described)
-            else:
-                shown += 1
-        try:
-            with connect(machine) as conn:
-                deadline = None
-                argv = [python_of(conn), dl_script("job.py"), "follow", "--job-dir", job_dir,
-                        "--from-line", str(shown)]
-                rc = conn.run(argv, cwd=conn.workdir(), on_line=on_line, stop=report.stop)
-                if report.detached.is_set():
-                    report.line(f"The job goes on on {machine.name}; reopen the project "
-                                "to follow it again.")
-                elif report.stop.is_set():
-                    conn.run([python_of(conn), dl_script("job.py"), "stop", "--job-dir", job_dir],
-                             cwd=conn.workdir(), on_line=report.line)
-                return rc
-        except (ConnectionLost, MachineError) as error:
-            if report.stop.is_set():
-                raise StepError("Stopped") from error
-            if isinstance(error, MachineError) and not isinstance(error, ConnectionLost) \
-                    and deadline is None and shown == from_line:
-                raise
-            deadline = deadline or time.monotonic() + retry_for
-            if time.monotonic() > deadline:
-                raise StepError(f"Lost the connection to {machine.name} and could not "
-                                f"re-attach: {error}") from error
-            report.line(f"Connection to {machine.name} lost ({error}); the job goes on "
-                        "there, re-attaching…")
-            report.stop.wait(3.0)
-
-
-def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: list[str],
-             report: Report, queue: bool) -> int:
-    with connect(machine) as conn:
-        scripts = posixpath.join(conn.workdir(), DL_SCRIPTS_DIR)
-        deploy_scripts(conn, DL_SCRIPTS, scripts, report)
-        if machine.scheduler != "slurm":  # on a cluster the login node may lack torch
-            require_modules(conn, ["torch", "torchvision", "onnx", "onnxruntime"],
-                            posixpath.join(scripts, "requirements.txt"))
-        lines: list[str] = []
-        rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
-                      on_line=_keeping_tail(report, lines).line)
-        if rc != 0:
-            raise StepError(_last_error(lines, f"could not start the job (exit status {rc})"))
-    return follow_job(connect, machine, job_dir, report)
-
-
-def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list[str]:
-    base = posixpath.join("models", model_name)
-    argv = ["nice", "-n", "10", python, dl_script("train.py"), f"--model-dir={base}/model", base,
-            f"--arch={settings.arch}", f"--epochs={settings.epochs}",
-            f"--batch-size={settings.batch_size}", f"--resolution={settings.resolution}",
-            f"--patience={settings.patience}"]
-    argv.append("--pretrained" if settings.pretrained else "--no-pretrained")
-    return argv
-
-
-def train_model(connect: Connector, machine: MachineConfig, model_name: str,
-                settings: TrainingSettings, report: Report) -> None:
-    """Step 5: train.py as a detached, queued job on the DL server."""
-    check_model_name(model_name)
-    report.line("Begin training model")
-    job_dir = posixpath.join("models", model_name, "job")
-    lines: list[str] = []
-    rc = _run_job(connect, machine, job_dir,
-                  train_argv(machine.python, model_name, settings),
-                  _keeping_tail(report, lines), queue=True)
-    if report.stop.is_set():
-        raise StepError("Training stopped")
-    if rc != 0:
-        raise StepError(f"Training failed: {_last_error(lines, f'exit status {rc}')}")
-    report.line("End training model")
-
-
-def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
-                    report: Report) -> None:
-    """Re-attach to a training started earlier (after a restart of the app)."""
-    check_model_name(model_name)
-    job_dir = posixpath.join("models", model_name, "job")
-    report.line(f"Re-attaching to the training of {model_name}")
-    lines: list[str] = []
-    rc = follow_job(connect, machine, job_dir, _keeping_tail(report, lines))
-    if rc != 0:
-        raise StepError(f"Training failed: {_last_error(lines, f'exit status {rc}')}")
-    report.line("End training model")
-
-
-def training_state(conn: Connection, model_name: str) -> dict:
-    """job.py's status of a model's training ({} when it never started)."""
-    check_model_name(model_name)
-    job_dir = posixpath.join("models", model_name, "job")
-    if not conn.exists(posixpath.join(conn.workdir(), job_dir)):
-        return {}
-    try:
-        text = conn.output([python_of(conn), dl_script("job.py"), "status", "--job-dir", job_dir],
-                           cwd=conn.workdir())
-        return json.loads(text.strip().splitlines()[-1])
-    except (RemoteCommandFailed, ValueError, IndexError):
-        return {}
-
-
-def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
-                    report: Report) -> None:
-    """Step 6: export to ONNX, then evaluate on test/ with the Nano's preprocessing."""
-    check_model_name(model_name)
-    report.line("Begin conversion to ONNX.")
-    base = posixpath.join("models", model_name)
-    lines: list[str] = []
-    command = [machine.python, dl_script("onnx_export.py"), f"--model-dir={base}/model"]
-    rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command,
-                  _keeping_tail(report, lines), queue=False)
-    if rc != 0 or report.stop.is_set():
-        raise StepError(f"Conversion to ONNX failed: {_last_error(lines, f'exit status {rc}')}")
-    report.line("End conversion to ONNX file")
-    report.line("Begin evaluation on the test images")
-    command = [machine.python, dl_script("evaluate.py"), f"--model-dir={base}/model", base]
-    rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command,
-                  _keeping_tail(report, lines), queue=False)
-    if rc != 0:
-        raise StepError(f"Evaluation failed: {_last_error(lines, f'exit status {rc}')}")
-    report.line("End evaluation on the test images")
-
-
-# --- step 7: the model to the Nano ------------------------------------------------
-
-def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch: str,
-                         report: Report) -> None:
-    """Fetch the ONNX file and labels.txt from the DL server, put them on the Nano."""
-    check_model_name(model_name)
-    report.line("Begin upload ONNX model to Jetson Nano.")
-    model_dir = posixpath.join(dl.workdir(), "models", model_name, "model")
-    onnx_name = f"{arch}.onnx"
-    target = posixpath.join(nano.workdir(), "models", model_name)
-    with tempfile.TemporaryDirectory(prefix="ai_nano-") as tmp:
-        for name in (onnx_name, "labels.txt"):
-            if not dl.exists(posixpath.join(model_dir, name)):
-                raise StepError(f"{name} is not on {dl.machine.name} yet: convert the model "
-                                "to ONNX first (step 6)")
-            dl.get_file(posixpath.join(model_dir, name), Path(tmp) / name,
-                        on_progress=stoppable_progress(report, "Model download"))
-        report.line("Getting ONNX file")
-        nano.makedirs(target)
-        for name in nano.listdir(target):   # built by TensorRT for the previous ONNX file
-            if name.endswith(".engine"):
-                report.line(f"Removing the stale TensorRT engine {name}")
-                nano.remove(posixpath.join(target, name))
-        for name in (onnx_name, "labels.txt"):
-            nano.put_file(Path(tmp) / name, posixpath.join(target, name),
-                          on_progress=stoppable_progress(report, "Model upload"))
-    report.line("End upload ONNX model to Jetson Nano.")
-
-
-def list_nano_models(nano: Connection) -> list[str]:
-    """Model folders on a Nano that hold a labels.txt and an ONNX file."""
-    models_dir = posixpath.join(nano.workdir(), "models")
-    found = []
-    for name in sorted(nano.listdir(models_dir)):
-        files = nano.listdir(posixpath.join(models_dir, name))
-        if "labels.txt" in files and any(f.endswith(".onnx") for f in files):
-            found.append(name)
-    return found
-
-
-# --- step 8: inference on the Nano ------------------------------------------------
-
-def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[str]:
-    check_model_name(model_name)
-    models = posixpath.join(nano.workdir(), "models", model_name)
-    files = nano.listdir(models)
-    onnx_files = sorted(f for f in files if f.endswith(".onnx"))
-    if not onnx_files or "labels.txt" not in files:
-        raise StepError(f"Model {model_name} is not complete on {nano.machine.name}: "
-                        "upload it first (step 7)")
-    return [python_of(nano), posixpath.join(scripts_dir, "my-imagenet.py"),
-            f"--model={posixpath.join(models, onnx_files[0])}",
-            f"--labels={posixpath.join(models, 'labels.txt')}",
-            "--input_blob=input_0", "--output_blob=output_0",
-            f"--camera={nano.machine.camera or '/dev/video0'}",
-            f"--pins={','.join(map(str, nano.machine.pins))}",
-            "--headless", "--log-level=info", "--print-scores"]
-
-
-def run_inference(nano: Connection, model_name: str, report: Report) -> int:
-    """Step 8: my-imagenet.py on the Nano until it ends or the user presses Stop.
-
-    It runs in a pseudo-terminal, so a dropped connection hangs it up (SIGHUP) and it
-    switches its LEDs off by itself; Stop terminates it the same way.
-    """
-    check_model_name(model_name)
-    report.line("Begin inference. It may take a long time. Be patient.")
-    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
-    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
-    if len(missing_modules(nano, ["jetson_inference", "jetson.inference"])) == 2:
-        # no TensorRT backend: the ONNX Runtime one needs these
-        require_modules(nano, ["onnxruntime", "cv2", "numpy"],
-                        posixpath.join(scripts_dir, "requirements.txt"))
-    argv = inference_argv(nano, model_name, scripts_dir)
-    labels_file = posixpath.join(nano.workdir(), "models", model_name, "labels.txt")
-    labels = [text.strip() for text in nano.read_text(labels_file).splitlines() if text.strip()]
-    report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
-    report.line("Starting inference")
-    lines: list[str] = []
-    rc = nano.run(argv, cwd=scripts_dir, on_line=_keeping_tail(report, lines).line,
-                  stop=report.stop, pty=True)
-    if report.stop.is_set():
-        report.line("Inference stopped")
-        return 0
-    if rc != 0:
-        raise StepError(f"Inference ended with an error: {_last_error(lines, f'exit status {rc}')}")
-    report.line("End of inference")
-    return rc
-
-
-def switch_off_leds(nano: Connection, report: Report) -> None:
-    """switch_off_led.py on the Nano (the original tool ran it when its window closed)."""
-    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
-    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
-    nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
-             cwd=scripts_dir, on_line=report.line)

@@ -12,12 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import camera, checks, importing, layouts, pipeline
+from core import camera, checks, importing, jobs, layouts, nano_steps, pipeline
 from core.config import Config, MachineConfig
 from core.machines import UnknownHostKey, remember_host_key
 from core.pipeline import Connector, Report, StepError
 from core.split import orphans_warning
-from core.workspace import Workspace, WorkspaceError, suggest_model_name
+from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,7 @@ def upload_dataset_task(connect: Connector, dl: MachineConfig, workspace: Worksp
     if not (workspace.root / "labels.txt").is_file():
         raise StepError("Split the images first (step 3)")
     with connect(dl) as conn:
-        taken = conn.listdir(f"{conn.workdir()}/models")
-        model_name = suggest_model_name(workspace.root, existing=taken)
+        model_name = pipeline.reserve_model_name(conn, workspace.root)
         pipeline.upload_dataset(workspace, model_name, conn, report)
     workspace.write_state({**workspace.read_state(), "model": model_name,
                            "dl_server": dl.name})
@@ -110,9 +109,9 @@ def resume_training_task(connect: Connector, dl: MachineConfig, model_name: str,
                          report: Report) -> str:
     """Re-attach to a training of this project still running (or waiting) on the server."""
     with connect(dl) as conn:
-        state = pipeline.training_state(conn, model_name)
+        state = jobs.training_state(conn, model_name)
     if state.get("state") in {"waiting", "pending", "running"}:
-        pipeline.attach_training(connect, dl, model_name, report)
+        jobs.attach_training(connect, dl, model_name, report)
         return "attached"
     return state.get("state", "")
 
@@ -120,13 +119,13 @@ def resume_training_task(connect: Connector, dl: MachineConfig, model_name: str,
 def upload_model_task(connect: Connector, dl: MachineConfig, nano: MachineConfig,
                       model_name: str, arch: str, report: Report) -> None:
     with connect(dl) as dl_conn, connect(nano) as nano_conn:
-        pipeline.upload_model_to_nano(dl_conn, nano_conn, model_name, arch, report)
+        nano_steps.upload_model_to_nano(dl_conn, nano_conn, model_name, arch, report)
 
 
 def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
                    report: Report) -> int:
     with connect(nano) as conn:
-        return pipeline.run_inference(conn, model_name, report)
+        return nano_steps.run_inference(conn, model_name, report)
 
 
 def switch_off_leds_task(connect: Connector, nanos: list, report: Report) -> None:
@@ -135,14 +134,14 @@ def switch_off_leds_task(connect: Connector, nanos: list, report: Report) -> Non
     for nano in nanos:
         try:
             with connect(nano) as conn:
-                pipeline.switch_off_leds(conn, report)
+                nano_steps.switch_off_leds(conn, report)
         except Exception as error:   # the window is closing: nobody to tell but the log
             log.warning("could not switch the LEDs off on %s: %s", nano.name, error)
 
 
 def list_models_task(connect: Connector, nano: MachineConfig, report: Report) -> list[str]:
     with connect(nano) as conn:
-        return pipeline.list_nano_models(conn)
+        return nano_steps.list_nano_models(conn)
 
 
 def list_cameras_task(report: Report) -> list:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Callable
 
 from core import trash
-from core.names import suggest_model_name  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 

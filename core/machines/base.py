@@ -254,6 +254,22 @@ class Connection:
     def makedirs(self, remote: str) -> None:
         raise NotImplementedError
 
+    def reserve_dir(self, remote: str) -> bool:
+        """Create the folder only if it does not exist yet: True when this call made it.
+
+        ``mkdir`` (without -p) is atomic on POSIX, so of two laptops reserving the same
+        name in the same second exactly one gets it; the parent is created first.
+        """
+        path = self.expand(remote)
+        self.makedirs(posixpath.dirname(path))
+        lines: list[str] = []
+        if self.run(["mkdir", "--", path], on_line=lines.append, timeout=30) == 0:
+            return True
+        if self.exists(path):
+            return False
+        raise MachineError(f"{self.machine.name}: cannot create folder {path}: "
+                           f"{lines[-1] if lines else 'mkdir failed'}")
+
     def read_text(self, remote: str) -> str:
         raise NotImplementedError
 

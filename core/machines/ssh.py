@@ -348,7 +348,11 @@ class SshConnection(Connection):
                     missing.append(path)
                     path = posixpath.dirname(path)
             for folder in reversed(missing):
-                sftp.mkdir(folder)
+                try:
+                    sftp.mkdir(folder)
+                except OSError:   # made meanwhile by another connection (a class at once)?
+                    if not stat.S_ISDIR(sftp.stat(folder).st_mode or 0):
+                        raise
 
     def read_text(self, remote: str) -> str:
         path = self.expand(remote)

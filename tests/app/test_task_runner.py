@@ -45,7 +45,7 @@ def test_an_unexpected_error_is_named_as_such(qtbot):
 def test_one_task_per_key(qtbot):
     runner = TaskRunner()
     release = threading.Event()
-    worker = runner.start("train", lambda report: release.wait(5))
+    runner.start("train", lambda report: release.wait(5))
     runner.run("train")
     assert runner.start("train", lambda report: None) is None
     release.set()

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core import pipeline
+from core import nano_steps, pipeline
 from core import classes, layouts, trash
 from core.machines import open_connection
 from core.pipeline import Report
@@ -198,7 +198,7 @@ def test_a_model_upload_removes_stale_tensorrt_engines(tmp_path, local_machine):
     (target / "notes.txt").write_text("kept")
     lines: list[str] = []
     with open_connection(dl) as dl_conn, open_connection(nano) as nano_conn:
-        pipeline.upload_model_to_nano(dl_conn, nano_conn, "m1", "resnet18", Report(line=lines.append))
+        nano_steps.upload_model_to_nano(dl_conn, nano_conn, "m1", "resnet18", Report(line=lines.append))
     assert sorted(os.listdir(target)) == ["labels.txt", "notes.txt", "resnet18.onnx"]
     assert "Removing the stale TensorRT engine resnet18.onnx.1.1.8201.GPU.FP16.engine" in lines
 

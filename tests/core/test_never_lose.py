@@ -10,7 +10,6 @@ and of an import (a child process killed). The layouts are made here.
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from core import pipeline
+from core import jobs, nano_steps, pipeline
 from core import tasks
 from core.config import TrainingSettings
 from core.machines import LocalConnection, open_connection
@@ -69,16 +69,16 @@ def test_a_missing_package_names_the_install_command(tmp_path, local_machine):
 def test_job_command_lines_follow_the_dl_server_settings(local_machine):
     settings = TrainingSettings(epochs=7, batch_size=4, resolution=64, pretrained=False,
                                 patience=2)
-    command = pipeline.train_argv("py", "m-1", settings)
+    command = jobs.train_argv("py", "m-1", settings)
     assert command[command.index("py"):] == [
         "py", "ai_nano_scripts/train.py", "--model-dir=models/m-1/model", "models/m-1", "--arch=resnet18",
         "--epochs=7", "--batch-size=4", "--resolution=64", "--patience=2", "--no-pretrained"]
     queued = LocalConnection(local_machine("dl", max_parallel_trainings=2))
-    assert pipeline._job_start_argv(queued, "models/m-1/job", ["x"], queue=True)[3:] == [
+    assert jobs._job_start_argv(queued, "models/m-1/job", ["x"], queue=True)[3:] == [
         "--job-dir", "models/m-1/job", "--queue-dir", "queue", "--slots", "2", "--", "x"]
     slurm = LocalConnection(local_machine("dl", scheduler="slurm", partition="gpu", gpus=1,
                                           time="01:00:00"))
-    assert pipeline._job_start_argv(slurm, "j", ["x"], queue=True)[3:] == [
+    assert jobs._job_start_argv(slurm, "j", ["x"], queue=True)[3:] == [
         "--job-dir", "j", "--scheduler", "slurm", "--partition", "gpu", "--gpus", "1",
         "--time", "01:00:00", "--", "x"]
 
@@ -91,16 +91,16 @@ def test_only_complete_models_are_listed_on_a_nano(local_machine):
             (models / name).mkdir(parents=True)
             for file in files:
                 (models / name / file).write_text("x")
-        assert pipeline.list_nano_models(conn) == ["complete"]
+        assert nano_steps.list_nano_models(conn) == ["complete"]
         with pytest.raises(StepError, match="upload it first"):
-            pipeline.inference_argv(conn, "no-labels", "/scripts")
+            nano_steps.inference_argv(conn, "no-labels", "/scripts")
 
 
 def test_upload_to_a_nano_before_conversion_says_which_step(local_machine):
     report, _ = collect()
     with open_connection(local_machine("dl")) as dl, open_connection(local_machine("nano")) as nano:
         with pytest.raises(StepError, match=r"convert the model to ONNX first \(step 6\)"):
-            pipeline.upload_model_to_nano(dl, nano, "never-trained", "resnet18", report)
+            nano_steps.upload_model_to_nano(dl, nano, "never-trained", "resnet18", report)
 
 
 def _split_workspace(root: Path) -> tasks.Workspace:
@@ -134,7 +134,7 @@ def test_the_window_reattaches_to_a_training_after_a_restart(qtbot, tmp_path, lo
     first.close()
     qtbot.waitUntil(lambda: "The job goes on on DL" in first.txt_log.toPlainText(), timeout=5000)
     with open_connection(dl) as conn:
-        assert pipeline.training_state(conn, name).get("state") in {"running", "waiting"}
+        assert jobs.training_state(conn, name).get("state") in {"running", "waiting"}
 
     second = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
     qtbot.addWidget(second)
@@ -165,7 +165,7 @@ def test_trainings_queue_on_one_server_and_a_waiting_one_can_be_cancelled(tmp_pa
 
     def train(key: str, name: str, report: Report) -> None:
         try:
-            pipeline.train_model(open_connection, dl, name, settings, report)
+            jobs.train_model(open_connection, dl, name, settings, report)
             results[key] = "done"
         except StepError as error:
             results[key] = str(error)
@@ -186,8 +186,8 @@ def test_trainings_queue_on_one_server_and_a_waiting_one_can_be_cancelled(tmp_pa
     running.join(300)
     assert results == {"first": "done", "second": "Training stopped"}
     with open_connection(dl) as conn:
-        assert pipeline.training_state(conn, names[1])["state"] == "cancelled"
-        assert pipeline.training_state(conn, names[0])["state"] == "finished"
+        assert jobs.training_state(conn, names[1])["state"] == "cancelled"
+        assert jobs.training_state(conn, names[0])["state"] == "finished"
     assert not subprocess.run(["pgrep", "-f", f"models/{names[1]}"],
                               capture_output=True).stdout
 
@@ -227,7 +227,7 @@ def test_a_failed_conversion_quotes_the_scripts_reason(tmp_path, local_machine):
                                        collect()[0])
     report, lines = collect()
     with pytest.raises(StepError) as caught:
-        pipeline.convert_to_onnx(open_connection, dl, name, report)
+        jobs.convert_to_onnx(open_connection, dl, name, report)
     message = str(caught.value)
     assert message.startswith("Conversion to ONNX failed: ")
     reason = [line for line in lines if line.startswith("error:") and "job failed" not in line]

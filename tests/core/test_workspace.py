@@ -17,7 +17,8 @@ import pytest
 
 from core import workspace as workspace_module
 from tests.media import make_image_folder
-from core.workspace import Workspace, WorkspaceError, suggest_model_name, validate_class_name
+from core.names import suggest_model_name
+from core.workspace import Workspace, WorkspaceError, validate_class_name
 from tests.paths import REPO
 
 JPEG = b"\xff\xd8\xff\xe0fake-jpeg\xff\xd9"

@@ -271,7 +271,7 @@ def test_the_apps_training_step_on_slurm_shows_pending_running_and_stop_cancels(
     second training stopped while pending is scancel'ed."""
     import functools
 
-    from core import pipeline
+    from core import jobs
     from core import tasks
     from core.config import TrainingSettings
     from core.machines import open_connection
@@ -295,7 +295,7 @@ def test_the_apps_training_step_on_slurm_shows_pending_running_and_stop_cancels(
 
     def train(model: str, report: Report) -> None:
         try:
-            pipeline.train_model(connect, machine, model, settings, report)
+            jobs.train_model(connect, machine, model, settings, report)
         except StepError as error:
             errors.append(str(error))
     first = threading.Thread(target=train, args=(name, Report(line=lines.append)))
@@ -315,6 +315,6 @@ def test_the_apps_training_step_on_slurm_shows_pending_running_and_stop_cancels(
     assert "job running" in lines and lines[-1] == "End training model", lines[-10:]
     assert errors == ["Training stopped"]
     with open_connection(machine, known_hosts=known_hosts) as conn:
-        state = pipeline.training_state(conn, second_name)
+        state = jobs.training_state(conn, second_name)
     assert state["state"] == "cancelled"
     assert slurm.job_field(state["slurm_job_id"], "JobState") == "CANCELLED"

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core import pipeline, tasks
+from core import jobs, tasks
 from core.machines import open_connection
 from core.pipeline import Report
 from core.workspace import Workspace
@@ -151,18 +151,18 @@ def test_closing_during_training_detaches_it_and_during_inference_stops_it(
     close_during(config, known_hosts, root, "train", f"file:{model}/metrics.jsonl")
     with open_connection(dl, known_hosts=known_hosts) as conn:
         # detached, not cancelled: it runs on (or, on a fast server, has just finished)
-        assert pipeline.training_state(conn, name).get("state") in {"running", "finished"}
+        assert jobs.training_state(conn, name).get("state") in {"running", "finished"}
     # Let the detached training end, then export it for the Nano.
     connect = lambda machine: open_connection(machine, known_hosts=known_hosts)  # noqa: E731
     deadline = time.monotonic() + 300
     while True:
         with open_connection(dl, known_hosts=known_hosts) as conn:
-            state = pipeline.training_state(conn, name).get("state")
+            state = jobs.training_state(conn, name).get("state")
         if state not in {"waiting", "pending", "running"} or time.monotonic() > deadline:
             break
         time.sleep(1)
     assert state == "finished", state
-    pipeline.convert_to_onnx(connect, dl, name, Report())
+    jobs.convert_to_onnx(connect, dl, name, Report())
     tasks.upload_model_task(connect, dl, nano, name, "resnet18", Report())
 
     token = f"models/{name}/"

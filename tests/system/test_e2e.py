@@ -8,11 +8,9 @@ longest stall of the GUI event loop is measured through the whole run.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from PyQt5.QtCore import QElapsedTimer, QTimer

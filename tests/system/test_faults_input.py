@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from core import pipeline
+from core import jobs, nano_steps, pipeline
 from core.config import ConfigError, TrainingSettings, load_config
 from core.machines import open_connection
 from core.pipeline import Report, StepError
@@ -85,16 +85,16 @@ def test_hostile_names_through_every_remote_command(sshd_pair, make_machine, kno
     assert sorted(p.name for p in (base / "train").iterdir()) == sorted(HOSTILE_CLASSES)
     assert (base / "labels.txt").read_text() == "".join(f"{c}\n" for c in sorted(classes))
 
-    pipeline.train_model(connect, dl, model, TINY, report)
+    jobs.train_model(connect, dl, model, TINY, report)
     with connect(dl) as conn:
-        assert pipeline.training_state(conn, model)["state"] == "finished"
-    pipeline.convert_to_onnx(connect, dl, model, report)
+        assert jobs.training_state(conn, model)["state"] == "finished"
+    jobs.convert_to_onnx(connect, dl, model, report)
     evaluation = json.loads((base / "model" / "evaluation.json").read_text())
     assert [c["label"] for c in evaluation["per_class"]] == sorted(HOSTILE_CLASSES)
 
     with connect(dl) as dl_conn, connect(nano) as nano_conn:
-        pipeline.upload_model_to_nano(dl_conn, nano_conn, model, TINY.arch, report)
-        assert pipeline.list_nano_models(nano_conn) == [model]
+        nano_steps.upload_model_to_nano(dl_conn, nano_conn, model, TINY.arch, report)
+        assert nano_steps.list_nano_models(nano_conn) == [model]
     stop_report = Report()
 
     def on_line(text: str) -> None:
@@ -103,8 +103,8 @@ def test_hostile_names_through_every_remote_command(sshd_pair, make_machine, kno
             stop_report.stop.set()
     stop_report.line = on_line
     with connect(nano) as conn:
-        assert pipeline.run_inference(conn, model, stop_report) == 0
-        pipeline.switch_off_leds(conn, report)
+        assert nano_steps.run_inference(conn, model, stop_report) == 0
+        nano_steps.switch_off_leds(conn, report)
     results = [text for text in lines if text.startswith("image is recognized as")]
     assert results and any(f"'{cls}'" in results[0] for cls in HOSTILE_CLASSES), results
     assert user_processes(test_user, token) == []
@@ -128,14 +128,14 @@ def test_model_names_that_leave_the_models_folder_are_refused(bad, local_machine
     with connect(dl) as conn, pytest.raises(StepError, match="model name"):
         pipeline.upload_dataset(workspace, bad, conn, Report())
     with pytest.raises(StepError, match="model name"):
-        pipeline.train_model(connect, dl, bad, TINY, Report())
+        jobs.train_model(connect, dl, bad, TINY, Report())
     with pytest.raises(StepError, match="model name"):
-        pipeline.convert_to_onnx(connect, dl, bad, Report())
+        jobs.convert_to_onnx(connect, dl, bad, Report())
     with connect(dl) as dl_conn, connect(nano) as nano_conn:
         with pytest.raises(StepError, match="model name"):
-            pipeline.upload_model_to_nano(dl_conn, nano_conn, bad, "resnet18", Report())
+            nano_steps.upload_model_to_nano(dl_conn, nano_conn, bad, "resnet18", Report())
         with pytest.raises(StepError, match="model name"):
-            pipeline.run_inference(nano_conn, bad, Report())
+            nano_steps.run_inference(nano_conn, bad, Report())
     assert not (tmp_path / "outside").exists() and not (tmp_path / "local_dl").exists()
     assert not (tmp_path / "local_nano" / "models").exists()
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from core import pipeline
+from core import jobs, nano_steps, pipeline
 from core import tasks
 from core.config import TrainingSettings
 from core.machines import ConnectionLost, MachineError, open_connection
@@ -211,7 +211,7 @@ def test_full_disk_during_training_is_named(sshd_server, make_machine, known_hos
     small_disk(remote_workdir / "dl" / "models" / model / "model", "2m")
     report, lines = recording_report()
     with pytest.raises(StepError) as caught:
-        pipeline.train_model(connect, machine, model, TINY, report)
+        jobs.train_model(connect, machine, model, TINY, report)
     message = str(caught.value)
     assert "no space left" in message.lower(), (message, lines[-8:])
     assert "Traceback" not in "\n".join(lines)
@@ -238,7 +238,7 @@ def test_training_goes_on_and_the_app_reattaches_after_a_dropped_link(fresh_sshd
             epochs_seen.append(event["epoch"])
             if not dropped:  # the Wi-Fi goes away after the first epoch
                 dropped.append(fresh_sshd.drop_connections())
-    pipeline.train_model(connect, machine, model, TINY, Report(line=on_line))
+    jobs.train_model(connect, machine, model, TINY, Report(line=on_line))
     assert dropped and dropped[0] >= 1, "no connection was dropped"
     assert any("lost" in line and "re-attaching" in line for line in lines), lines
     assert lines[-1] == "End training model"
@@ -277,7 +277,7 @@ def test_inference_stops_and_leds_go_off_when_the_link_drops(fresh_sshd, make_ma
             dropped.append(fresh_sshd.drop_connections())
     with open_connection(machine, known_hosts=trusted(fresh_sshd, tmp_path)) as conn:
         with pytest.raises(ConnectionLost):
-            pipeline.run_inference(conn, model, Report(line=on_line))
+            nano_steps.run_inference(conn, model, Report(line=on_line))
     assert dropped, lines[-10:]
     deadline = time.monotonic() + 10
     while user_processes(test_user, model) and time.monotonic() < deadline:

@@ -3,8 +3,6 @@ and what they then display (curve points, progress text, matrix cells, bars, LED
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 

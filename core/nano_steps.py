@@ -1,0 +1,114 @@
+"""Steps 7 and 8: the model to the Nano, and live inference there (LEDs included)."""
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+import tempfile
+from pathlib import Path
+
+from core.machines import Connection
+from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError, check_model_name,
+                           deploy_scripts, keeping_tail, last_error, missing_modules, python_of,
+                           require_modules, stoppable_progress)
+from core.protocol import EVENT_MARKER
+
+log = logging.getLogger(__name__)
+
+
+# --- step 7: the model to the Nano ------------------------------------------------
+
+def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch: str,
+                         report: Report) -> None:
+    """Fetch the ONNX file and labels.txt from the DL server, put them on the Nano."""
+    check_model_name(model_name)
+    report.line("Begin upload ONNX model to Jetson Nano.")
+    model_dir = posixpath.join(dl.workdir(), "models", model_name, "model")
+    onnx_name = f"{arch}.onnx"
+    target = posixpath.join(nano.workdir(), "models", model_name)
+    with tempfile.TemporaryDirectory(prefix="ai_nano-") as tmp:
+        for name in (onnx_name, "labels.txt"):
+            if not dl.exists(posixpath.join(model_dir, name)):
+                raise StepError(f"{name} is not on {dl.machine.name} yet: convert the model "
+                                "to ONNX first (step 6)")
+            dl.get_file(posixpath.join(model_dir, name), Path(tmp) / name,
+                        on_progress=stoppable_progress(report, "Model download"))
+        report.line("Getting ONNX file")
+        nano.makedirs(target)
+        for name in nano.listdir(target):   # built by TensorRT for the previous ONNX file
+            if name.endswith(".engine"):
+                report.line(f"Removing the stale TensorRT engine {name}")
+                nano.remove(posixpath.join(target, name))
+        for name in (onnx_name, "labels.txt"):
+            nano.put_file(Path(tmp) / name, posixpath.join(target, name),
+                          on_progress=stoppable_progress(report, "Model upload"))
+    report.line("End upload ONNX model to Jetson Nano.")
+
+
+def list_nano_models(nano: Connection) -> list[str]:
+    """Model folders on a Nano that hold a labels.txt and an ONNX file."""
+    models_dir = posixpath.join(nano.workdir(), "models")
+    found = []
+    for name in sorted(nano.listdir(models_dir)):
+        files = nano.listdir(posixpath.join(models_dir, name))
+        if "labels.txt" in files and any(f.endswith(".onnx") for f in files):
+            found.append(name)
+    return found
+
+
+# --- step 8: inference on the Nano ------------------------------------------------
+
+def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[str]:
+    check_model_name(model_name)
+    models = posixpath.join(nano.workdir(), "models", model_name)
+    files = nano.listdir(models)
+    onnx_files = sorted(f for f in files if f.endswith(".onnx"))
+    if not onnx_files or "labels.txt" not in files:
+        raise StepError(f"Model {model_name} is not complete on {nano.machine.name}: "
+                        "upload it first (step 7)")
+    return [python_of(nano), posixpath.join(scripts_dir, "my-imagenet.py"),
+            f"--model={posixpath.join(models, onnx_files[0])}",
+            f"--labels={posixpath.join(models, 'labels.txt')}",
+            "--input_blob=input_0", "--output_blob=output_0",
+            f"--camera={nano.machine.camera or '/dev/video0'}",
+            f"--pins={','.join(map(str, nano.machine.pins))}",
+            "--headless", "--log-level=info", "--print-scores"]
+
+
+def run_inference(nano: Connection, model_name: str, report: Report) -> int:
+    """Step 8: my-imagenet.py on the Nano until it ends or the user presses Stop.
+
+    It runs in a pseudo-terminal, so a dropped connection hangs it up (SIGHUP) and it
+    switches its LEDs off by itself; Stop terminates it the same way.
+    """
+    check_model_name(model_name)
+    report.line("Begin inference. It may take a long time. Be patient.")
+    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
+    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    if len(missing_modules(nano, ["jetson_inference", "jetson.inference"])) == 2:
+        # no TensorRT backend: the ONNX Runtime one needs these
+        require_modules(nano, ["onnxruntime", "cv2", "numpy"],
+                        posixpath.join(scripts_dir, "requirements.txt"))
+    argv = inference_argv(nano, model_name, scripts_dir)
+    labels_file = posixpath.join(nano.workdir(), "models", model_name, "labels.txt")
+    labels = [text.strip() for text in nano.read_text(labels_file).splitlines() if text.strip()]
+    report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
+    report.line("Starting inference")
+    lines: list[str] = []
+    rc = nano.run(argv, cwd=scripts_dir, on_line=keeping_tail(report, lines).line,
+                  stop=report.stop, pty=True)
+    if report.stop.is_set():
+        report.line("Inference stopped")
+        return 0
+    if rc != 0:
+        raise StepError(f"Inference ended with an error: {last_error(lines, f'exit status {rc}')}")
+    report.line("End of inference")
+    return rc
+
+
+def switch_off_leds(nano: Connection, report: Report) -> None:
+    """switch_off_led.py on the Nano (the original tool ran it when its window closed)."""
+    scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
+    deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
+             cwd=scripts_dir, on_line=report.line)
