@@ -7,6 +7,7 @@ touches the network or the disk itself, so it never freezes.
 
     python3 ai_nano.py [--config FILE] [--workspace DIR]
     python3 ai_nano.py --check [--config FILE]      # the lab's machines, for instructors
+    python3 ai_nano.py --class [--text]             # what the class is doing, for instructors
 """
 from __future__ import annotations
 
@@ -468,7 +469,15 @@ class GUI_ai_nano(QWidget):
         self.tabs.setCurrentWidget(self.tab_live)
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
+                      take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
                       busy="8 - inference running…", at_close=AtClose.STOP)
+        self._take_over = False
+
+    def _on_inference_end(self, result: Any) -> None:
+        """Another laptop holds the Nano (issue 13): offer to take it over."""
+        if isinstance(result, tasks.nano_steps.NanoInUse) and self.ask(result.question()):
+            self._take_over = True
+            self.inference()
 
     def _need_dl(self):
         if self.config.dl_server is None:
@@ -527,12 +536,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="check the lab's machines, print a table, exit non-zero "
                              "when something is red")
+    parser.add_argument("--class", dest="class_view", action="store_true",
+                        help="the instructor's view of the class (--text: print a table)")
+    parser.add_argument("--text", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="WARNING")
     args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     if args.check:  # e.g. --known-hosts, --timeout, --accept-new-host-keys: machine_check's
         return checks.main(["--config", str(args.config), *check_options])
+    if args.class_view:
+        import class_view  # the instructor's window (issue 13)
+        return class_view.main(args.config, text=args.text)
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     sys.excepthook = _excepthook

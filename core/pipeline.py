@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from core.config import MachineConfig
+from core.identity import laptop_identity
 from core.machines import Connection, RemoteCommandFailed
 from core.names import suggest_model_name
 from core.workspace import WorkspaceError
@@ -180,18 +181,23 @@ def check_model_name(name: str) -> str:
 MAX_NAME_TRIES = 50
 
 
-def reserve_model_name(dl: Connection, workspace_root: Path) -> str:
+def reserve_model_name(dl: Connection, workspace_root: Path, owner: dict | None = None) -> str:
     """A model folder on the DL server that is this laptop's alone.
 
     Two laptops with the same login and working-space name uploading in the same second
     would get the same name; the folder is created exclusively, and on a collision the
     next name (``-2``, ``-3``...) is tried, so no two students ever share a model.
+    ``owner.json`` in it says whose it is (login, laptop, working space, time) for the
+    instructor's view (core/classroom.py).
     """
     models = posixpath.join(dl.workdir(), "models")
     taken = set(dl.listdir(models))
+    owner = owner if owner is not None else laptop_identity(Path(workspace_root).name)
     for _ in range(MAX_NAME_TRIES):
         name = suggest_model_name(workspace_root, existing=taken)
         if dl.reserve_dir(posixpath.join(models, name)):
+            dl.write_text(posixpath.join(models, name, "owner.json"),
+                          json.dumps(owner, sort_keys=True))
             return name
         taken.add(name)
     raise StepError(f"Could not reserve a model folder on {dl.machine.name} "
