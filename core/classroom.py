@@ -217,7 +217,8 @@ def probe_nano(connect: Callable[[MachineConfig], Connection], nano: MachineConf
     return row
 
 
-def gather(config: Config, connect: Callable[[MachineConfig], Connection]) -> ClassState:
+def gather(config: Config, connect: Callable[[MachineConfig], Connection],
+           report: Report | None = None) -> ClassState:
     """The whole class, machines in parallel; never raises for a machine that is down."""
     state = ClassState()
     seen: dict[str, str] = {}
