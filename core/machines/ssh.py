@@ -26,6 +26,7 @@ import paramiko
 
 from core.machines import base
 from core.config import MachineConfig
+from core.machines.crowded import retry_crowded as _retry_crowded
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                       Connection, ConnectionLost, HostKeyChanged, MachineError,
                       ProgressCallback, Sink, Unreachable, UnknownHostKey, local_part_path,
@@ -114,13 +115,13 @@ class SshConnection(Connection):
         # Try only what the config names; with neither, do what ssh does (agent, ~/.ssh).
         nothing_given = not machine.password and not key_file
         try:
-            client.connect(
+            _retry_crowded(client, f"{name}: {where}", lambda: client.connect(
                 machine.host, port=machine.port, username=machine.login,
                 password=machine.password or None, key_filename=key_file,
                 passphrase=machine.password or None,
                 allow_agent=nothing_given, look_for_keys=nothing_given,
                 timeout=timeout, banner_timeout=timeout * 0.9, auth_timeout=timeout * 3,
-                channel_timeout=timeout * 3)
+                channel_timeout=timeout * 3))
         except UnknownHostKey:
             client.close()
             raise
