@@ -135,8 +135,12 @@ def _comm(pid: int) -> str:
 class SshServer:
     """One sshd listening on 127.0.0.1:<port>, run with its own config in ``folder``."""
 
-    def __init__(self, folder: Path, user: TestUser, name: str = "sshd") -> None:
+    def __init__(self, folder: Path, user: TestUser, name: str = "sshd",
+                 keep_limits: bool = False) -> None:
         self.name = name
+        # keep_limits: Debian's defaults for MaxStartups (10:30:100) and MaxSessions (10),
+        # as every lab server has them (the class-size load test, issue 13).
+        self.keep_limits = keep_limits
         self.folder = folder
         self.user = user
         self.host = LOCALHOST
@@ -171,8 +175,7 @@ class SshServer:
             "UsePAM no",
             "StrictModes no",
             "UseDNS no",
-            "MaxSessions 50",
-            "MaxStartups 100",
+            *([] if self.keep_limits else ["MaxSessions 50", "MaxStartups 100"]),
             "LoginGraceTime 30",
             "Subsystem sftp internal-sftp",
             "LogLevel VERBOSE",
@@ -274,12 +277,14 @@ class SshdFactory:
         self.user = user
         self.servers: list[SshServer] = []
 
-    def start(self, count: int = 1, prefix: str = "sshd") -> list[SshServer]:
-        """``count`` new, running servers that belong to the caller."""
+    def start(self, count: int = 1, prefix: str = "sshd",
+              keep_limits: bool = False) -> list[SshServer]:
+        """``count`` new, running servers that belong to the caller (``keep_limits``:
+        sshd's default MaxStartups/MaxSessions instead of the suite's generous ones)."""
         started = []
         for _ in range(count):
             name = f"{prefix}{len(self.servers)}"
-            server = SshServer(self.base / name, self.user, name)
+            server = SshServer(self.base / name, self.user, name, keep_limits=keep_limits)
             server.start()
             self.servers.append(server)
             started.append(server)
