@@ -216,11 +216,15 @@ class GUI_ai_nano(QWidget):
         self.state = dataclasses.replace(self.state, running=running)
         enabled = enabled_steps(self.state)
         for step, button in self._step_buttons.items():
-            button.setEnabled(enabled[step])
             key = STEP_TASKS.get(step, "")
-            button.setText(self._busy_labels.get(key) or self._step_labels[step]
-                           if key in running else self._step_labels[step])
-        self.gb_recording.setEnabled(enabled["record"])
+            text = (self._busy_labels.get(key) or self._step_labels[step]
+                    if key in running else self._step_labels[step])
+            if button.isEnabled() != enabled[step]:   # only changes: each one relays out
+                button.setEnabled(enabled[step])
+            if button.text() != text:
+                button.setText(text)
+        if self.gb_recording.isEnabled() != enabled["record"]:
+            self.gb_recording.setEnabled(enabled["record"])
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():
