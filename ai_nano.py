@@ -32,6 +32,7 @@ import machine_check  # noqa: E402
 import pipeline  # noqa: E402
 import project  # noqa: E402
 from config import Config, ConfigError, load_config  # noqa: E402
+from core.version import __version__  # noqa: E402
 from output_parsing import EVENT_MARKER  # noqa: E402
 from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection  # noqa: E402
 from panels import LivePanel, MachineStatusPanel, TestResultsPanel, TrainingPanel  # noqa: E402
@@ -52,6 +53,7 @@ class GUI_ai_nano(QWidget):
                  connect_timeout: float = 5.0) -> None:
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
+        self.setWindowTitle(f"{self.windowTitle()} {__version__}")
         self.txt_log.setStyleSheet(LOG_STYLE)
         self.txt_log.setMaximumBlockCount(20000)
         self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
@@ -492,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the lab's machines, print a table, exit non-zero "
                              "when something is red")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--version", action="version", version=f"ai_nano {__version__}")
     args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from config import Config, ConfigError, MachineConfig, load_config
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 from machines import (DEFAULT_KNOWN_HOSTS, AuthenticationFailed, Connection, HostKeyChanged,
                       MachineError, RemoteCommandFailed, Unreachable, UnknownHostKey,
                       open_connection, remember_host_key)
@@ -46,12 +47,17 @@ _GIB = float(1 << 30)
 _PROBE_TIMEOUT_S = 90.0  # importing torch on a busy server takes a while
 
 # Runs on the remote machine with its configured interpreter, which may be as old as the
-# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler. Prints one
-# JSON object.
+# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler, the deployed
+# scripts' manifest and its version key. Prints one JSON object.
 _PROBE = r"""
 import glob, json, os, platform, shutil, sys
 info = {"python": platform.python_version(), "executable": sys.executable}
 role, camera, scheduler = sys.argv[1], sys.argv[2], sys.argv[3]
+try:
+    with open(os.path.expanduser(sys.argv[4])) as manifest:
+        info["scripts_version"] = json.load(manifest).get(sys.argv[5], "")
+except Exception:
+    pass
 if scheduler == "slurm":
     info["sbatch"] = shutil.which("sbatch") or ""
 def failure(exc):
@@ -181,6 +187,24 @@ def _software_result(machine: MachineConfig, info: dict[str, Any]) -> CheckResul
                        f"({info.get('onnxruntime_error', '?')})")
 
 
+def _manifest_path(machine: MachineConfig, connection: Connection) -> str:
+    """Where pipeline.deploy_scripts leaves the manifest on that machine."""
+    folder = connection.workdir() if machine.role == "dl" else \
+        f"{connection.workdir().rstrip('/')}/nano_scripts"
+    return f"{folder.rstrip('/')}/{SCRIPTS_MANIFEST}"
+
+
+def _with_scripts_version(result: CheckResult, info: dict[str, Any]) -> CheckResult:
+    """An OK cell turns yellow when the deployed scripts come from another app version."""
+    if "scripts_version" not in info:  # none deployed yet: the first step deploys them
+        return result
+    note = scripts_version_note(str(info["scripts_version"]))
+    if not note or result.state != OK:
+        return result
+    return CheckResult(WARN, f"old scripts; {result.text}",
+                       "; ".join(part for part in (result.detail, note) if part))
+
+
 def _camera_result(camera: str, info: dict[str, Any]) -> CheckResult:
     if "camera_exists" not in info:
         return CheckResult(SKIP, "stream, not checked", f"{camera} is not a device path")
@@ -198,7 +222,8 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
     """Run the probe with the machine's interpreter and fill python/software/camera."""
     try:
         text = connection.output([machine.python, "-c", _PROBE, machine.role, machine.camera,
-                                  machine.scheduler], timeout=_PROBE_TIMEOUT_S)
+                                  machine.scheduler, _manifest_path(machine, connection),
+                                  VERSION_KEY], timeout=_PROBE_TIMEOUT_S)
         info = json.loads(text.strip().splitlines()[-1])
     except RemoteCommandFailed as exc:
         row.results["python"] = CheckResult(FAIL, f"{machine.python} not working", str(exc))
@@ -212,7 +237,7 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
     row.results["python"] = CheckResult(FAIL if too_old else OK, f"Python {version}",
                                         f"{info.get('executable', machine.python)}"
                                         + (": Python 3.6 or newer is needed" if too_old else ""))
-    row.results["software"] = _software_result(machine, info)
+    row.results["software"] = _with_scripts_version(_software_result(machine, info), info)
     if machine.role == "nano":
         row.results["camera"] = _camera_result(machine.camera, info)
 
@@ -342,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"remembered the host key of {row.machine}: "
                       f"{row.unknown_host_key.key_type} {row.unknown_host_key.fingerprint}")
         rows = check_machines(config, known_hosts=args.known_hosts, timeout=args.timeout)
+    print(f"ai_nano {__version__}\n")
     print(format_table(rows))
     return 1 if any(row.failed for row in rows) else 0
 

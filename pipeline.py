@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from config import MachineConfig, TrainingSettings
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__
 from machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
 from output_parsing import EVENT_MARKER, parse_event
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 APP_DIR = Path(__file__).resolve().parent
 DL_SCRIPTS = APP_DIR / "dl_scripts"
 NANO_SCRIPTS = APP_DIR / "nano_scripts"
-MANIFEST = ".ai_nano_scripts.json"
+MANIFEST = SCRIPTS_MANIFEST
 
 Connector = Callable[[MachineConfig], Connection]
 
@@ -74,13 +75,15 @@ def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Repo
     except ValueError:
         present = {}
     changed = [name for name, digest in wanted.items() if present.get(name) != digest]
-    if not changed:
+    if not changed and present.get(VERSION_KEY) == __version__:
         return 0
-    report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
-    conn.makedirs(remote_dir)
+    if changed:
+        report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
+        conn.makedirs(remote_dir)
     for name in changed:
         conn.put_file(folder / name, posixpath.join(remote_dir, name))
-    conn.write_text(manifest_path, json.dumps(wanted, indent=1, sort_keys=True))
+    manifest = {**wanted, VERSION_KEY: __version__}  # the app version that deployed them
+    conn.write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     return len(changed)
 
 
