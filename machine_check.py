@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from config import Config, ConfigError, MachineConfig, load_config
+from config import Config, ConfigError, MachineConfig, host_port, load_config
 from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 from machines import (DEFAULT_KNOWN_HOSTS, AuthenticationFailed, Connection, HostKeyChanged,
                       MachineError, RemoteCommandFailed, Unreachable, UnknownHostKey,
@@ -263,7 +263,7 @@ def check_machine(machine: MachineConfig, *, known_hosts: Path = DEFAULT_KNOWN_H
         row.results["reachable"] = CheckResult(OK, "yes")
         row.results["login"] = CheckResult(
             FAIL, "unknown host key",
-            f"{machine.name} ({exc.host}:{exc.port}) presents an unknown {exc.key_type} key "
+            f"{machine.name} ({host_port(exc.host, exc.port)}) presents an unknown {exc.key_type} key "
             f"{exc.fingerprint}. If the machine's administrator confirms it, accept it in the "
             f"window or with: python3 ai_nano.py --check --accept-new-host-keys")
         _skip_rest(row, "host key not accepted")

@@ -25,7 +25,8 @@ from typing import IO
 import paramiko
 
 import machines
-from config import MachineConfig
+from config import MachineConfig, host_port
+from core.ssh_login import load_key, refused_message, sftp_start_failure
 from machines import (_CHUNK, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                       Connection, ConnectionLost, HostKeyChanged, MachineError,
                       ProgressCallback, Sink, Unreachable, UnknownHostKey, _local_part,
@@ -34,6 +35,7 @@ from machines import (_CHUNK, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFa
 log = logging.getLogger(__name__)
 
 _PID_MARKER = b"@ai_nano_pid "
+_ERR_MARKER = b"@ai_nano_stderr"
 
 
 def _shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
@@ -49,6 +51,8 @@ def _shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
         parts.append(f'cd -- {shlex.quote(cwd)} 2>/dev/null || '
                      f'{{ echo "@ai_nano_pid $$ nocwd"; exit 126; }};')
     parts.append('echo "@ai_nano_pid $$";')
+    if not merge:  # where the login's own stderr ends (merged, it all goes to stdout)
+        parts.append(f'echo "{_ERR_MARKER.decode()}" >&2;')
     parts.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
     return " ".join(parts)
 
@@ -98,10 +102,11 @@ class SshConnection(Connection):
     def connect(cls, machine: MachineConfig, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
                 timeout: float = 5.0) -> SshConnection:
         """Connect and authenticate; raises the MachineError subclass that says why not."""
-        name, where = machine.name, f"{machine.host}:{machine.port}"
+        name, where = machine.name, host_port(machine.host, machine.port)
         key_file = os.path.expanduser(machine.key_file) if machine.key_file else None
         if key_file and not os.path.isfile(key_file):
             raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
+        key, key_problem = load_key(name, key_file, machine.password) if key_file else (None, "")
         client = paramiko.SSHClient()
         for path, load in ((machines.SYSTEM_KNOWN_HOSTS, client.load_system_host_keys),
                            (Path(known_hosts), client.load_host_keys)):
@@ -116,8 +121,7 @@ class SshConnection(Connection):
         try:
             client.connect(
                 machine.host, port=machine.port, username=machine.login,
-                password=machine.password or None, key_filename=key_file,
-                passphrase=machine.password or None,
+                password=machine.password or None, pkey=key,
                 allow_agent=nothing_given, look_for_keys=nothing_given,
                 timeout=timeout, banner_timeout=timeout * 0.9, auth_timeout=timeout * 3,
                 channel_timeout=timeout * 3)
@@ -134,16 +138,10 @@ class SshConnection(Connection):
             client.close()
             raise AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
                                        f"passphrase: put it in \"pwd\" or use ssh-agent") from None
-        except paramiko.AuthenticationException:
+        except paramiko.AuthenticationException as error:
             client.close()
-            if key_file and machine.password:
-                what = f"the key {key_file} and the password were refused"
-            elif key_file:
-                what = f"the key {key_file} was refused (not in the server's authorized_keys?)"
-            elif machine.password:
-                what = "wrong password"
-            else:
-                what = "no password or key file in the config, and ssh-agent/~/.ssh keys were refused"
+            what = refused_message(error, key_file=key_file or "", key_problem=key_problem,
+                                   password=bool(machine.password))
             raise AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}") from None
         except (socket.timeout, TimeoutError):
             client.close()
@@ -200,8 +198,11 @@ class SshConnection(Connection):
     def sftp(self) -> paramiko.SFTPClient:
         with self._lock:
             if self._sftp is None:
-                with _ssh_errors(self, "opening SFTP"):
-                    self._sftp = self._client.open_sftp()
+                try:
+                    with _ssh_errors(self, "opening SFTP"):
+                        self._sftp = self._client.open_sftp()
+                except paramiko.SFTPError as error:
+                    raise self._error(sftp_start_failure(self.machine.host, error) or f"SFTP: {error}") from None
                     self._sftp.get_channel().settimeout(max(self._timeout * 6, 30.0))
             return self._sftp
 
@@ -233,14 +234,14 @@ class SshConnection(Connection):
             if pty:
                 channel.get_pty(term="dumb", width=1000)
             channel.exec_command(_shell_script(argv, cwd, merge))
-        marker = _PidMarker(on_out)
+        marker = _PidMarker(on_out, on_err, err_marker=not merge)
         stopper = _Stopper(lambda sig: self._signal_group(marker.pid or 0, sig), timeout)
         try:
             while True:
                 while channel.recv_ready():
                     marker.feed(channel.recv(_CHUNK))
                 while channel.recv_stderr_ready():
-                    on_err(channel.recv_stderr(_CHUNK))
+                    marker.feed_err(channel.recv_stderr(_CHUNK))
                 if channel.exit_status_ready() and not channel.recv_ready() \
                         and not channel.recv_stderr_ready():
                     break
@@ -394,10 +395,24 @@ class SshConnection(Connection):
 
 
 class _PidMarker:
-    """Reads the ``@ai_nano_pid <pid>`` line our shell line prints before the program."""
+    """Reads the ``@ai_nano_pid <pid>`` line our shell line prints before the program.
 
-    def __init__(self, on_out: Callable[[bytes], None]) -> None:
+    Everything before it comes from the login's start-up files (a lab's ~/.bashrc that
+    greets, a quota notice): it is dropped, so it never reads as the command's output.
+    On stderr the same holds up to the ``@ai_nano_stderr`` line (`err_marker`); merged
+    commands send all their output to stdout, so their stderr channel only ever carries
+    the login's. Held-back text is passed on if no marker ever comes (then something
+    else went wrong, and the text may say what).
+    """
+
+    def __init__(self, on_out: Callable[[bytes], None],
+                 on_err: Callable[[bytes], None] = lambda data: None,
+                 err_marker: bool = False) -> None:
         self._on_out = on_out
+        self._on_err = on_err
+        self._err_marker = err_marker
+        self._err_head = b""
+        self._err_done = False
         self._head = b""
         self.pid: int | None = None
         self.no_cwd = False
@@ -411,17 +426,37 @@ class _PidMarker:
         # Lines before the marker come from the login shell's start-up files: pass them on.
         while not self._done and b"\n" in self._head:
             line, self._head = self._head.split(b"\n", 1)
-            fields = line.strip().split()
-            if line.startswith(_PID_MARKER) and len(fields) >= 2 and fields[1].isdigit():
+            at = line.find(_PID_MARKER)  # a greeting without a newline may precede it
+            fields = line[at:].strip().split() if at >= 0 else []
+            if len(fields) >= 2 and fields[1].isdigit():
                 self.pid, self._done = int(fields[1]), True
                 self.no_cwd = fields[-1] == b"nocwd"
             else:
-                self._on_out(line + b"\n")
+                log.debug("login start-up output dropped: %r", line[:200])
         if self._done and self._head:
             rest, self._head = self._head, b""
             self._on_out(rest)
 
+    def feed_err(self, data: bytes) -> None:
+        if self._err_done:
+            self._on_err(data)
+            return
+        self._err_head += data
+        line_end = self._err_head.find(_ERR_MARKER + b"\n")
+        if self._err_marker and line_end >= 0:
+            log.debug("login start-up stderr dropped: %r", self._err_head[:line_end][:200])
+            rest = self._err_head[line_end + len(_ERR_MARKER) + 1:]
+            self._err_head, self._err_done = b"", True
+            if rest:
+                self._on_err(rest)
+
     def flush(self) -> None:
+        """The command ended: what came before a marker that never came is passed on."""
         if self._head:
             self._on_out(self._head)
             self._head = b""
+        if self._err_head and not self._done:
+            self._on_err(self._err_head)
+        elif self._err_head:
+            log.debug("login start-up stderr dropped: %r", self._err_head[:200])
+        self._err_head = b""
