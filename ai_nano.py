@@ -14,7 +14,6 @@ import argparse
 import functools
 import logging
 import sys
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,7 +30,9 @@ from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton
 import machine_check  # noqa: E402
 import pipeline  # noqa: E402
 import project  # noqa: E402
+import app_state  # noqa: E402
 from config import Config, ConfigError, load_config  # noqa: E402
+from core.applog import setup_log_file  # noqa: E402
 from core.version import __version__  # noqa: E402
 from output_parsing import EVENT_MARKER  # noqa: E402
 from machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection  # noqa: E402
@@ -480,11 +481,6 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _excepthook(kind, value, tb) -> None:
-    """PyQt5 aborts on an exception escaping a slot: log it instead."""
-    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ai_nano", description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=APP_DIR / "config.json",
@@ -502,9 +498,14 @@ def main(argv: list[str] | None = None) -> int:
         return machine_check.main(["--config", str(args.config), *check_options])
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
-    sys.excepthook = _excepthook
+    app_state.enable_high_dpi()
     app = QApplication(sys.argv[:1])
+    app_state.setup_application(app)
+    log_path = setup_log_file()
     window = GUI_ai_nano(args.config)
+    app_state.install_excepthook(window, log_path)
+    app_state.add_help_menu(window, log_path)
+    app_state.remember(window, open_workspace=not args.workspace)
     window.show()
     if args.workspace:
         window.open_workspace(args.workspace)
