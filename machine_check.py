@@ -188,10 +188,14 @@ def _software_result(machine: MachineConfig, info: dict[str, Any]) -> CheckResul
 
 
 def _manifest_path(machine: MachineConfig, connection: Connection) -> str:
-    """Where pipeline.deploy_scripts leaves the manifest on that machine."""
-    folder = connection.workdir() if machine.role == "dl" else \
-        f"{connection.workdir().rstrip('/')}/nano_scripts"
-    return f"{folder.rstrip('/')}/{SCRIPTS_MANIFEST}"
+    """Where pipeline.deploy_scripts leaves the manifest on that machine.
+
+    Over SSH the workdir stays as configured (the probe expands ~, and a relative path
+    starts from the home folder there): no SFTP round trip just for this.
+    """
+    workdir = connection.workdir() if machine.is_local else machine.workdir
+    folder = workdir.rstrip("/") + ("" if machine.role == "dl" else "/nano_scripts")
+    return f"{folder}/{SCRIPTS_MANIFEST}"
 
 
 def _with_scripts_version(result: CheckResult, info: dict[str, Any]) -> CheckResult:

@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UnpackError, tarfile.TarError, OSError) as error:
         print(f"error: {error}", flush=True)
         return 2
+    except Exception as error:  # e.g. a Python this script was not tested on: still one line
+        print(f"error: unexpected {type(error).__name__} while unpacking with Python "
+              f"{sys.version.split()[0]}: {error}", flush=True)
+        return 2
     finally:  # a broken archive is never used again: the retry uploads a new one
         if not args.keep:
             try:
