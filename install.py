@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{sys.version.split()[0]}", file=sys.stderr)
         return 2
     profile = args.profile or default_profile(HERE / "config.json")
+    if not args.profile:
+        other = "laptop" if profile == "one-computer" else "one-computer"
+        print(f"Profile {profile} (from config.json); the other one: --profile {other}",
+              flush=True)
     pip_args = ["--extra-index-url", TORCH_CPU_INDEX] if args.torch_cpu else []
     venv = args.venv.absolute()
     try:
