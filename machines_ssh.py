@@ -11,13 +11,12 @@ import logging
 import os
 import posixpath
 import select
-import shlex
 import signal
 import socket
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -27,36 +26,13 @@ import paramiko
 import machines
 from config import MachineConfig, host_port
 from core.ssh_login import load_key, refused_message, sftp_start_failure
+from core.ssh_markers import PidMarker, shell_script
 from machines import (_CHUNK, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                       Connection, ConnectionLost, HostKeyChanged, MachineError,
                       ProgressCallback, Sink, Unreachable, UnknownHostKey, _local_part,
                       _Stopper, fingerprint)
 
 log = logging.getLogger(__name__)
-
-_PID_MARKER = b"@ai_nano_pid "
-_ERR_MARKER = b"@ai_nano_stderr"
-
-
-def _shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
-    """The POSIX sh line that runs ``argv``: every argument quoted, nothing expanded.
-
-    It prints ``@ai_nano_pid <pid>`` first so we can signal the process group later;
-    ``exec`` keeps that pid for the program, which sshd made a session leader.
-    """
-    parts = ["PYTHONUNBUFFERED=1; export PYTHONUNBUFFERED;"]
-    if merge:
-        parts.append("exec 2>&1;")
-    if cwd is not None:
-        parts.append(f'cd -- {shlex.quote(cwd)} 2>/dev/null || '
-                     f'{{ echo "@ai_nano_pid $$ nocwd"; exit 126; }};')
-    parts.append('echo "@ai_nano_pid $$";')
-    if not merge:  # where the login's own stderr ends (merged, it all goes to stdout)
-        parts.append(f'echo "{_ERR_MARKER.decode()}" >&2;')
-    parts.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
-    return " ".join(parts)
-
-
 
 class _RejectUnknownHost(paramiko.MissingHostKeyPolicy):
     """Stop right after the key exchange, before any authentication is sent."""
@@ -233,8 +209,8 @@ class SshConnection(Connection):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
                 channel.get_pty(term="dumb", width=1000)
-            channel.exec_command(_shell_script(argv, cwd, merge))
-        marker = _PidMarker(on_out, on_err, err_marker=not merge)
+            channel.exec_command(shell_script(argv, cwd, merge))
+        marker = PidMarker(on_out, on_err, err_marker=not merge)
         stopper = _Stopper(lambda sig: self._signal_group(marker.pid or 0, sig), timeout)
         try:
             while True:
@@ -392,71 +368,3 @@ class SshConnection(Connection):
                 self._sftp.close()
                 self._sftp = None
         self._client.close()
-
-
-class _PidMarker:
-    """Reads the ``@ai_nano_pid <pid>`` line our shell line prints before the program.
-
-    Everything before it comes from the login's start-up files (a lab's ~/.bashrc that
-    greets, a quota notice): it is dropped, so it never reads as the command's output.
-    On stderr the same holds up to the ``@ai_nano_stderr`` line (`err_marker`); merged
-    commands send all their output to stdout, so their stderr channel only ever carries
-    the login's. Held-back text is passed on if no marker ever comes (then something
-    else went wrong, and the text may say what).
-    """
-
-    def __init__(self, on_out: Callable[[bytes], None],
-                 on_err: Callable[[bytes], None] = lambda data: None,
-                 err_marker: bool = False) -> None:
-        self._on_out = on_out
-        self._on_err = on_err
-        self._err_marker = err_marker
-        self._err_head = b""
-        self._err_done = False
-        self._head = b""
-        self.pid: int | None = None
-        self.no_cwd = False
-        self._done = False
-
-    def feed(self, data: bytes) -> None:
-        if self._done:
-            self._on_out(data)
-            return
-        self._head += data
-        # Lines before the marker come from the login shell's start-up files: pass them on.
-        while not self._done and b"\n" in self._head:
-            line, self._head = self._head.split(b"\n", 1)
-            at = line.find(_PID_MARKER)  # a greeting without a newline may precede it
-            fields = line[at:].strip().split() if at >= 0 else []
-            if len(fields) >= 2 and fields[1].isdigit():
-                self.pid, self._done = int(fields[1]), True
-                self.no_cwd = fields[-1] == b"nocwd"
-            else:
-                log.debug("login start-up output dropped: %r", line[:200])
-        if self._done and self._head:
-            rest, self._head = self._head, b""
-            self._on_out(rest)
-
-    def feed_err(self, data: bytes) -> None:
-        if self._err_done:
-            self._on_err(data)
-            return
-        self._err_head += data
-        line_end = self._err_head.find(_ERR_MARKER + b"\n")
-        if self._err_marker and line_end >= 0:
-            log.debug("login start-up stderr dropped: %r", self._err_head[:line_end][:200])
-            rest = self._err_head[line_end + len(_ERR_MARKER) + 1:]
-            self._err_head, self._err_done = b"", True
-            if rest:
-                self._on_err(rest)
-
-    def flush(self) -> None:
-        """The command ended: what came before a marker that never came is passed on."""
-        if self._head:
-            self._on_out(self._head)
-            self._head = b""
-        if self._err_head and not self._done:
-            self._on_err(self._err_head)
-        elif self._err_head:
-            log.debug("login start-up stderr dropped: %r", self._err_head[:200])
-        self._err_head = b""

@@ -191,3 +191,32 @@ def test_a_trailing_comma_is_named_at_its_line(closing, tmp_path) -> None:
     assert str(caught.value) == (f"config.json: line {line}, column {column}: a comma after "
                                  f"the last item (before '{closing}'): remove it, JSON does "
                                  "not allow it")
+
+
+# --------------------------------------------------------------- the markers, byte by byte
+
+def _fed(chunks_out: list[bytes], chunks_err: list[bytes], err_marker: bool):
+    from core.ssh_markers import PidMarker
+    out: list[bytes] = []
+    err: list[bytes] = []
+    marker = PidMarker(out.append, err.append, err_marker=err_marker)
+    for data in chunks_err:
+        marker.feed_err(data)
+    for data in chunks_out:
+        marker.feed(data)
+    marker.flush()
+    return b"".join(out), b"".join(err), marker.pid
+
+
+def test_markers_drop_the_greeting_even_without_a_newline() -> None:
+    out, err, pid = _fed([b"Welcome!\nno newline here", b"@ai_nano_pid 42\nre", b"sult\n"],
+                         [b"quota 80%", b"@ai_nano_stderr\nreal error\n"], err_marker=True)
+    assert (out, err, pid) == (b"result\n", b"real error\n", 42)
+
+
+def test_without_a_marker_nothing_is_hidden() -> None:
+    """The login shell failed before our line ran: what it said is all there is."""
+    out, err, pid = _fed([b"This account is currently not available.\n"],
+                         [b"shell: not found\n"], err_marker=False)
+    assert (out, err, pid) == (b"This account is currently not available.\n",
+                               b"shell: not found\n", None)
