@@ -44,7 +44,9 @@ CHECKS: tuple[tuple[str, str], ...] = (
 _DISK_FAIL_BYTES = {"dl": 1 << 30, "nano": 512 << 20}
 _DISK_WARN_BYTES = {"dl": 5 << 30, "nano": 2 << 30}
 _GIB = float(1 << 30)
-_PROBE_TIMEOUT_S = 90.0  # importing torch on a busy server takes a while
+_PROBE_TIMEOUT_S = 90.0
+# dl_scripts and torch >= 2.5 need 3.9 (tests/test_compat_debian.py); JetPack 4 has 3.6.
+_MIN_PYTHON = {"dl": (3, 9), "nano": (3, 6)}  # importing torch on a busy server takes a while
 
 # Runs on the remote machine with its configured interpreter, which may be as old as the
 # Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler, the deployed
@@ -237,10 +239,11 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
                                             f"{machine.python} printed no check result")
         return
     version = str(info.get("python", "?"))
-    too_old = tuple(int(p) for p in version.split(".")[:2] if p.isdigit()) < (3, 6)
-    row.results["python"] = CheckResult(FAIL if too_old else OK, f"Python {version}",
-                                        f"{info.get('executable', machine.python)}"
-                                        + (": Python 3.6 or newer is needed" if too_old else ""))
+    needed = _MIN_PYTHON[machine.role]
+    too_old = tuple(int(p) for p in version.split(".")[:2] if p.isdigit()) < needed
+    row.results["python"] = CheckResult(
+        FAIL if too_old else OK, f"Python {version}", f"{info.get('executable', machine.python)}"
+        + (f": Python {needed[0]}.{needed[1]} or newer is needed" if too_old else ""))
     row.results["software"] = _with_scripts_version(_software_result(machine, info), info)
     if machine.role == "nano":
         row.results["camera"] = _camera_result(machine.camera, info)

@@ -175,3 +175,18 @@ def test_readme_claims_the_same_minimum() -> None:
     assert f"Python ≥ {MINIMUM}" in readme
     assert not [claim for claim in ("Python ≥ 3.8", "Python ≥ 3.10") if claim in readme]
     assert sys.version_info >= (3, 9)
+
+
+def test_machine_check_names_a_dl_server_python_too_old(local_machine) -> None:
+    """A DL server whose python is 3.8 is red before any step fails on it."""
+    import machine_check
+    python38 = "/root/.pyenv/versions/3.8.18/bin/python3"
+    if not Path(python38).exists():
+        pytest.skip(f"no Python 3.8 here ({python38})")
+    row = machine_check.check_machine(local_machine("dl", python=python38))
+    python = row.result("python")
+    assert python.state == machine_check.FAIL and python.text.startswith("Python 3.8.")
+    assert python.detail == f"{python38}: Python 3.9 or newer is needed"
+    nano = machine_check.check_machine(local_machine("nano", python=python38,
+                                                     camera="rtsp://camera"))
+    assert nano.result("python").state == machine_check.OK  # a Nano's 3.6+ is enough
