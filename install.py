@@ -34,12 +34,13 @@ PROFILES = {  # the requirements files of each profile, relative to HERE
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 STAMP = ".ai_nano_installed"  # in the venv: the hash of what was installed
 BUILDING = ".ai_nano_building"  # in the venv while it is being made
-# What pip says when it cannot reach the index (offline, proxy, DNS).
+# What pip says when it cannot reach the index (offline, proxy, DNS); "(from versions:
+# none)" is all it says when its retries are off. A package with versions, none of them
+# for this Python, is another error: pip's own last line says which.
 NETWORK_SIGNS = ("NewConnectionError", "Failed to establish a new connection",
                  "Temporary failure in name resolution", "Network is unreachable",
-                 "Connection refused", "No matching distribution found",
-                 "Could not find a version that satisfies", "ConnectTimeout", "ReadTimeout",
-                 "ProxyError", "Max retries exceeded")
+                 "Connection refused", "(from versions: none)", "ConnectTimeout",
+                 "ReadTimeout", "ProxyError", "Max retries exceeded", "Could not fetch URL")
 
 
 class InstallError(Exception):
