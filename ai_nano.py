@@ -17,7 +17,6 @@ import functools
 import logging
 import sys
 import threading
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,11 +26,14 @@ from PyQt5.QtGui import QImage, QPixmap
 from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
+import app_state
 from core import checks, jobs, pipeline, tasks
+from core.applog import setup_log_file
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
 from core.protocol import EVENT_MARKER
 from core.steps import STEP_TASKS, ProjectState, enabled_steps
+from core.version import __version__
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
 from thread_command import AtClose, CommandWorker, TaskRunner
@@ -55,6 +57,7 @@ class GUI_ai_nano(QWidget):
                  connect_timeout: float = 5.0) -> None:
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
+        self.setWindowTitle(f"{self.windowTitle()} {__version__}")
         self.txt_log.setStyleSheet(LOG_STYLE)
         self.txt_log.setMaximumBlockCount(20000)
         self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
@@ -217,11 +220,15 @@ class GUI_ai_nano(QWidget):
         self.state = dataclasses.replace(self.state, running=running)
         enabled = enabled_steps(self.state)
         for step, button in self._step_buttons.items():
-            button.setEnabled(enabled[step])
             key = STEP_TASKS.get(step, "")
-            button.setText(self._busy_labels.get(key) or self._step_labels[step]
-                           if key in running else self._step_labels[step])
-        self.gb_recording.setEnabled(enabled["record"])
+            text = (self._busy_labels.get(key) or self._step_labels[step]
+                    if key in running else self._step_labels[step])
+            if button.isEnabled() != enabled[step]:   # only changes: each one relays out
+                button.setEnabled(enabled[step])
+            if button.text() != text:
+                button.setText(text)
+        if self.gb_recording.isEnabled() != enabled["record"]:
+            self.gb_recording.setEnabled(enabled["record"])
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():
@@ -523,11 +530,6 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _excepthook(kind, value, tb) -> None:
-    """PyQt5 aborts on an exception escaping a slot: log it instead."""
-    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ai_nano", description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=APP_DIR / "config.json",
@@ -540,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the instructor's view of the class (--text: print a table)")
     parser.add_argument("--text", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--version", action="version", version=f"ai_nano {__version__}")
     args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
@@ -550,9 +553,14 @@ def main(argv: list[str] | None = None) -> int:
         return class_view.main(args.config, text=args.text)
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
-    sys.excepthook = _excepthook
+    app_state.enable_high_dpi()
     app = QApplication(sys.argv[:1])
+    app_state.setup_application(app)
+    log_path = setup_log_file()
     window = GUI_ai_nano(args.config)
+    app_state.install_excepthook(window, log_path)
+    app_state.add_help_menu(window, log_path)
+    app_state.remember(window, open_workspace=not args.workspace)
     window.show()
     if args.workspace:
         window.open_workspace(args.workspace)

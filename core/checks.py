@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from core.check_report import CHECKS, FAIL, OK, SKIP, WARN, CheckResult, CheckRow
-from core.config import Config, ConfigError, MachineConfig, load_config
+from core.config import Config, ConfigError, MachineConfig, host_port, load_config
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 from core.machines import (DEFAULT_KNOWN_HOSTS, AuthenticationFailed, Connection, HostKeyChanged,
                       MachineError, RemoteCommandFailed, Unreachable, UnknownHostKey,
                       open_connection, remember_host_key)
@@ -31,15 +32,22 @@ log = logging.getLogger(__name__)
 _DISK_FAIL_BYTES = {"dl": 1 << 30, "nano": 512 << 20}
 _DISK_WARN_BYTES = {"dl": 5 << 30, "nano": 2 << 30}
 _GIB = float(1 << 30)
-_PROBE_TIMEOUT_S = 90.0  # importing torch on a busy server takes a while
+_PROBE_TIMEOUT_S = 90.0
+# dl_scripts and torch >= 2.5 need 3.9 (tests/test_compat_debian.py); JetPack 4 has 3.6.
+_MIN_PYTHON = {"dl": (3, 9), "nano": (3, 6)}  # importing torch on a busy server takes a while
 
 # Runs on the remote machine with its configured interpreter, which may be as old as the
-# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler. Prints one
-# JSON object.
+# Nano's Python 3.6: no f-strings, no walrus. argv: role, camera, scheduler, the deployed
+# scripts' manifest and its version key. Prints one JSON object.
 _PROBE = r"""
 import glob, json, os, platform, shutil, sys
 info = {"python": platform.python_version(), "executable": sys.executable}
 role, camera, scheduler = sys.argv[1], sys.argv[2], sys.argv[3]
+try:
+    with open(os.path.expanduser(sys.argv[4])) as manifest:
+        info["scripts_version"] = json.load(manifest).get(sys.argv[5], "")
+except Exception:
+    pass
 if scheduler == "slurm":
     info["sbatch"] = shutil.which("sbatch") or ""
 def failure(exc):
@@ -137,6 +145,28 @@ def _software_result(machine: MachineConfig, info: dict[str, Any]) -> CheckResul
                        f"({info.get('onnxruntime_error', '?')})")
 
 
+def _manifest_path(machine: MachineConfig, connection: Connection) -> str:
+    """Where pipeline.deploy_scripts leaves the manifest on that machine.
+
+    Over SSH the workdir stays as configured (the probe expands ~, and a relative path
+    starts from the home folder there): no SFTP round trip just for this.
+    """
+    workdir = connection.workdir() if machine.is_local else machine.workdir
+    folder = workdir.rstrip("/") + ("" if machine.role == "dl" else "/nano_scripts")
+    return f"{folder}/{SCRIPTS_MANIFEST}"
+
+
+def _with_scripts_version(result: CheckResult, info: dict[str, Any]) -> CheckResult:
+    """An OK cell turns yellow when the deployed scripts come from another app version."""
+    if "scripts_version" not in info:  # none deployed yet: the first step deploys them
+        return result
+    note = scripts_version_note(str(info["scripts_version"]))
+    if not note or result.state != OK:
+        return result
+    return CheckResult(WARN, f"old scripts; {result.text}",
+                       "; ".join(part for part in (result.detail, note) if part))
+
+
 def _camera_result(camera: str, info: dict[str, Any]) -> CheckResult:
     if "camera_exists" not in info:
         return CheckResult(SKIP, "stream, not checked", f"{camera} is not a device path")
@@ -154,7 +184,8 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
     """Run the probe with the machine's interpreter and fill python/software/camera."""
     try:
         text = connection.output([machine.python, "-c", _PROBE, machine.role, machine.camera,
-                                  machine.scheduler], timeout=_PROBE_TIMEOUT_S)
+                                  machine.scheduler, _manifest_path(machine, connection),
+                                  VERSION_KEY], timeout=_PROBE_TIMEOUT_S)
         info = json.loads(text.strip().splitlines()[-1])
     except RemoteCommandFailed as exc:
         row.results["python"] = CheckResult(FAIL, f"{machine.python} not working", str(exc))
@@ -164,11 +195,12 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
                                             f"{machine.python} printed no check result")
         return
     version = str(info.get("python", "?"))
-    too_old = tuple(int(p) for p in version.split(".")[:2] if p.isdigit()) < (3, 6)
-    row.results["python"] = CheckResult(FAIL if too_old else OK, f"Python {version}",
-                                        f"{info.get('executable', machine.python)}"
-                                        + (": Python 3.6 or newer is needed" if too_old else ""))
-    row.results["software"] = _software_result(machine, info)
+    needed = _MIN_PYTHON[machine.role]
+    too_old = tuple(int(p) for p in version.split(".")[:2] if p.isdigit()) < needed
+    row.results["python"] = CheckResult(
+        FAIL if too_old else OK, f"Python {version}", f"{info.get('executable', machine.python)}"
+        + (f": Python {needed[0]}.{needed[1]} or newer is needed" if too_old else ""))
+    row.results["software"] = _with_scripts_version(_software_result(machine, info), info)
     if machine.role == "nano":
         row.results["camera"] = _camera_result(machine.camera, info)
 
@@ -194,7 +226,7 @@ def check_machine(machine: MachineConfig, *, known_hosts: Path = DEFAULT_KNOWN_H
         row.results["reachable"] = CheckResult(OK, "yes")
         row.results["login"] = CheckResult(
             FAIL, "unknown host key",
-            f"{machine.name} ({exc.host}:{exc.port}) presents an unknown {exc.key_type} key "
+            f"{machine.name} ({host_port(exc.host, exc.port)}) presents an unknown {exc.key_type} key "
             f"{exc.fingerprint}. If the machine's administrator confirms it, accept it in the "
             f"window or with: python3 ai_nano.py --check --accept-new-host-keys")
         _skip_rest(row, "host key not accepted")
@@ -298,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"remembered the host key of {row.machine}: "
                       f"{row.unknown_host_key.key_type} {row.unknown_host_key.fingerprint}")
         rows = check_machines(config, known_hosts=args.known_hosts, timeout=args.timeout)
+    print(f"ai_nano {__version__}\n")
     print(format_table(rows))
     return 1 if any(row.failed for row in rows) else 0
 

@@ -44,6 +44,11 @@ _TOP_KEYS = {"DL_server", "jetson_nano", "training"}
 _TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience"}
 
 
+def host_port(host: str, port: int) -> str:
+    """``host:port`` for messages, an IPv6 address in brackets: ``[::1]:22``."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 class ConfigError(Exception):
     """A config file that cannot be used; str() names the file and the line or key."""
 
@@ -101,7 +106,7 @@ class MachineConfig:
         if self.is_local:
             return "this computer"
         who = f"{self.login}@" if self.login else ""
-        return f"{who}{self.host}:{self.port}"
+        return f"{who}{host_port(self.host, self.port)}"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.address})"
@@ -196,6 +201,8 @@ def _machine(reader: _Reader, obj: Any, where: str, role: str) -> MachineConfig:
     if not name:
         raise reader.fail(f"{where}.name is empty")
     host = get(obj, "ip", where, str, required=True).strip()
+    if host.startswith("[") and host.endswith("]"):  # "[::1]" as in URLs: the address
+        host = host[1:-1]
     if not host or any(ch.isspace() for ch in host):
         raise reader.fail(f"{where}.ip must be a host name, an address or \"local\"")
     transport = get(obj, "transport", where, str, default="")
@@ -299,13 +306,27 @@ def _permission_warning(path: Path, label: str, has_password: bool) -> str | Non
     return None
 
 
+def _json_error(label: str, text: str, error: json.JSONDecodeError) -> str:
+    """One line; a comma before `}` or `]` (allowed in Python, not in JSON) said plainly,
+    at the comma's own line."""
+    before = text[:error.pos].rstrip()
+    closing = text[error.pos:error.pos + 1]
+    if before.endswith(",") and closing in ("}", "]"):
+        comma = len(before) - 1
+        line = text.count("\n", 0, comma) + 1
+        column = comma - (text.rfind("\n", 0, comma) + 1) + 1
+        return (f"{label}: line {line}, column {column}: a comma after the last item "
+                f"(before '{closing}'): remove it, JSON does not allow it")
+    return f"{label}: line {error.lineno}, column {error.colno}: {error.msg}"
+
+
 def load_config(path: Path) -> Config:
     """Read and check ``path``; raises ConfigError with a one-line message."""
     path = Path(path)
     label = path.name
     reader = _Reader(label)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad starts with a BOM
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except UnicodeDecodeError as error:
@@ -315,8 +336,7 @@ def load_config(path: Path) -> Config:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys(reader))
     except json.JSONDecodeError as error:
-        raise ConfigError(
-            f"{label}: line {error.lineno}, column {error.colno}: {error.msg}") from None
+        raise ConfigError(_json_error(label, text, error)) from None
     if not isinstance(data, dict):
         raise reader.fail(f"the file must hold a JSON object {{...}}, not {_json_type(data)}")
     reader.unknown_keys(data, _TOP_KEYS, "")

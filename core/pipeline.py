@@ -22,6 +22,7 @@ from core.config import MachineConfig
 from core.identity import laptop_identity
 from core.machines import Connection, RemoteCommandFailed
 from core.names import suggest_model_name
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__
 from core.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 APP_DIR = Path(__file__).resolve().parents[1]  # the repository: dl_scripts/, nano_scripts/
 DL_SCRIPTS = APP_DIR / "dl_scripts"
 NANO_SCRIPTS = APP_DIR / "nano_scripts"
-MANIFEST = ".ai_nano_scripts.json"
+MANIFEST = SCRIPTS_MANIFEST
 # The app's own folders under each machine's workdir: a lab's train.py, onnx_export.py,
 # ... in the workdir itself (~/TP_IA_NANO) are never overwritten (README, "Machines").
 DL_SCRIPTS_DIR = "ai_nano_scripts"
@@ -93,13 +94,15 @@ def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Repo
     except ValueError:
         present = {}
     changed = [name for name, digest in wanted.items() if present.get(name) != digest]
-    if not changed:
+    if not changed and present.get(VERSION_KEY) == __version__:
         return 0
-    report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
-    conn.makedirs(remote_dir)
+    if changed:
+        report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
+        conn.makedirs(remote_dir)
     for name in changed:
         conn.put_file(folder / name, posixpath.join(remote_dir, name))
-    conn.write_text(manifest_path, json.dumps(wanted, indent=1, sort_keys=True))
+    manifest = {**wanted, VERSION_KEY: __version__}  # the app version that deployed them
+    conn.write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     return len(changed)
 
 

@@ -58,6 +58,39 @@ def safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     return members
 
 
+def has_extraction_filters() -> bool:
+    """tarfile's `filter=` exists from 3.12, and in 3.8.17+/3.9.17+/3.10.12+/3.11.4+ only."""
+    return hasattr(tarfile, "data_filter")
+
+
+def extract(tar: tarfile.TarFile, members: list[tarfile.TarInfo], staging: Path) -> None:
+    """Extract with tarfile's "data" filter, or the same checks by hand where it is missing.
+
+    Why a fallback: Debian 12's Python 3.11.2 (a DL server as labs install it) has no
+    `filter=` argument. safe_members() has already refused absolute paths, `..`, links and
+    devices; here each file is written by us, never through a name that resolves outside
+    `staging` (a folder replaced by a link in between), with plain permissions.
+    """
+    if has_extraction_filters():
+        tar.extractall(staging, members=members, filter="data")
+        return
+    root = staging.resolve()
+    for member in members:
+        target = (staging / member.name).resolve()
+        if target != root and root not in target.parents:
+            raise UnpackError(f"archive member {member.name!r} points outside the dataset")
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        if source is None:
+            raise UnpackError(f"archive member {member.name!r} is not a plain file")
+        with source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+        os.chmod(target, 0o644 | (0o111 if member.mode & 0o100 else 0))
+
+
 def unpack(archive: Path, dest: Path) -> int:
     """Extract into a temporary folder, then swap the dataset folders in place.
 
@@ -67,9 +100,13 @@ def unpack(archive: Path, dest: Path) -> int:
     staging = dest / ".unpack-tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    with tarfile.open(archive, "r:") as tar:
-        members = safe_members(tar)
-        tar.extractall(staging, members=members, filter="data")
+    try:
+        with tarfile.open(archive, "r:") as tar:
+            members = safe_members(tar)
+            extract(tar, members, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     for name in sorted(ALLOWED_TOP):
         source = staging / name
         if not source.exists():
@@ -98,8 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     except (UnpackError, tarfile.TarError, OSError) as error:
         print(f"error: {error}", flush=True)
         return 2
-    if not args.keep:
-        args.archive.unlink()
+    except Exception as error:  # e.g. a Python this script was not tested on: still one line
+        print(f"error: unexpected {type(error).__name__} while unpacking with Python "
+              f"{sys.version.split()[0]}: {error}", flush=True)
+        return 2
+    finally:  # a broken archive is never used again: the retry uploads a new one
+        if not args.keep:
+            try:
+                args.archive.unlink()
+            except OSError:
+                pass
     print(f"Unpacked {count} files into {args.dest}", flush=True)
     return 0
 

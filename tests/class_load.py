@@ -36,6 +36,8 @@ SETTINGS = TrainingSettings(arch="resnet18", epochs=1, batch_size=16, resolution
 PICTURE_SIZE = (320, 240)     # noisy JPEGs of ~47 KB: 45 a class make a >= 5 MB upload
 PER_CLASS = 45
 NANO_TURN_WAIT_S = 600.0
+# What a lab server has: OpenSSH's (and Debian's) defaults, not the suite's MaxStartups 100.
+DEBIAN_LIMITS = ("MaxStartups 10:30:100", "MaxSessions 10")
 
 
 @dataclass
@@ -188,8 +190,8 @@ def run_class(factory: SshdFactory, user: TestUser, base: Path, laptops: int, na
     for folder in ("nano_scripts", "dl_scripts"):
         if str(root / folder) not in sys.path:
             sys.path.append(str(root / folder))
-    (dl_server,) = factory.start(1, prefix="class-dl", keep_limits=True)
-    nano_servers = factory.start(nanos, prefix="class-nano", keep_limits=True)
+    (dl_server,) = factory.start(1, prefix="class-dl", options=DEBIAN_LIMITS)
+    nano_servers = factory.start(nanos, prefix="class-nano", options=DEBIAN_LIMITS)
     remote = make_user_dir(user, "class")
     try:
         with mjpeg_stream(CLASS_COLOURS["red"]) as camera:

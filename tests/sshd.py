@@ -21,6 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import paramiko
 
@@ -136,14 +137,15 @@ class SshServer:
     """One sshd listening on 127.0.0.1:<port>, run with its own config in ``folder``."""
 
     def __init__(self, folder: Path, user: TestUser, name: str = "sshd",
-                 keep_limits: bool = False) -> None:
+                 host: str = LOCALHOST, options: tuple[str, ...] = ()) -> None:
+        """``host``: the address to listen on (``::1`` for IPv6). ``options``: sshd_config
+        lines that win over the defaults below (sshd keeps a keyword's first value), e.g.
+        ``("PasswordAuthentication no",)`` or a ``ForceCommand``."""
         self.name = name
-        # keep_limits: Debian's defaults for MaxStartups (10:30:100) and MaxSessions (10),
-        # as every lab server has them (the class-size load test, issue 13).
-        self.keep_limits = keep_limits
         self.folder = folder
         self.user = user
-        self.host = LOCALHOST
+        self.host = host
+        self.options = tuple(options)
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         folder.mkdir(parents=True, exist_ok=True)
@@ -161,9 +163,15 @@ class SshServer:
         self._write_config()
 
     def _write_config(self) -> None:
-        self.config_file.write_text("\n".join([
+        replaced = {line.split()[0].lower() for line in self.options if line.strip()}
+        defaults = [line for line in self._default_config() if line.split()[0].lower()
+                    not in replaced]
+        self.config_file.write_text("\n".join([*self.options, *defaults, ""]))
+
+    def _default_config(self) -> list[str]:
+        return [
             f"Port {self.port}",
-            f"ListenAddress {LOCALHOST}",
+            f"ListenAddress {self.host}",
             f"HostKey {self.host_key_file}",
             f"PidFile {self.pid_file}",
             f"AuthorizedKeysFile {self.authorized_keys}",
@@ -175,12 +183,12 @@ class SshServer:
             "UsePAM no",
             "StrictModes no",
             "UseDNS no",
-            *([] if self.keep_limits else ["MaxSessions 50", "MaxStartups 100"]),
+            "MaxSessions 50",
+            "MaxStartups 100",
             "LoginGraceTime 30",
             "Subsystem sftp internal-sftp",
             "LogLevel VERBOSE",
-            "",
-        ]))
+        ]
 
     def new_host_key(self) -> None:
         """Replace the host key (the "machine was reinstalled" case); restart to use it."""
@@ -277,14 +285,13 @@ class SshdFactory:
         self.user = user
         self.servers: list[SshServer] = []
 
-    def start(self, count: int = 1, prefix: str = "sshd",
-              keep_limits: bool = False) -> list[SshServer]:
-        """``count`` new, running servers that belong to the caller (``keep_limits``:
-        sshd's default MaxStartups/MaxSessions instead of the suite's generous ones)."""
+    def start(self, count: int = 1, prefix: str = "sshd", **settings: Any) -> list[SshServer]:
+        """``count`` new, running servers that belong to the caller (``settings``: host,
+        options, as SshServer takes them)."""
         started = []
         for _ in range(count):
             name = f"{prefix}{len(self.servers)}"
-            server = SshServer(self.base / name, self.user, name, keep_limits=keep_limits)
+            server = SshServer(self.base / name, self.user, name, **settings)
             server.start()
             self.servers.append(server)
             started.append(server)

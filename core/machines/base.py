@@ -84,7 +84,8 @@ class UnknownHostKey(MachineError):
         self.host, self.port, self.key = host, port, key
         self.key_type = key.get_name()
         self.fingerprint = fingerprint(key)
-        super().__init__(f"{host}:{port} is not known yet: its {self.key_type} key is "
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # config.host_port
+        super().__init__(f"{where} is not known yet: its {self.key_type} key is "
                          f"{self.fingerprint}; confirm it before connecting")
 
 

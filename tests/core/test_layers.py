@@ -12,7 +12,7 @@ import pytest
 from tests.paths import REPO
 
 APP_PACKAGES = ("core", "widgets")
-APP_TOP_LEVEL = ("ai_nano", "record_images", "thread_camera", "thread_command")
+APP_TOP_LEVEL = ("ai_nano", "app_state", "record_images", "thread_camera", "thread_command")
 
 
 def modules_in(folder: str) -> list[Path]:
@@ -49,7 +49,7 @@ def run_python(code: str) -> subprocess.CompletedProcess:
 def test_core_imports_without_qt():
     """Every core module imports in a Python where PyQt5 and pyqtgraph cannot be imported."""
     names = [module_name(path) for path in modules_in("core")]
-    assert "core.workspace" in names and "core.machines.ssh" in names
+    assert "core.workspace" in names and "core.machines.ssh.connection" in names
     code = ("import sys\n"
             "for blocked in ('PyQt5', 'pyqtgraph', 'sip'):\n"
             "    sys.modules[blocked] = None  # any import of it now raises ImportError\n"
@@ -66,12 +66,14 @@ def test_core_module_names_no_qt(path):
     assert importing(path, ("PyQt5", "pyqtgraph", "sip", "widgets", *APP_TOP_LEVEL)) == []
 
 
-def test_only_the_ssh_module_imports_paramiko():
+def test_only_the_ssh_backend_imports_paramiko():
+    """paramiko stays inside core/machines/ssh/ (the connection, its login messages)."""
     app_files = [REPO / f"{name}.py" for name in APP_TOP_LEVEL]
     for package in APP_PACKAGES:
         app_files += modules_in(package)
     users = [str(path.relative_to(REPO)) for path in app_files if importing(path, ("paramiko",))]
-    assert users == ["core/machines/ssh.py"]
+    assert "core/machines/ssh/connection.py" in users
+    assert [user for user in users if not user.startswith("core/machines/ssh/")] == []
 
 
 @pytest.mark.parametrize("path", modules_in("widgets"), ids=lambda p: str(p.relative_to(REPO)))

@@ -109,7 +109,10 @@ def test_window_with_dead_dl_server_opens_and_says_why(kind, qtbot, tmp_path, re
     monitor.stop()
     print(f"{kind}: opened in {opened_s * 1000:.0f} ms, error after {took:.2f} s, "
           f"longest stall {monitor.longest_ms} ms {monitor.stalls}", file=sys.stderr)
-    assert monitor.longest_ms < 50, f"the window froze for {monitor.longest_ms} ms"
+    # As in test_e2e: the GUI thread's own work, and a wall-clock bound that leaves room for
+    # the other processes of this shared machine (sshd, the test's servers).
+    assert monitor.longest_busy_ms < 50, f"the window froze: {monitor.report()}"
+    assert monitor.longest_ms < 250, f"the window froze: {monitor.report()}"
     window.close()
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from tests.paths import REPO
 
+from core.version import __version__
+
 APP = REPO / "ai_nano.py"
 
 
@@ -78,7 +80,7 @@ def test_window_opens_on_xcb_with_every_machine_down(xvfb, tmp_path):
         opened_after = None
         while time.monotonic() - started < 15:
             assert app.poll() is None, f"the app exited: {app.stdout.read()}"
-            if _window_ids(xvfb, "ai_nano"):
+            if _window_ids(xvfb, f"ai_nano {__version__}"):
                 opened_after = time.monotonic() - started
                 break
             time.sleep(0.05)

@@ -11,49 +11,29 @@ import logging
 import os
 import posixpath
 import select
-import shlex
 import signal
 import socket
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import paramiko
 
+from core.config import MachineConfig, host_port
 from core.machines import base
-from core.config import MachineConfig
 from core.machines.crowded import retry_crowded as _retry_crowded
+from core.machines.ssh.login import load_key, refused_message, sftp_start_failure
+from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                       Connection, ConnectionLost, HostKeyChanged, MachineError,
                       ProgressCallback, Sink, Unreachable, UnknownHostKey, local_part_path,
                       Stopper, fingerprint)
 
 log = logging.getLogger(__name__)
-
-_PID_MARKER = b"@ai_nano_pid "
-
-
-def _shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
-    """The POSIX sh line that runs ``argv``: every argument quoted, nothing expanded.
-
-    It prints ``@ai_nano_pid <pid>`` first so we can signal the process group later;
-    ``exec`` keeps that pid for the program, which sshd made a session leader.
-    """
-    parts = ["PYTHONUNBUFFERED=1; export PYTHONUNBUFFERED;"]
-    if merge:
-        parts.append("exec 2>&1;")
-    if cwd is not None:
-        parts.append(f'cd -- {shlex.quote(cwd)} 2>/dev/null || '
-                     f'{{ echo "@ai_nano_pid $$ nocwd"; exit 126; }};')
-    parts.append('echo "@ai_nano_pid $$";')
-    parts.append("exec " + " ".join(shlex.quote(arg) for arg in argv))
-    return " ".join(parts)
-
-
 
 class _RejectUnknownHost(paramiko.MissingHostKeyPolicy):
     """Stop right after the key exchange, before any authentication is sent."""
@@ -99,10 +79,11 @@ class SshConnection(Connection):
     def connect(cls, machine: MachineConfig, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
                 timeout: float = 5.0) -> SshConnection:
         """Connect and authenticate; raises the MachineError subclass that says why not."""
-        name, where = machine.name, f"{machine.host}:{machine.port}"
+        name, where = machine.name, host_port(machine.host, machine.port)
         key_file = os.path.expanduser(machine.key_file) if machine.key_file else None
         if key_file and not os.path.isfile(key_file):
             raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
+        key, key_problem = load_key(name, key_file, machine.password) if key_file else (None, "")
         client = paramiko.SSHClient()
         for path, load in ((base.SYSTEM_KNOWN_HOSTS, client.load_system_host_keys),
                            (Path(known_hosts), client.load_host_keys)):
@@ -117,8 +98,7 @@ class SshConnection(Connection):
         try:
             _retry_crowded(client, f"{name}: {where}", lambda: client.connect(
                 machine.host, port=machine.port, username=machine.login,
-                password=machine.password or None, key_filename=key_file,
-                passphrase=machine.password or None,
+                password=machine.password or None, pkey=key,
                 allow_agent=nothing_given, look_for_keys=nothing_given,
                 timeout=timeout, banner_timeout=timeout * 0.9, auth_timeout=timeout * 3,
                 channel_timeout=timeout * 3))
@@ -135,16 +115,10 @@ class SshConnection(Connection):
             client.close()
             raise AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
                                        f"passphrase: put it in \"pwd\" or use ssh-agent") from None
-        except paramiko.AuthenticationException:
+        except paramiko.AuthenticationException as error:
             client.close()
-            if key_file and machine.password:
-                what = f"the key {key_file} and the password were refused"
-            elif key_file:
-                what = f"the key {key_file} was refused (not in the server's authorized_keys?)"
-            elif machine.password:
-                what = "wrong password"
-            else:
-                what = "no password or key file in the config, and ssh-agent/~/.ssh keys were refused"
+            what = refused_message(error, key_file=key_file or "", key_problem=key_problem,
+                                   password=bool(machine.password))
             raise AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}") from None
         except (socket.timeout, TimeoutError):
             client.close()
@@ -201,8 +175,11 @@ class SshConnection(Connection):
     def sftp(self) -> paramiko.SFTPClient:
         with self._lock:
             if self._sftp is None:
-                with _ssh_errors(self, "opening SFTP"):
-                    self._sftp = self._client.open_sftp()
+                try:
+                    with _ssh_errors(self, "opening SFTP"):
+                        self._sftp = self._client.open_sftp()
+                except paramiko.SFTPError as error:
+                    raise self._error(sftp_start_failure(self.machine.host, error) or f"SFTP: {error}") from None
                     self._sftp.get_channel().settimeout(max(self._timeout * 6, 30.0))
             return self._sftp
 
@@ -233,15 +210,15 @@ class SshConnection(Connection):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
                 channel.get_pty(term="dumb", width=1000)
-            channel.exec_command(_shell_script(argv, cwd, merge))
-        marker = _PidMarker(on_out)
+            channel.exec_command(shell_script(argv, cwd, merge))
+        marker = PidMarker(on_out, on_err, err_marker=not merge)
         stopper = Stopper(lambda sig: self._signal_group(marker.pid or 0, sig), timeout)
         try:
             while True:
                 while channel.recv_ready():
                     marker.feed(channel.recv(CHUNK_SIZE))
                 while channel.recv_stderr_ready():
-                    on_err(channel.recv_stderr(CHUNK_SIZE))
+                    marker.feed_err(channel.recv_stderr(CHUNK_SIZE))
                 if channel.exit_status_ready() and not channel.recv_ready() \
                         and not channel.recv_stderr_ready():
                     break
@@ -396,37 +373,3 @@ class SshConnection(Connection):
                 self._sftp.close()
                 self._sftp = None
         self._client.close()
-
-
-class _PidMarker:
-    """Reads the ``@ai_nano_pid <pid>`` line our shell line prints before the program."""
-
-    def __init__(self, on_out: Callable[[bytes], None]) -> None:
-        self._on_out = on_out
-        self._head = b""
-        self.pid: int | None = None
-        self.no_cwd = False
-        self._done = False
-
-    def feed(self, data: bytes) -> None:
-        if self._done:
-            self._on_out(data)
-            return
-        self._head += data
-        # Lines before the marker come from the login shell's start-up files: pass them on.
-        while not self._done and b"\n" in self._head:
-            line, self._head = self._head.split(b"\n", 1)
-            fields = line.strip().split()
-            if line.startswith(_PID_MARKER) and len(fields) >= 2 and fields[1].isdigit():
-                self.pid, self._done = int(fields[1]), True
-                self.no_cwd = fields[-1] == b"nocwd"
-            else:
-                self._on_out(line + b"\n")
-        if self._done and self._head:
-            rest, self._head = self._head, b""
-            self._on_out(rest)
-
-    def flush(self) -> None:
-        if self._head:
-            self._on_out(self._head)
-            self._head = b""
