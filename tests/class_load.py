@@ -21,7 +21,8 @@ from pathlib import Path
 
 from core import checks, jobs, tasks
 from core.config import MachineConfig, TrainingSettings
-from core.machines import crowded, open_connection
+from core.machines import open_connection
+from core.machines.ssh import crowded
 from core.nano_steps import NANO_LOCK, NanoInUse
 from core.pipeline import Report
 from core.protocol import parse_event
@@ -72,6 +73,17 @@ class ClassRun:
     def longest_queue_wait_s(self) -> float:
         return max((s.get("started", 0) - s.get("created", 0) for s in self.job_states.values()),
                    default=0.0)
+
+    def phase_text(self) -> str:
+        """Median and longest seconds of each phase over the laptops."""
+        import statistics
+        names = [name for name in ("check", "upload", "train", "convert", "upload_nano",
+                                   "inference") if any(name in lap.phases for lap in self.laptops)]
+        parts = []
+        for name in names:
+            values = [lap.phases[name] for lap in self.laptops if name in lap.phases]
+            parts.append(f"{name} {statistics.median(values):.1f}/{max(values):.1f}")
+        return "phases, median/longest s: " + ", ".join(parts)
 
     def summary(self) -> str:
         return (f"{len(self.laptops)} laptops: wall time {self.wall_s:.1f} s, "

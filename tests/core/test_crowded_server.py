@@ -11,7 +11,7 @@ import time
 import pytest
 
 from core.machines import Unreachable, open_connection
-from core.machines import crowded
+from core.machines.ssh import crowded
 
 
 class DroppingProxy:

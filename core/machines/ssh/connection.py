@@ -25,7 +25,7 @@ import paramiko
 
 from core.config import MachineConfig, host_port
 from core.machines import base
-from core.machines.crowded import retry_crowded as _retry_crowded
+from core.machines.ssh.crowded import retry_crowded as _retry_crowded
 from core.machines.ssh.login import load_key, refused_message, sftp_start_failure
 from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
