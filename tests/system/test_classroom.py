@@ -228,3 +228,35 @@ def test_class_text_prints_a_table_and_a_down_server_in_one_line(tmp_path, capsy
     assert out[0] == "Trainings on dl:"
     assert out[1].startswith("  dl: DOWN: dl: 127.0.0.1:") and "refused" in out[1]
     assert any(line.startswith("  nano1") and "down: nano1" in line for line in out)
+
+
+def test_a_queue_folder_that_is_not_writable_is_one_line(lab, test_user):
+    """Bad input (issue 13, 7): the training says which folder, in one line."""
+    from core import jobs
+    from core.config import TrainingSettings
+    dl, nano, model, connect, workdir = lab
+    queue = workdir / "dl" / "queue"
+    queue.mkdir(parents=True)          # root's, mode 755: the student's login cannot write
+    queue.chmod(0o755)
+    import os
+    os.chown(queue.parent, test_user.uid, test_user.gid)
+    log = Log()
+    with pytest.raises(StepError) as caught:
+        jobs.train_model(connect, dl, "alice-1", TrainingSettings(epochs=1, resolution=32),
+                         log.report)
+    message = str(caught.value)
+    assert "\n" not in message and str(queue) in message, message
+    assert "Traceback" not in "\n".join(log.lines)
+
+
+def test_slurm_jobs_show_their_id_and_place_in_the_queue():
+    """A Slurm DL server's jobs come through job.py status like local ones (its record)."""
+    item = {"model": "fruits-1", "owner": ALICE, "epoch": 1, "epochs": 3,
+            "job": {"state": "pending", "ahead": 2, "scheduler": "slurm",
+                    "slurm_job_id": "42", "reason": "Resources"}}
+    row = classroom._training(item)
+    assert (row.state, row.ahead, row.slurm_job_id, row.epoch) == ("pending", 2, "42", "1/3")
+    state = classroom.ClassState(dl_name="cluster", trainings=[row])
+    line = classroom.format_text(state).splitlines()[2]
+    assert line.split() == ["fruits-1", "alice", "on", "laptop-a", "pending", "(Slurm", "42)",
+                            "2", "ahead", "1/3"]
