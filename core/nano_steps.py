@@ -149,8 +149,17 @@ def run_inference(nano: Connection, model_name: str, report: Report,
 
 
 def switch_off_leds(nano: Connection, report: Report) -> None:
-    """switch_off_led.py on the Nano (the original tool ran it when its window closed)."""
+    """switch_off_led.py on the Nano (the original tool ran it when its window closed),
+    unless an inference holds the Nano: its LEDs are its own (another student took it
+    over), and it switches them off itself when it ends."""
     scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    status = nano.output([python_of(nano), posixpath.join(scripts_dir, "nano_lock.py"), "status",
+                          "--lock", nano_lock_path(nano)], timeout=30)
+    holder = json.loads(status.strip().splitlines()[-1] or "{}")
+    if holder.get("held"):
+        report.line(f"{nano.machine.name}: LEDs left to the running inference of "
+                    f"{describe_holder(holder.get('holder') or {})}")
+        return
     nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
              cwd=scripts_dir, on_line=report.line)

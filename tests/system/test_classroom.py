@@ -260,3 +260,24 @@ def test_slurm_jobs_show_their_id_and_place_in_the_queue():
     line = classroom.format_text(state).splitlines()[2]
     assert line.split() == ["fruits-1", "alice", "on", "laptop-a", "pending", "(Slurm", "42)",
                             "2", "ahead", "1/3"]
+
+
+def test_closing_another_window_leaves_the_running_inferences_leds_alone(lab):
+    """The window's close switches its Nanos' LEDs off, but not under another student's
+    running inference (today's bug: the second laptop's clean-up darkened the first's)."""
+    from core import nano_steps
+    dl, nano, model, connect, _ = lab
+    first = Run(tasks.inference_task, connect, nano, model, owner=ALICE)
+    wait_for(lambda: "LED pin 16 on" in first.log.lines, what="alice's red LED")
+    closing = Log()
+    with connect(nano) as conn:
+        nano_steps.switch_off_leds(conn, closing.report)
+    assert closing.lines[-1].startswith("nano3: LEDs left to the running inference of alice "
+                                        "on laptop-a since")
+    assert not any(line.startswith("LED pin") for line in closing.lines)
+    first.log.stop.set()
+    first.join(30)
+    assert first.result == 0
+    with connect(nano) as conn:      # free again: the clean-up runs
+        nano_steps.switch_off_leds(conn, closing.report)
+    assert not closing.lines[-1].startswith("nano3: LEDs left")
