@@ -2,8 +2,9 @@
 """ai_nano: record webcam images, train a classifier on a DL server, run it on a Nano.
 
 The window wires the eight step buttons to workers (`thread_command.py`) that run the
-plain functions of `pipeline.py` and `tasks.py`, and draws what they report. It never
-touches the network or the disk itself, so it never freezes.
+plain functions of `core/`, and draws what they report. It never touches the network or
+the disk itself, so it never freezes. Its tasks and steps' state are in window_tasks.py,
+steps 3 to 8 in window_steps.py.
 
     python3 ai_nano.py [--config FILE] [--workspace DIR]
     python3 ai_nano.py --check [--config FILE]      # the lab's machines, for instructors
@@ -12,35 +13,36 @@ touches the network or the disk itself, so it never freezes.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import functools
 import logging
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from PyQt5 import sip, uic
+from PyQt5 import uic
 from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtGui import QImage, QPixmap
 from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
 import app_state
-from core import checks, jobs, pipeline, tasks
+from core import checks, pipeline, tasks
 from core.applog import setup_log_file
 from core.config import Config, ConfigError, load_config
-from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
+from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
 from core.protocol import EVENT_MARKER
-from core.steps import STEP_TASKS, ProjectState, enabled_steps
+from core.steps import ProjectState
 from core.version import __version__
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
-from thread_command import AtClose, CommandWorker, TaskRunner
+from thread_command import TaskRunner
 from widgets.live import LivePanel
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_steps import WindowSteps
+from window_tasks import WindowTasks
 
 log = logging.getLogger("ai_nano")
 
@@ -50,7 +52,7 @@ LOG_STYLE = ("QPlainTextEdit {background-color: #333; color: #00FF00;"
              " font-family: Courier, monospace;}")
 
 
-class GUI_ai_nano(QWidget):
+class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     """The main window: the eight steps on the left, camera and panels on the right."""
 
     def __init__(self, config_path: Path, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
@@ -162,148 +164,6 @@ class GUI_ai_nano(QWidget):
         self.lbl_status.setStyleSheet("")
         self.lbl_status.setText(text)
 
-    # --- workers and the steps' state -------------------------------------------------
-    def run_task(self, key: str, function: Callable[..., Any], *args: Any, busy: str = "",
-                 on_done: Callable[[Any], None] | None = None, quiet: bool = False,
-                 at_close: AtClose = AtClose.ABANDON, **kwargs: Any) -> CommandWorker | None:
-        """Run `function(*args, report=..., **kwargs)` in a worker; one task per key.
-
-        A step's button shows `busy` while its task runs and its state comes back from
-        `enabled_steps` when the task ends, whatever the outcome.
-        """
-        worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
-        if worker is None:
-            self.show_error(f"{busy or key} is already running")
-            return None
-        self._busy_labels[key] = busy
-        if not quiet:
-            worker.line.connect(self.update_log)
-            worker.progress.connect(self._on_progress)
-            worker.failed.connect(self._on_step_failed)
-            worker.succeeded.connect(self._on_step_succeeded)
-            self.set_status(busy or "Working…")
-            self.pb_step.setRange(0, 0)
-        worker.failed.connect(self.show_error)
-        worker.unknown_host.connect(self._on_unknown_host)
-        if on_done is not None:
-            worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
-        self.runner.run(key)
-        return worker
-
-    def _on_step_succeeded(self, _result: Any) -> None:
-        self.pb_step.setRange(0, 100)
-        self.pb_step.setValue(100)
-        self.set_status("Ready")
-
-    def _on_step_failed(self, _message: str) -> None:
-        self.pb_step.setRange(0, 100)
-        self.pb_step.setValue(0)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        if total <= 0:
-            self.pb_step.setRange(0, 0)
-            return
-        self.pb_step.setRange(0, 1000)
-        value = int(1000 * done / total)
-        if value != self.pb_step.value():  # setValue repaints at once: only on a change
-            self.pb_step.setValue(value)
-
-    def _set_state(self, **changes: Any) -> None:
-        self.state = dataclasses.replace(self.state, **changes)
-        self._refresh_steps()
-
-    def _refresh_steps(self) -> None:
-        """The one place that enables the steps: from the project's state and the tasks."""
-        if sip.isdeleted(self):
-            return
-        running = self.runner.running()
-        self.state = dataclasses.replace(self.state, running=running)
-        enabled = enabled_steps(self.state)
-        for step, button in self._step_buttons.items():
-            key = STEP_TASKS.get(step, "")
-            text = (self._busy_labels.get(key) or self._step_labels[step]
-                    if key in running else self._step_labels[step])
-            if button.isEnabled() != enabled[step]:   # only changes: each one relays out
-                button.setEnabled(enabled[step])
-            if button.text() != text:
-                button.setText(text)
-        if self.gb_recording.isEnabled() != enabled["record"]:
-            self.gb_recording.setEnabled(enabled["record"])
-
-    def stop_running(self) -> None:
-        for key in self.runner.stoppable():
-            self.update_log(f"Stopping {key}…")
-            self.runner.stop(key)
-
-    def _on_unknown_host(self, error: UnknownHostKey) -> None:
-        if self.ask_trust_host_key(error):
-            self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
-                          self.known_hosts, error, quiet=True,
-                          on_done=lambda _: (self.update_log(
-                              f"Host key of {error.host} remembered; press the step again."),
-                              self.check_machines()))
-
-    def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
-        """Ask once, showing the fingerprint, whether to trust a new machine."""
-        answer = QMessageBox.question(
-            self, "Unknown machine",
-            f"{error}\n\nThe key's fingerprint is\n{error.key_type} {error.fingerprint}\n\n"
-            "Compare it with the one your instructor gave. Trust this machine?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        return answer == QMessageBox.Yes
-
-    # --- machines -----------------------------------------------------------------
-    def check_machines(self) -> None:
-        if self.runner.is_running("check"):
-            return
-        # Said before the worker starts: with no machine to check it may be finished and
-        # deleted before run_task returns. set_rows ends the "Checking…" state.
-        self.machines_panel.set_checking(True)
-        self.run_task("check", tasks.check_machines_task, self.config,
-                      known_hosts=self.known_hosts, quiet=True,
-                      on_done=self.machines_panel.set_rows)
-
-    def selected_nano(self):
-        index = self.cb_nano_name.currentIndex()
-        return self.config.nanos[index] if 0 <= index < len(self.config.nanos) else None
-
-    def _on_nano_chosen(self, _index: int) -> None:
-        self._set_state(nano=self.selected_nano() is not None, nano_models=False)
-        self.refresh_nano_models()
-
-    def refresh_nano_models(self) -> None:
-        """List the models already on the selected Nano, in the background."""
-        nano = self.selected_nano()
-        if nano is None:
-            return
-        self.run_task(f"models-{nano.name}", tasks.list_models_task, self.connect, nano,
-                      quiet=True, on_done=self._show_nano_models)
-
-    def _show_nano_models(self, models: list[str]) -> None:
-        keep = self.cb_select_model.currentText()
-        self.cb_select_model.blockSignals(True)
-        self.cb_select_model.clear()
-        names = list(dict.fromkeys(([self.model_name] if self.model_name else []) + models))
-        self.cb_select_model.addItems(names)
-        self.cb_select_model.blockSignals(False)
-        if keep in names:
-            self.cb_select_model.setCurrentText(keep)
-        self._on_model_selected(self.cb_select_model.currentText())
-        self._set_state(nano_models=bool(models))
-
-    def _on_model_selected(self, name: str) -> None:
-        if name:
-            self.model_name = name
-
-    @property
-    def model_name(self) -> str:
-        """The model the steps 5 to 8 work on (the project's, or one chosen on the Nano)."""
-        return self.state.model_name
-
-    @model_name.setter
-    def model_name(self, name: str) -> None:
-        self._set_state(model_name=name)
-
     # --- step 1: project --------------------------------------------------------------
     def _on_camera_chosen(self, *_: Any) -> None:
         index = self.cb_camera.currentIndex()
@@ -379,122 +239,6 @@ class GUI_ai_nano(QWidget):
             self._add_form()
         self.update_log("Project creation")
         self._set_state(classes=len(self.forms))
-
-    # --- steps 3 to 8 --------------------------------------------------------------------
-    def split_images(self) -> None:
-        """Check the dataset first: a student is warned before, not after, the split."""
-        if self.workspace is None:
-            return
-        self.run_task("split", tasks.split_warnings_task, self.workspace,
-                      busy="3 - checking the images…",
-                      on_done=self._split_after_warnings)
-
-    def _split_after_warnings(self, warnings: list[str]) -> None:
-        for warning in warnings:
-            self.update_log(f"Warning: {warning}")
-        if warnings and not self.confirm_split(warnings):
-            self.set_status("Split cancelled: record more images, then split again")
-            return
-        self.run_task("split", tasks.split_task, self.workspace, busy="3 - splitting…",
-                      on_done=lambda _: self._set_state(split_done=True))
-
-    def confirm_split(self, warnings: list[str]) -> bool:
-        """Ask whether to split a dataset with problems anyway."""
-        answer = QMessageBox.question(
-            self, "Split anyway?", "\n".join(warnings) + "\n\nSplit the images anyway?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        return answer == QMessageBox.Yes
-
-    def upload_to_dl(self) -> None:
-        if self.workspace is None or self._need_dl() is None:
-            return
-        self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
-                      self.workspace, busy="4 - uploading…", at_close=AtClose.STOP,
-                      on_done=self._on_uploaded)
-
-    def _on_uploaded(self, model_name: str) -> None:
-        self.model_name = model_name
-        self._show_nano_models([self.cb_select_model.itemText(i)
-                                for i in range(self.cb_select_model.count())])
-        self.cb_select_model.setCurrentText(model_name)
-        self._set_state(trained=False, converted=False)
-
-    def train_model(self) -> None:
-        if self._need_dl() is None or not self._need_model():
-            return
-        self._run_training(jobs.train_model, self.connect, self.config.dl_server,
-                           self.model_name, self.config.training)
-
-    def _run_training(self, function: Callable[..., Any], *args: Any,
-                      switch_tab: bool = True) -> None:
-        """A new training, or a re-attachment to one: the curves follow its log."""
-        self.training_panel.reset()
-        if switch_tab:
-            self.tabs.setCurrentWidget(self.tab_training)
-        worker = self.run_task("train", function, *args, busy="5 - training…",
-                               at_close=AtClose.DETACH, on_done=self._on_trained)
-        if worker is not None:
-            worker.line.connect(self.training_panel.feed_line)
-
-    def _on_trained(self, _: Any) -> None:
-        self._set_state(trained=True)
-
-    def convert_to_onnx(self) -> None:
-        if self._need_dl() is None or not self._need_model():
-            return
-        worker = self.run_task("convert", jobs.convert_to_onnx, self.connect,
-                               self.config.dl_server, self.model_name,
-                               busy="6 - converting…", at_close=AtClose.DETACH,
-                               on_done=lambda _: self._after_conversion())
-        if worker is not None:
-            worker.line.connect(self.results_panel.feed_line)
-
-    def _after_conversion(self) -> None:
-        self._set_state(converted=True)
-        self.tabs.setCurrentWidget(self.tab_results)
-
-    def upload_to_nano(self) -> None:
-        nano = self.selected_nano()
-        if nano is None or self._need_dl() is None or not self._need_model():
-            self.show_error("Choose a Nano first") if nano is None else None
-            return
-        self.run_task("upload-nano", tasks.upload_model_task, self.connect,
-                      self.config.dl_server, nano, self.model_name, self.config.training.arch,
-                      busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
-                      on_done=lambda _: (self._set_state(nano_models=True),
-                                         self.refresh_nano_models()))
-
-    def inference(self) -> None:
-        nano = self.selected_nano()
-        if nano is None:
-            self.show_error("Choose a Nano first")
-            return
-        if not self._need_model():
-            return
-        self.live_panel.reset()
-        self.live_panel.set_pins(nano.pins)
-        self.tabs.setCurrentWidget(self.tab_live)
-        self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
-        self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
-                      take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
-                      busy="8 - inference running…", at_close=AtClose.STOP)
-        self._take_over = False
-
-    def _on_inference_end(self, result: Any) -> None:
-        """Another laptop holds the Nano (issue 13): offer to take it over."""
-        if isinstance(result, tasks.nano_steps.NanoInUse) and self.ask(result.question()):
-            self._take_over = True
-            self.inference()
-
-    def _need_dl(self):
-        if self.config.dl_server is None:
-            self.show_error("No DL server in config.json")
-        return self.config.dl_server
-
-    def _need_model(self) -> bool:
-        if not self.model_name:
-            self.show_error("No model yet: upload the data to the DL machine first (step 4)")
-        return bool(self.model_name)
 
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:

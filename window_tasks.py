@@ -1,0 +1,116 @@
+"""The window's side of the worker contract: starting tasks, drawing their progress, and
+the steps' enabled state, recomputed from the project's state after every change.
+
+A mixin of the main window (ai_nano.GUI_ai_nano), kept in its own module so the window's
+file stays readable. It uses the window's `runner` (thread_command.TaskRunner), `state`
+(core.steps.ProjectState), step buttons, progress bar and message route.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any, Callable
+
+from PyQt5 import sip
+from PyQt5.QtWidgets import QMessageBox
+
+from core import tasks
+from core.machines import UnknownHostKey
+from core.steps import STEP_TASKS, enabled_steps
+from thread_command import AtClose, CommandWorker
+
+log = logging.getLogger(__name__)
+
+
+class WindowTasks:
+    """Mixin: `run_task` and the steps' state for the main window."""
+
+    # --- workers and the steps' state -------------------------------------------------
+    def run_task(self, key: str, function: Callable[..., Any], *args: Any, busy: str = "",
+                 on_done: Callable[[Any], None] | None = None, quiet: bool = False,
+                 at_close: AtClose = AtClose.ABANDON, **kwargs: Any) -> CommandWorker | None:
+        """Run `function(*args, report=..., **kwargs)` in a worker; one task per key.
+
+        A step's button shows `busy` while its task runs and its state comes back from
+        `enabled_steps` when the task ends, whatever the outcome.
+        """
+        worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
+        if worker is None:
+            self.show_error(f"{busy or key} is already running")
+            return None
+        self._busy_labels[key] = busy
+        if not quiet:
+            worker.line.connect(self.update_log)
+            worker.progress.connect(self._on_progress)
+            worker.failed.connect(self._on_step_failed)
+            worker.succeeded.connect(self._on_step_succeeded)
+            self.set_status(busy or "Working…")
+            self.pb_step.setRange(0, 0)
+        worker.failed.connect(self.show_error)
+        worker.unknown_host.connect(self._on_unknown_host)
+        if on_done is not None:
+            worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
+        self.runner.run(key)
+        return worker
+
+    def _on_step_succeeded(self, _result: Any) -> None:
+        self.pb_step.setRange(0, 100)
+        self.pb_step.setValue(100)
+        self.set_status("Ready")
+
+    def _on_step_failed(self, _message: str) -> None:
+        self.pb_step.setRange(0, 100)
+        self.pb_step.setValue(0)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.pb_step.setRange(0, 0)
+            return
+        self.pb_step.setRange(0, 1000)
+        value = int(1000 * done / total)
+        if value != self.pb_step.value():  # setValue repaints at once: only on a change
+            self.pb_step.setValue(value)
+
+    def _set_state(self, **changes: Any) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+        self._refresh_steps()
+
+    def _refresh_steps(self) -> None:
+        """The one place that enables the steps: from the project's state and the tasks."""
+        if sip.isdeleted(self):
+            return
+        running = self.runner.running()
+        self.state = dataclasses.replace(self.state, running=running)
+        enabled = enabled_steps(self.state)
+        for step, button in self._step_buttons.items():
+            key = STEP_TASKS.get(step, "")
+            text = (self._busy_labels.get(key) or self._step_labels[step]
+                    if key in running else self._step_labels[step])
+            if button.isEnabled() != enabled[step]:   # only changes: each one relays out
+                button.setEnabled(enabled[step])
+            if button.text() != text:
+                button.setText(text)
+        if self.gb_recording.isEnabled() != enabled["record"]:
+            self.gb_recording.setEnabled(enabled["record"])
+
+    def stop_running(self) -> None:
+        for key in self.runner.stoppable():
+            self.update_log(f"Stopping {key}…")
+            self.runner.stop(key)
+
+    def _on_unknown_host(self, error: UnknownHostKey) -> None:
+        if self.ask_trust_host_key(error):
+            self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
+                          self.known_hosts, error, quiet=True,
+                          on_done=lambda _: (self.update_log(
+                              f"Host key of {error.host} remembered; press the step again."),
+                              self.check_machines()))
+
+    def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
+        """Ask once, showing the fingerprint, whether to trust a new machine."""
+        answer = QMessageBox.question(
+            self, "Unknown machine",
+            f"{error}\n\nThe key's fingerprint is\n{error.key_type} {error.fingerprint}\n\n"
+            "Compare it with the one your instructor gave. Trust this machine?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
