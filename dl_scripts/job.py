@@ -42,6 +42,7 @@ try:
                            Queue, describe_exit, is_locked, proc_start_time, resolve_slots,
                            retire_previous_run, try_lock)
     from job_slurm import cancel, check_not_active, slurm_state, submit
+    from job_outcome import orphan_outcome
 except ImportError as missing:  # only job.py was copied: say so in one line
     print("error: %s.py is missing or broken beside %s: copy the whole dl_scripts folder"
           % (missing.name or missing, os.path.abspath(__file__)), flush=True)
@@ -288,10 +289,8 @@ def current_state(job: JobDir) -> Dict[str, Any]:
         return slurm_state(job, state)
     if state.get("state") in ACTIVE and not is_locked(job.lock):
         state = job.read_state() or state  # it may have just finished
-        if state.get("state") in ACTIVE:
-            code = job.read_exit_code()
-            state.update(state="failed", exit_code=code,
-                         reason="the job's processes ended without recording a result")
+        if state.get("state") in ACTIVE:  # the runner died (kill -9, OOM): ask the log
+            state.update(orphan_outcome(job.log, job.read_exit_code()))
     return state
 
 

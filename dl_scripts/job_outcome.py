@@ -61,7 +61,7 @@ def orphan_outcome(log_path: str, exit_code: Optional[int]) -> Dict[str, Any]:
     if errors:
         return {"state": "failed", "exit_code": exit_code, "reason": errors[-1]}
     return {"state": "failed", "exit_code": exit_code,
-            "reason": RUNNER_DIED + " and the command ended without a result"}
+            "reason": RUNNER_DIED + " and the command ended without recording a result"}
 
 
 def describe_exit(code: int) -> str:

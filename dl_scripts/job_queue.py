@@ -14,9 +14,10 @@ import json
 import logging
 import os
 import re
-import signal
 import subprocess
 from typing import Any, Dict, Optional
+
+from job_outcome import describe_exit  # noqa: F401  (job.py imports it from here)
 
 log = logging.getLogger(__name__)
 
@@ -249,11 +250,3 @@ def retire_previous_run(job: JobDir) -> None:
         except FileNotFoundError:
             pass
 
-
-def describe_exit(code: int) -> str:
-    if code > 128 and code - 128 < signal.NSIG:
-        try:
-            return "killed by %s" % signal.Signals(code - 128).name
-        except ValueError:
-            pass
-    return "exit status %d" % code
