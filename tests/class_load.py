@@ -238,6 +238,11 @@ def run_class(factory: SshdFactory, user: TestUser, base: Path, laptops: int, na
     finally:
         for server in [dl_server, *nano_servers]:
             server.stop()
+        for line in user_processes(user, str(remote)):   # a run cut short: its detached jobs
+            try:
+                os.kill(int(line.split()[0]), 9)
+            except (ProcessLookupError, ValueError):
+                pass
         if not os.environ.get("AI_NANO_KEEP_CLASS"):
             remove_user_dir(remote)
 
