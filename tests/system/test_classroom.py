@@ -281,3 +281,16 @@ def test_closing_another_window_leaves_the_running_inferences_leds_alone(lab):
     with connect(nano) as conn:      # free again: the clean-up runs
         nano_steps.switch_off_leds(conn, closing.report)
     assert not closing.lines[-1].startswith("nano3: LEDs left")
+
+
+def test_a_nano_listed_twice_and_a_missing_dl_server_are_warnings(closed_port, known_hosts):
+    from core.config import MachineConfig
+    nanos = tuple(MachineConfig(name=name, role="nano", host="127.0.0.1", port=closed_port,
+                                login="x", password="y") for name in ("nano1", "nano2"))
+    state = classroom.gather(Config(dl_server=None, nanos=nanos),
+                             lambda m: open_connection(m, known_hosts=known_hosts))
+    assert state.warnings == [f"nano2 and nano1 are the same machine (x@127.0.0.1:{closed_port}) "
+                              "in config.json", "no DL server in config.json"]
+    assert [n.reachable for n in state.nanos] == [False, False]
+    text = classroom.format_text(state)
+    assert "  nano2 and nano1 are the same machine" in text
