@@ -203,7 +203,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
             for name in info.classes:
                 self._add_form(name)
         reopened = bool(info.model_name)  # its training and conversion may have been done
-        self._set_state(workspace_open=True, classes=len(self.forms), split_done=info.split_done,
+        self._set_state(workspace_open=True, forms=len(self.forms), classes=self._created_classes(),
+                        split_done=info.split_done,
                         model_name=info.model_name, trained=reopened, converted=reopened)
         if info.model_name:
             self._show_nano_models([self.cb_select_model.itemText(i)
@@ -217,17 +218,22 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
                                 # a form has no name until Create: it never refuses its own
                                 taken_names=lambda: [other.class_name() for other in self.forms])
         form.class_removed.connect(lambda _name: self._remove_form(form))
+        form.class_created.connect(lambda _name: self._set_state(classes=self._created_classes()))
+        form.class_renamed.connect(lambda _old, _new: self._set_state(split_done=False))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
         self.forms.append(form)
         return form
 
+    def _created_classes(self) -> int:
+        return sum(1 for form in self.forms if form.class_name() is not None)
+
     def _remove_form(self, form: RecordImagesForm) -> None:
         """A class was removed (its pictures are in the trash): its form goes too."""
         self.forms.remove(form)
         form.deleteLater()
-        self._set_state(classes=len(self.forms), split_done=False)
+        self._set_state(forms=len(self.forms), classes=self._created_classes(), split_done=False)
 
     def create_project(self) -> None:
         if self.workspace is None:
@@ -237,7 +243,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         for _ in range(max(0, wanted)):
             self._add_form()
         self.update_log("Project creation")
-        self._set_state(classes=len(self.forms))
+        self._set_state(forms=len(self.forms))
 
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:
