@@ -15,7 +15,6 @@ import argparse
 import functools
 import logging
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
 import app_state
-from core import checks, pipeline, tasks
+from core import checks, tasks
 from core.applog import setup_log_file
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
@@ -266,12 +265,16 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         """
         for form in self.forms:
             form.stop_recording()
-        leds = threading.Thread(target=tasks.switch_off_leds_task, daemon=True, args=(
-            self.connect, list(self._led_nanos.values()), pipeline.Report()))
-        leds.start()  # switch_off_led.py, as the original did at close; waited for below
+        # switch_off_led.py on each Nano that ran inference, as the original did at close:
+        # the one wait that may exceed a second, by at most the connect timeout.
+        leds = self.runner.start("leds-off", tasks.switch_off_leds_task, self.connect,
+                                 list(self._led_nanos.values())) if self._led_nanos else None
+        if leds is not None:
+            self.runner.run("leds-off")
         self.camera.stop(timeout_ms=500)
         self.runner.close()
-        leds.join(self._connect_timeout)  # at most the connect timeout; a daemon thread
+        if leds is not None:
+            leds.done.wait(self._connect_timeout)
         event.accept()
 
 
