@@ -16,7 +16,6 @@ import argparse
 import functools
 import logging
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
                              QWidget)
 
 import app_state
-from core import checks, pipeline, tasks
+from core import checks, tasks
 from core.applog import setup_log_file
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
@@ -204,7 +203,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
             for name in info.classes:
                 self._add_form(name)
         reopened = bool(info.model_name)  # its training and conversion may have been done
-        self._set_state(workspace_open=True, classes=len(self.forms), split_done=info.split_done,
+        self._set_state(workspace_open=True, forms=len(self.forms), classes=self._created_classes(),
+                        split_done=info.split_done,
                         model_name=info.model_name, trained=reopened, converted=reopened)
         if info.model_name:
             self._show_nano_models([self.cb_select_model.itemText(i)
@@ -218,17 +218,22 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
                                 # a form has no name until Create: it never refuses its own
                                 taken_names=lambda: [other.class_name() for other in self.forms])
         form.class_removed.connect(lambda _name: self._remove_form(form))
+        form.class_created.connect(lambda _name: self._set_state(classes=self._created_classes()))
+        form.class_renamed.connect(lambda _old, _new: self._set_state(split_done=False))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
         self.forms.append(form)
         return form
 
+    def _created_classes(self) -> int:
+        return sum(1 for form in self.forms if form.class_name() is not None)
+
     def _remove_form(self, form: RecordImagesForm) -> None:
         """A class was removed (its pictures are in the trash): its form goes too."""
         self.forms.remove(form)
         form.deleteLater()
-        self._set_state(classes=len(self.forms), split_done=False)
+        self._set_state(forms=len(self.forms), classes=self._created_classes(), split_done=False)
 
     def create_project(self) -> None:
         if self.workspace is None:
@@ -238,7 +243,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         for _ in range(max(0, wanted)):
             self._add_form()
         self.update_log("Project creation")
-        self._set_state(classes=len(self.forms))
+        self._set_state(forms=len(self.forms))
 
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:
@@ -261,12 +266,16 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         """
         for form in self.forms:
             form.stop_recording()
-        leds = threading.Thread(target=tasks.switch_off_leds_task, daemon=True, args=(
-            self.connect, list(self._led_nanos.values()), pipeline.Report()))
-        leds.start()  # switch_off_led.py, as the original did at close; waited for below
+        # switch_off_led.py on each Nano that ran inference, as the original did at close:
+        # the one wait that may exceed a second, by at most the connect timeout.
+        leds = self.runner.start("leds-off", tasks.switch_off_leds_task, self.connect,
+                                 list(self._led_nanos.values())) if self._led_nanos else None
+        if leds is not None:
+            self.runner.run("leds-off")
         self.camera.stop(timeout_ms=500)
         self.runner.close()
-        leds.join(self._connect_timeout)  # at most the connect timeout; a daemon thread
+        if leds is not None:
+            leds.done.wait(self._connect_timeout)
         event.accept()
 
 

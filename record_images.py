@@ -61,8 +61,6 @@ class RecordImagesForm(QWidget):
         message(str): a problem, for the window's single message route.
         log(str): an ordinary line for the log ("Start recording red", ...).
         class_created(str): the class folder exists; recording is possible.
-        recording_toggled(str, bool): class name, recording on/off.
-        count_changed(str, int): class name, its number of images.
         class_renamed(str, str): old name, new name.
         class_removed(str): the class went to the trash; the window drops this form.
     """
@@ -70,8 +68,6 @@ class RecordImagesForm(QWidget):
     message = pyqtSignal(str)
     log = pyqtSignal(str)
     class_created = pyqtSignal(str)
-    recording_toggled = pyqtSignal(str, bool)
-    count_changed = pyqtSignal(str, int)
     class_renamed = pyqtSignal(str, str)
     class_removed = pyqtSignal(str)
 
@@ -217,7 +213,6 @@ class RecordImagesForm(QWidget):
             self._camera.stop_recording()
         if not checked:
             self.log.emit(f"Stop recording {self._class_name}")
-        self.recording_toggled.emit(self._class_name, checked)
 
     def _set_record_button(self, checked: bool) -> None:
         self.pushButton_record.blockSignals(True)
@@ -230,7 +225,6 @@ class RecordImagesForm(QWidget):
         if class_name != self._class_name or on == self.pushButton_record.isChecked():
             return
         self._set_record_button(on)            # stopped by a fault or by another form
-        self.recording_toggled.emit(class_name, on)
 
     @pyqtSlot(str, str, int, QImage)
     def _on_camera_image_saved(self, class_name: str, path: str, count: int, thumbnail: QImage) -> None:
@@ -381,5 +375,3 @@ class RecordImagesForm(QWidget):
     def _set_count(self, count: int) -> None:
         self._count = count
         self.label_count.setText(f"{count} image" + ("" if count == 1 else "s"))
-        if self._class_name is not None:
-            self.count_changed.emit(self._class_name, count)

@@ -81,7 +81,6 @@ class CameraWorker(QObject):
     Signals:
         frame(QImage): every frame read, at the camera's rate.
         failed(str): one readable line (camera missing or gone, disk full, ...).
-        recorded(str, int, QImage): class name, its image count now, a thumbnail.
         image_saved(str, str, int, QImage): class name, saved file path, count, thumbnail.
         source_changed(str): a camera was opened (also after it came back).
         recording_changed(str, bool): class name, recording on/off (also when stopped by a fault).
@@ -90,7 +89,6 @@ class CameraWorker(QObject):
 
     frame = pyqtSignal(QImage)
     failed = pyqtSignal(str)
-    recorded = pyqtSignal(str, int, QImage)
     image_saved = pyqtSignal(str, str, int, QImage)
     source_changed = pyqtSignal(str)
     recording_changed = pyqtSignal(str, bool)
@@ -134,7 +132,6 @@ class CameraWorker(QObject):
 
     def on_saved(self, class_name: str, path: Path, count: int, image: np.ndarray) -> None:
         thumbnail = thumbnail_of(image)
-        self.recorded.emit(class_name, count, thumbnail)
         self.image_saved.emit(class_name, str(path), count, thumbnail)
 
     def on_source_opened(self, source: str) -> None:
@@ -152,13 +149,12 @@ class CameraThread(QObject):
     The recording methods are the worker's (thread-safe), so a RecordImagesForm can be
     given either this object or the worker.
 
-    Signals: the same as CameraWorker (frame, failed, recorded, image_saved,
+    Signals: the same as CameraWorker (frame, failed, image_saved,
     source_changed, recording_changed), delivered in the thread that owns this object.
     """
 
     frame = pyqtSignal(QImage)
     failed = pyqtSignal(str)
-    recorded = pyqtSignal(str, int, QImage)
     image_saved = pyqtSignal(str, str, int, QImage)
     source_changed = pyqtSignal(str)
     recording_changed = pyqtSignal(str, bool)
@@ -169,7 +165,7 @@ class CameraThread(QObject):
         super().__init__(parent)
         self.worker = CameraWorker(source, images_per_second, retry_interval_s)
         self.thread = threading.Thread(target=self.worker.run, name="camera", daemon=True)
-        for name in ("failed", "recorded", "image_saved", "source_changed", "recording_changed"):
+        for name in ("failed", "image_saved", "source_changed", "recording_changed"):
             getattr(self.worker, name).connect(getattr(self, name))
         self.worker.throttle_frames = True      # at most one preview frame queued for the GUI
         self.worker.frame.connect(self._on_worker_frame)

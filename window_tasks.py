@@ -80,7 +80,8 @@ class WindowTasks:
         if sip.isdeleted(self):
             return
         running = self.runner.running()
-        self.state = dataclasses.replace(self.state, running=running)
+        self.state = dataclasses.replace(self.state, running=running,
+                                         stoppable=bool(self.runner.stoppable()))
         enabled = enabled_steps(self.state)
         for step, button in self._step_buttons.items():
             key = STEP_TASKS.get(step, "")

@@ -20,16 +20,14 @@ STEP_TASKS: dict[str, str] = {
     "inference": "inference",
 }
 
-#: Tasks that the Stop button ends (a training or conversion is cancelled on the server).
-STOPPABLE_TASKS = frozenset({"upload", "train", "convert", "upload-nano", "inference"})
-
 
 @dataclass(frozen=True)
 class ProjectState:
     """What the window knows; every field is plain data, so the rules are tested alone."""
 
     workspace_open: bool = False
-    classes: int = 0               # class forms of the project
+    forms: int = 0                 # class forms in the window
+    classes: int = 0               # classes created (a folder in images/)
     split_done: bool = False       # labels.txt and train/val/test exist
     model_name: str = ""           # the project's model on the DL server
     trained: bool = False          # a training of that model ended (or a reopened project)
@@ -38,6 +36,7 @@ class ProjectState:
     nano: bool = False             # a Nano is selected
     nano_models: bool = False      # the selected Nano already holds models
     running: frozenset[str] = field(default_factory=frozenset)
+    stoppable: bool = False        # a running task ends (or is cancelled) on Stop
 
 
 def enabled_steps(state: ProjectState) -> dict[str, bool]:
@@ -46,7 +45,7 @@ def enabled_steps(state: ProjectState) -> dict[str, bool]:
     has_model = bool(state.model_name) and state.dl_server
     enabled = {
         "project": state.workspace_open,
-        "record": state.workspace_open and state.classes > 0,
+        "record": state.workspace_open and state.forms > 0,
         "split": state.workspace_open and state.classes > 0 and "upload" not in busy,
         "upload": state.workspace_open and state.split_done and state.dl_server
                   and "split" not in busy,
@@ -60,5 +59,5 @@ def enabled_steps(state: ProjectState) -> dict[str, bool]:
     for step, task in STEP_TASKS.items():
         if task in busy:
             enabled[step] = False
-    enabled["stop"] = bool(busy & STOPPABLE_TASKS)
+    enabled["stop"] = state.stoppable
     return enabled

@@ -15,6 +15,8 @@ def test_nothing_before_a_working_space():
 def test_the_steps_open_one_after_the_other():
     state = ProjectState(workspace_open=True, dl_server=True, nano=True)
     assert pressable(state) == {"project"}
+    state = ProjectState(**{**state.__dict__, "forms": 2})
+    assert pressable(state) == {"project", "record"}   # forms, but no class created yet
     state = ProjectState(**{**state.__dict__, "classes": 2})
     assert pressable(state) == {"project", "record", "split"}
     state = ProjectState(**{**state.__dict__, "split_done": True})
@@ -34,11 +36,11 @@ def test_a_folder_without_a_project_closes_the_later_steps():
 
 
 def test_a_running_task_disables_its_own_step_and_its_neighbours():
-    ready = ProjectState(workspace_open=True, classes=2, split_done=True, model_name="m",
+    ready = ProjectState(workspace_open=True, forms=2, classes=2, split_done=True, model_name="m",
                          trained=True, converted=True, dl_server=True, nano=True)
     uploading = ProjectState(**{**ready.__dict__, "running": frozenset({"upload"})})
     assert not {"upload", "split", "train"} & pressable(uploading)
-    assert "stop" in pressable(uploading)
+    assert "stop" in pressable(ProjectState(**{**uploading.__dict__, "stoppable": True}))
     training = ProjectState(**{**ready.__dict__, "running": frozenset({"train"})})
     assert not {"train", "convert"} & pressable(training)
     checking = ProjectState(**{**ready.__dict__, "running": frozenset({"check"})})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_nano_py36 import VERMIN, annotation_unions
+from tests.remote.test_nano_py36 import VERMIN, annotation_unions
 from tests.paths import REPO
 
 ROOT = REPO
