@@ -38,6 +38,7 @@ from widgets.live import LivePanel
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_results import ResultsController
 
 log = logging.getLogger("ai_nano")
 
@@ -95,6 +96,7 @@ class GUI_ai_nano(QWidget):
         self.vl_live.addWidget(self.live_panel)
         self.vl_machines.addWidget(self.machines_panel)
         self.machines_panel.check_requested.connect(self.check_machines)
+        self.results = ResultsController(self)   # wrong pictures, trainings list (issue 17)
 
     def _load_config(self, path: Path) -> Config:
         """A broken config.json is reported, and the app opens without machines."""
@@ -338,6 +340,7 @@ class GUI_ai_nano(QWidget):
         reopened = bool(info.model_name)  # its training and conversion may have been done
         self._set_state(workspace_open=True, classes=len(self.forms), split_done=info.split_done,
                         model_name=info.model_name, trained=reopened, converted=reopened)
+        self.results.project_opened(info.model_name)
         if info.model_name:
             self._show_nano_models([self.cb_select_model.itemText(i)
                                     for i in range(self.cb_select_model.count())])
@@ -410,12 +413,14 @@ class GUI_ai_nano(QWidget):
                                 for i in range(self.cb_select_model.count())])
         self.cb_select_model.setCurrentText(model_name)
         self._set_state(trained=False, converted=False)
+        self.results.record(model_name, with_counts=True, dl_server=self.config.dl_server.name)
 
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
         self._run_training(pipeline.train_model, self.connect, self.config.dl_server,
                            self.model_name, self.config.training)
+        self.results.record(self.model_name, settings=dataclasses.asdict(self.config.training))
 
     def _run_training(self, function: Callable[..., Any], *args: Any,
                       switch_tab: bool = True) -> None:
@@ -454,7 +459,8 @@ class GUI_ai_nano(QWidget):
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
                       busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
                       on_done=lambda _: (self._set_state(nano_models=True),
-                                         self.refresh_nano_models()))
+                                         self.refresh_nano_models(),
+                                         self.results.record(self.model_name, nano=nano.name)))
 
     def inference(self) -> None:
         nano = self.selected_nano()
