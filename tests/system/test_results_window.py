@@ -1,0 +1,88 @@
+"""Issue 17 against a real (local) DL server: a tiny model is trained, converted and
+evaluated there; a reopened project shows its curves, its test results, every wrong
+test picture (mapped to the laptop's images/) and the trainings list; one wrong picture
+is moved to the other class; the model is saved to this computer."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from core import pipeline, tasks
+from core.config import TrainingSettings
+from core.machines import open_connection
+from core.pipeline import Report
+from tests.media import CLASS_COLOURS, make_image_folder
+
+
+def _workspace(root: Path) -> tasks.Workspace:
+    """blue, red, and 'pink' pictures that are copies of red ones: the model must mix
+    red and pink up, so there are wrong pictures to show whatever it learns."""
+    images = make_image_folder(root / "images", {"blue": CLASS_COLOURS["blue"],
+                                                 "red": CLASS_COLOURS["red"]}, per_class=15, size=(48, 36))
+    (images / "pink").mkdir()
+    for path in sorted((images / "red").iterdir()):
+        shutil.copy(path, images / "pink" / path.name)
+    workspace = tasks.Workspace(root)
+    workspace.split(seed=0)
+    return workspace
+
+
+def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path, local_machine,
+                                                                  monkeypatch):
+    import ai_nano
+    dl = local_machine("dl")
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({
+        "DL_server": {"name": "DL", "ip": "local", "workdir": dl.workdir, "python": sys.executable},
+        "jetson_nano": [], "training": {"resolution": 32}}))
+    workspace = _workspace(tmp_path / "ws")
+    lines: list[str] = []
+    report = Report(line=lines.append)
+    name = tasks.upload_dataset_task(open_connection, dl, workspace, report)
+    settings = TrainingSettings(epochs=2, batch_size=8, resolution=32, pretrained=False, patience=0)
+    pipeline.train_model(open_connection, dl, name, settings, report)
+    pipeline.convert_to_onnx(open_connection, dl, name, report)
+    tests_here = sorted(f"{p.parent.name}/{p.name}" for p in (workspace.root / "test").glob("*/*"))
+
+    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
+    qtbot.addWidget(window)
+    shown: list[dict] = []
+    window.results_panel.evaluation_shown.connect(shown.append)
+    window.open_workspace(workspace.root)
+    qtbot.waitUntil(lambda: window.results.last_analysis is not None, timeout=60_000)
+    evaluation = shown[0]
+    assert sorted(p[0] for p in evaluation["pictures"]) == tests_here   # every test picture
+    assert window.training_panel.epochs_done() == 2                     # the curves
+    wrong = evaluation["images"] - evaluation["correct"]
+    panel = window.results.mistakes
+    assert wrong > 0 and panel.count() == wrong
+    analysis = window.results.last_analysis
+    confidences = [p.confidence for p in analysis.pictures]
+    assert confidences == sorted(confidences, reverse=True)              # worst first
+    assert all(os.path.samefile(p.path, workspace.root / "test" / p.file) for p in analysis.pictures)
+    assert len(analysis.thumbnails) == wrong and not analysis.thumbnails[0][1].isNull()
+    assert analysis.findings and "What went wrong" in panel.findings_label.text()
+    qtbot.waitUntil(lambda: window.results.history.table.rowCount() == 1, timeout=30_000)
+    assert window.results.history.table.item(0, 1).text() == name
+    assert window.results.history.table.item(0, 6).text() == f"{evaluation['accuracy'] * 100:.1f} %"
+
+    picture = analysis.pictures[0]
+    target = next(c for c in ("blue", "red", "pink") if c != picture.true_class)
+    panel.select(0)
+    panel.request_move(target)
+    qtbot.waitUntil(lambda: panel.count() == wrong - 1, timeout=10_000)
+    assert not picture.path.exists()
+    assert "the next upload splits the pictures again" in window.txt_log.toPlainText()
+    assert not workspace.split_is_current()
+
+    monkeypatch.setattr(window.results, "ask_folder", lambda: str(tmp_path / "saved"))
+    window.results.save_model(name)
+    qtbot.waitUntil(lambda: "Model saved in" in window.txt_log.toPlainText(), timeout=30_000)
+    saved = tmp_path / "saved" / name
+    assert (saved / "labels.txt").read_text().split() == ["blue", "pink", "red"]
+    assert (saved / "resnet18.onnx").stat().st_size > 1000 and "32x32" in (saved / "README.txt").read_text()
+    assert "ERROR" not in window.txt_log.toPlainText()
+    window.close()
