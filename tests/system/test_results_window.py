@@ -86,3 +86,42 @@ def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path
     assert (saved / "resnet18.onnx").stat().st_size > 1000 and "32x32" in (saved / "README.txt").read_text()
     assert "ERROR" not in window.txt_log.toPlainText()
     window.close()
+
+
+def test_old_evaluations_deleted_models_and_removed_pictures_give_one_line_each(qtbot, tmp_path,
+                                                                                 local_machine):
+    import ai_nano
+    dl = local_machine("dl")
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({
+        "DL_server": {"name": "DL", "ip": "local", "workdir": dl.workdir, "python": sys.executable},
+        "jetson_nano": []}))
+    workspace = _workspace(tmp_path / "ws")
+    name = "ws-20261201-100000"
+    workspace.write_state({"model": name, "dl_server": "DL"})
+    removed, kept = sorted((workspace.root / "test" / "red").iterdir())[:2]
+    model = Path(dl.workdir) / "models" / name / "model"
+    model.mkdir(parents=True)
+    old = {"classes": ["blue", "pink", "red"], "confusion": [[2, 0, 0], [0, 1, 1], [0, 2, 0]],
+           "images": 6, "correct": 3, "accuracy": 0.5,
+           "mistakes": [{"file": f"red/{p.name}", "label": "red", "predicted": "pink",
+                         "confidence": 0.8} for p in (removed, kept)]}   # no "pictures": older scripts
+    (model / "evaluation.json").write_text(json.dumps(old))
+    workspace.delete_image(workspace.images_dir / "red" / removed.name)
+
+    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
+    qtbot.addWidget(window)
+    window.open_workspace(workspace.root)
+    qtbot.waitUntil(lambda: window.results.last_analysis is not None, timeout=30_000)
+    log = window.txt_log.toPlainText()
+    assert log.count("older version of the scripts: only its first 2 wrong picture(s)") == 1
+    assert log.count(f"1 wrong test picture(s) were removed or moved since the evaluation: "
+                     f"red/{removed.name}.") == 1
+    assert window.results.mistakes.count() == 2
+    window.results.use_model("ws-20261130-090000")
+    qtbot.waitUntil(lambda: "is no longer on the DL server" in window.txt_log.toPlainText(),
+                    timeout=30_000)
+    assert window.model_name == "ws-20261130-090000"
+    log = window.txt_log.toPlainText()
+    assert "ERROR" not in log and "Unexpected" not in log and "Traceback" not in log
+    window.close()
