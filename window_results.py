@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt5.QtCore import QObject, Qt
-from PyQt5.QtGui import QImage
+from PyQt5.QtGui import QImage, QImageReader
 from PyQt5.QtWidgets import QFileDialog
 
 from core import history, results
@@ -27,6 +27,8 @@ from widgets.mistakes import PREVIEW_SIZE, MistakesPanel
 
 log = logging.getLogger(__name__)
 
+THUMBNAIL_CHUNK = 24    # pictures per thumbnail task: the first ones show within ~0.2 s
+
 
 @dataclass
 class Analysis:
@@ -35,26 +37,33 @@ class Analysis:
     pictures: list
     notes: list[str]
     findings: list
-    thumbnails: list[tuple[str, QImage]]
 
 
 def analyse_task(evaluation: dict, workspace: Workspace | None, epochs: list,
                  report: Report) -> Analysis:
-    """The wrong pictures on this laptop, the diagnosis and the thumbnails (QImage may be
-    made in any thread; pixmaps are made by the panel in the GUI thread)."""
+    """The wrong pictures on this laptop and the diagnosis (the thumbnails follow in
+    chunks, so a long list shows at once)."""
     if workspace is None:
-        return Analysis([], [], diagnose(evaluation, epochs), [])
+        return Analysis([], [], diagnose(evaluation, epochs))
     pictures, notes = results.wrong_pictures(evaluation, workspace)
     counts = workspace.project_info().classes
-    thumbnails = []
-    for picture in pictures:
-        if picture.path is not None:
-            image = QImage(str(picture.path))
-            if not image.isNull():
-                image = image.scaled(PREVIEW_SIZE, PREVIEW_SIZE, Qt.KeepAspectRatio,
-                                     Qt.SmoothTransformation)
-            thumbnails.append((str(picture.path), image))
-    return Analysis(pictures, notes, diagnose(evaluation, epochs, counts), thumbnails)
+    return Analysis(pictures, notes, diagnose(evaluation, epochs, counts))
+
+
+def thumbnails_task(paths: list[str], report: Report) -> list[tuple[str, QImage]]:
+    """Previews of some pictures (QImage may be made in any thread; the panel makes the
+    pixmaps in the GUI thread)."""
+    return [(path, load_preview(Path(path))) for path in paths]
+
+
+def load_preview(path: Path) -> QImage:
+    """The picture at most PREVIEW_SIZE wide and high; a JPEG is decoded at that scale
+    directly (libjpeg's scaled decoding: several times faster than decoding it whole)."""
+    reader = QImageReader(str(path))
+    size = reader.size()
+    if size.isValid() and (size.width() > PREVIEW_SIZE or size.height() > PREVIEW_SIZE):
+        reader.setScaledSize(size.scaled(PREVIEW_SIZE, PREVIEW_SIZE, Qt.KeepAspectRatio))
+    return reader.read()      # a null QImage for an unreadable file: the panel skips it
 
 
 def move_task(workspace: Workspace, path: str, class_name: str, report: Report) -> tuple[str, Path]:
@@ -104,6 +113,8 @@ class ResultsController(QObject):
         window.tabs.addTab(self.history, "Trainings")
         self._keys = itertools.count()
         self.last_analysis: Analysis | None = None
+        self.thumbnails_done = False
+        self._generation = 0        # of the shown evaluation: older thumbnails are dropped
         window.results_panel.evaluation_shown.connect(self.on_evaluation)
         self.mistakes.move_requested.connect(self.move_picture)
         self.history.refresh_requested.connect(self.refresh_history)
@@ -119,6 +130,8 @@ class ResultsController(QObject):
     def on_evaluation(self, evaluation: dict) -> None:
         window = self.window
         self.mistakes.clear()
+        self.thumbnails_done = False
+        self._generation += 1
         self._run("analyse", analyse_task, evaluation, window.workspace,
                   window.training_panel.epoch_records(), on_done=self._show_analysis)
         if window.workspace is not None and window.model_name:
@@ -134,10 +147,26 @@ class ResultsController(QObject):
         classes = [form.class_name() for form in self.window.forms if form.class_name()]
         self.mistakes.set_pictures(analysis.pictures, classes, analysis.notes)
         self.mistakes.show_findings([finding.text for finding in analysis.findings])
-        for path, image in analysis.thumbnails:
-            self.mistakes.set_thumbnail(path, image)
         for note in analysis.notes:
             self.window.update_log(note)
+        self._generation += 1
+        self._load_thumbnails(self._generation, [str(p.path) for p in analysis.pictures if p.path])
+
+    def _load_thumbnails(self, generation: int, paths: list[str]) -> None:
+        """THUMBNAIL_CHUNK pictures a task, one task after the other, until a newer
+        evaluation replaces these pictures."""
+        if generation != self._generation or not paths:
+            self.thumbnails_done = generation == self._generation
+            return
+        chunk, rest = paths[:THUMBNAIL_CHUNK], paths[THUMBNAIL_CHUNK:]
+        self._run("thumbnails", thumbnails_task, chunk,
+                  on_done=lambda loaded: self._on_thumbnails(generation, loaded, rest))
+
+    def _on_thumbnails(self, generation: int, loaded: list, rest: list[str]) -> None:
+        if generation == self._generation:
+            for path, image in loaded:
+                self.mistakes.set_thumbnail(path, image)
+            self._load_thumbnails(generation, rest)
 
     def move_picture(self, path: str, class_name: str) -> None:
         if self.window.workspace is None:

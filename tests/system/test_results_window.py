@@ -63,7 +63,8 @@ def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path
     confidences = [p.confidence for p in analysis.pictures]
     assert confidences == sorted(confidences, reverse=True)              # worst first
     assert all(os.path.samefile(p.path, workspace.root / "test" / p.file) for p in analysis.pictures)
-    assert len(analysis.thumbnails) == wrong and not analysis.thumbnails[0][1].isNull()
+    qtbot.waitUntil(lambda: window.results.thumbnails_done, timeout=30_000)
+    assert all(not panel.list.item(row).icon().isNull() for row in range(wrong))
     assert analysis.findings and "What went wrong" in panel.findings_label.text()
     qtbot.waitUntil(lambda: window.results.history.table.rowCount() == 1, timeout=30_000)
     assert window.results.history.table.item(0, 1).text() == name
