@@ -16,7 +16,7 @@ from typing import Any
 
 from PyQt5.QtCore import QObject, Qt
 from PyQt5.QtGui import QImage, QImageReader
-from PyQt5.QtWidgets import QFileDialog
+from PyQt5.QtWidgets import QFileDialog, QScrollArea, QSplitter
 
 from core import history, results
 from core.diagnosis import diagnose
@@ -109,7 +109,18 @@ class ResultsController(QObject):
         self.window = window
         self.mistakes = MistakesPanel()
         self.history = HistoryPanel()
-        window.vl_results.addWidget(self.mistakes, 1)
+        # The tables above, the wrong pictures below: the student drags the border.
+        self.splitter = QSplitter(Qt.Vertical)
+        window.vl_results.replaceWidget(window.results_panel, self.splitter)
+        self.splitter.addWidget(window.results_panel)
+        scroll = QScrollArea()        # a short window scrolls instead of squeezing the pictures
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(self.mistakes)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([200, 400])     # the pictures get the room; the border moves
+        self.splitter.setChildrenCollapsible(False)
         window.tabs.addTab(self.history, "Trainings")
         self._keys = itertools.count()
         self.last_analysis: Analysis | None = None

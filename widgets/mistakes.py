@@ -17,8 +17,9 @@ from PyQt5.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListW
 
 log = logging.getLogger(__name__)
 
-ICON_SIZE = 96
-PREVIEW_SIZE = 256
+ICON_SIZE = 80
+PREVIEW_SIZE = 256               # the thumbnails' decoded size (the window decodes them)
+PREVIEW_BOX = (160, 120)         # the enlarged picture, beside the list
 PATH_ROLE = Qt.UserRole
 INDEX_ROLE = Qt.UserRole + 1
 
@@ -47,10 +48,11 @@ class MistakesPanel(QWidget):
         self.list.setResizeMode(QListView.Adjust)
         self.list.setMovement(QListView.Static)
         self.list.setWordWrap(True)
-        self.list.setMinimumHeight(ICON_SIZE + 50)
+        self.list.setMinimumHeight(ICON_SIZE + 20)
         self.preview = QLabel("Click a picture to see it larger.")
         self.preview.setAlignment(Qt.AlignCenter)
-        self.preview.setMinimumSize(PREVIEW_SIZE // 2, PREVIEW_SIZE // 2)
+        self.preview.setWordWrap(True)
+        self.preview.setFixedSize(PREVIEW_BOX[0], PREVIEW_BOX[1])
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.move_button = QPushButton("Move to class …")
@@ -58,18 +60,18 @@ class MistakesPanel(QWidget):
                                     "a new number there; the next upload splits again).")
         self.move_menu = QMenu(self)
         self.move_button.setMenu(self.move_menu)
-        side = QVBoxLayout()
-        side.addWidget(self.preview, 1)
-        side.addWidget(self.caption)
-        side.addWidget(self.move_button)
         row = QHBoxLayout()
         row.addWidget(self.list, 3)
-        row.addLayout(side, 1)
+        row.addWidget(self.preview, 0, Qt.AlignTop)
+        below = QHBoxLayout()
+        below.addWidget(self.caption, 1)
+        below.addWidget(self.move_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.findings_label)
         layout.addWidget(self.title_label)
         layout.addWidget(self.notes_label)
         layout.addLayout(row, 1)
+        layout.addLayout(below)
         self.list.currentItemChanged.connect(self._on_current_changed)
         self._classes: list[str] = []
         self._pictures: list[Any] = []
@@ -164,7 +166,8 @@ class MistakesPanel(QWidget):
         path = item.data(PATH_ROLE)
         image = self._images.get(path)
         if image is not None:
-            self.preview.setPixmap(QPixmap.fromImage(image))
+            self.preview.setPixmap(QPixmap.fromImage(image.scaled(
+                PREVIEW_BOX[0], PREVIEW_BOX[1], Qt.KeepAspectRatio, Qt.SmoothTransformation)))
         else:
             self.preview.setPixmap(QPixmap())
             self.preview.setText("(picture not on this computer any more)" if not path else "…")

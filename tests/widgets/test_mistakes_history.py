@@ -40,7 +40,7 @@ def test_wrong_pictures_show_their_classes_and_enlarge_on_click(qtbot, tmp_path)
     panel.set_thumbnail(first, image())
     assert not panel.list.item(0).icon().isNull() and panel.list.item(1).icon().isNull()
     panel.select(0)
-    assert panel.preview.pixmap().width() == 200          # the enlarged picture
+    assert panel.preview.pixmap().width() == 160          # the enlarged picture (200x150 -> 160x120)
     assert "labelled 'red', the model answered 'blue' (93 %)" in panel.caption.text()
     assert [a.text() for a in panel.move_menu.actions()] == ["blue", "yellow"]
     assert panel.move_button.isEnabled()
