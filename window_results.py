@@ -20,6 +20,7 @@ from PyQt5.QtWidgets import QFileDialog, QScrollArea, QSplitter
 
 from core import history, results
 from core.diagnosis import diagnose
+from core.machines import MachineError
 from core.pipeline import Report, StepError
 from core.workspace import Workspace, WorkspaceError
 from widgets.history import HistoryPanel
@@ -74,8 +75,14 @@ def move_task(workspace: Workspace, path: str, class_name: str, report: Report) 
 
 
 def last_results_task(connect: Any, dl: Any, model_name: str, report: Report) -> results.LastResults:
-    with connect(dl) as conn:
-        return results.fetch_last_results(conn, model_name)
+    """The last results, or none when the DL server cannot be reached: re-attaching to
+    the training (the same open) already tells the student, once."""
+    try:
+        with connect(dl) as conn:
+            return results.fetch_last_results(conn, model_name)
+    except MachineError as error:
+        log.info("no last results of %s: %s", model_name, error)
+        return results.LastResults(model_name)
 
 
 def curves_task(connect: Any, dl: Any, models: list[str], report: Report) -> dict[str, list]:
