@@ -133,6 +133,7 @@ class ResultsController(QObject):
         self.last_analysis: Analysis | None = None
         self.thumbnails_done = False
         self._generation = 0        # of the shown evaluation: older thumbnails are dropped
+        self._trainings: dict[str, history.Training] = {}
         window.results_panel.evaluation_shown.connect(self.on_evaluation)
         self.mistakes.move_requested.connect(self.move_picture)
         self.history.refresh_requested.connect(self.refresh_history)
@@ -229,7 +230,11 @@ class ResultsController(QObject):
             return
         self._run("history", history.history_task, self.window.connect,
                   self.window.config.dl_server, self.window.workspace,
-                  on_done=self.history.set_trainings)
+                  on_done=self._show_trainings)
+
+    def _show_trainings(self, trainings: list) -> None:
+        self._trainings = {training.model: training for training in trainings}
+        self.history.set_trainings(trainings)
 
     def record(self, model_name: str, with_counts: bool = False, **fields: Any) -> None:
         """Note an upload, training, evaluation or Nano in the history (in a worker)."""
@@ -238,7 +243,11 @@ class ResultsController(QObject):
                       with_counts=with_counts, on_done=lambda _: self.refresh_history())
 
     def use_model(self, model_name: str) -> None:
+        """The steps 6 to 8 work on this model now (trained: it can be converted; with a
+        test accuracy: it was converted, it can go to a Nano)."""
+        chosen = self._trainings.get(model_name)
         self.window.model_name = model_name
+        self.window._set_state(trained=True, converted=chosen is None or chosen.test_acc is not None)
         self.window._show_nano_models([self.window.cb_select_model.itemText(i)
                                        for i in range(self.window.cb_select_model.count())])
         self.window.cb_select_model.setCurrentText(model_name)

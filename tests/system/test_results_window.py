@@ -69,6 +69,11 @@ def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path
     qtbot.waitUntil(lambda: window.results.history.table.rowCount() == 1, timeout=30_000)
     assert window.results.history.table.item(0, 1).text() == name
     assert window.results.history.table.item(0, 6).text() == f"{evaluation['accuracy'] * 100:.1f} %"
+    window.model_name = "something-else"
+    window.results.history.select_models([name])
+    window.results.history.use_button.click()
+    assert window.model_name == name and window.state.trained and window.state.converted
+    qtbot.waitUntil(lambda: window.results.thumbnails_done and panel.count() == wrong, timeout=30_000)
 
     picture = analysis.pictures[0]
     target = next(c for c in ("blue", "red", "pink") if c != picture.true_class)
