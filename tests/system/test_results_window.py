@@ -124,6 +124,13 @@ def test_old_evaluations_deleted_models_and_removed_pictures_give_one_line_each(
     assert log.count(f"1 wrong test picture(s) were removed or moved since the evaluation: "
                      f"red/{removed.name}.") == 1
     assert window.results.mistakes.count() == 2
+    window._on_uploaded("ws-20261202-100000")          # step 4 done: the history notes it
+    qtbot.waitUntil(lambda: "ws-20261202-100000" in [window.results.history.table.item(r, 1).text()
+                                                     for r in range(window.results.history.table.rowCount())],
+                    timeout=30_000)
+    saved = json.loads((workspace.state_dir / "trainings.json").read_text())["trainings"]
+    entry = next(e for e in saved if e["model"] == "ws-20261202-100000")
+    assert entry["counts"] == {"blue": 15, "pink": 15, "red": 14} and entry["dl_server"] == "DL"
     window.results.use_model("ws-20261130-090000")
     qtbot.waitUntil(lambda: "is no longer on the DL server" in window.txt_log.toPlainText(),
                     timeout=30_000)
