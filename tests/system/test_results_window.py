@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,6 +91,13 @@ def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path
     saved = tmp_path / "saved" / name
     assert (saved / "labels.txt").read_text().split() == ["blue", "pink", "red"]
     assert (saved / "resnet18.onnx").stat().st_size > 1000 and "32x32" in (saved / "README.txt").read_text()
+    code = "\n".join(line[4:] for line in (saved / "README.txt").read_text().splitlines()
+                     if line.startswith("    ") and "pip install" not in line)
+    picture = next((workspace.images_dir / "blue").iterdir())
+    ran = subprocess.run([sys.executable, "-c", code.replace("picture.jpg", str(picture))],
+                         cwd=saved, capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr                               # the README's code runs
+    assert ran.stdout.split()[0] in ("blue", "pink", "red")
     assert "ERROR" not in window.txt_log.toPlainText()
     window.close()
 
