@@ -132,6 +132,13 @@ def test_old_evaluations_deleted_models_and_removed_pictures_give_one_line_each(
     assert log.count(f"1 wrong test picture(s) were removed or moved since the evaluation: "
                      f"red/{removed.name}.") == 1
     assert window.results.mistakes.count() == 2
+    (model / "metrics.jsonl").write_text('{"epoch": 1, "val_acc": 0.4}\n{"epoch": 2, "val_acc": 0.6}\n')
+    other = Path(dl.workdir) / "models" / "ws-20261202-100000" / "model"
+    other.mkdir(parents=True)
+    (other / "metrics.jsonl").write_text('{"epoch": 1, "val_acc": 0.8}\n')
+    window.results.compare([name, "ws-20261202-100000"])  # two trainings side by side
+    qtbot.waitUntil(lambda: window.results.history.compared_models() == [name, "ws-20261202-100000"],
+                    timeout=30_000)
     window._on_uploaded("ws-20261202-100000")          # step 4 done: the history notes it
     qtbot.waitUntil(lambda: "ws-20261202-100000" in [window.results.history.table.item(r, 1).text()
                                                      for r in range(window.results.history.table.rowCount())],
