@@ -140,16 +140,23 @@ def test_old_evaluations_deleted_models_and_removed_pictures_give_one_line_each(
     qtbot.waitUntil(lambda: window.results.history.compared_models() == [name, "ws-20261202-100000"],
                     timeout=30_000)
     window._on_uploaded("ws-20261202-100000")          # step 4 done: the history notes it
-    qtbot.waitUntil(lambda: "ws-20261202-100000" in [window.results.history.table.item(r, 1).text()
-                                                     for r in range(window.results.history.table.rowCount())],
-                    timeout=30_000)
-    saved = json.loads((workspace.state_dir / "trainings.json").read_text())["trainings"]
-    entry = next(e for e in saved if e["model"] == "ws-20261202-100000")
+    history_file = workspace.state_dir / "trainings.json"
+
+    def entry() -> dict:
+        saved = json.loads(history_file.read_text())["trainings"] if history_file.exists() else []
+        return next((e for e in saved if e["model"] == "ws-20261202-100000" and e.get("counts")), {})
+    qtbot.waitUntil(lambda: bool(entry()), timeout=30_000)
+    entry = entry()
     assert entry["counts"] == {"blue": 15, "pink": 15, "red": 14} and entry["dl_server"] == "DL"
     window.results.use_model("ws-20261130-090000")
     qtbot.waitUntil(lambda: "is no longer on the DL server" in window.txt_log.toPlainText(),
                     timeout=30_000)
     assert window.model_name == "ws-20261130-090000"
+    live = {**old, "event": "evaluation", "pictures": [[f"red/{kept.name}", 2, 1, 0.7]]}
+    window.results_panel.feed_line("@ai_nano " + json.dumps(live))   # step 6's own output
+    qtbot.waitUntil(lambda: window.results.mistakes.count() == 1 and window.results.thumbnails_done,
+                    timeout=30_000)
+    assert window.results.last_analysis.pictures[0].path == workspace.images_dir / "red" / kept.name
     log = window.txt_log.toPlainText()
     assert "ERROR" not in log and "Unexpected" not in log and "Traceback" not in log
     window.close()
