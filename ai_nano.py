@@ -39,6 +39,7 @@ from widgets.live import LivePanel
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_results import ResultsController
 from window_steps import WindowSteps
 from window_tasks import WindowTasks
 
@@ -99,6 +100,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         self.vl_live.addWidget(self.live_panel)
         self.vl_machines.addWidget(self.machines_panel)
         self.machines_panel.check_requested.connect(self.check_machines)
+        self.results = ResultsController(self)   # wrong pictures, trainings list (issue 17)
 
     def _load_config(self, path: Path) -> Config:
         """A broken config.json is reported, and the app opens without machines."""
@@ -205,6 +207,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         self._set_state(workspace_open=True, forms=len(self.forms), classes=self._created_classes(),
                         split_done=info.split_done,
                         model_name=info.model_name, trained=reopened, converted=reopened)
+        self.results.project_opened(info.model_name)
         if info.model_name:
             self._show_nano_models([self.cb_select_model.itemText(i)
                                     for i in range(self.cb_select_model.count())])

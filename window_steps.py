@@ -6,6 +6,7 @@ step changes in the project goes through `_set_state`, so the buttons follow.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Callable
 
@@ -110,12 +111,14 @@ class WindowSteps:
                                 for i in range(self.cb_select_model.count())])
         self.cb_select_model.setCurrentText(model_name)
         self._set_state(trained=False, converted=False)
+        self.results.record(model_name, with_counts=True, dl_server=self.config.dl_server.name)
 
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
         self._run_training(jobs.train_model, self.connect, self.config.dl_server,
                            self.model_name, self.config.training)
+        self.results.record(self.model_name, settings=dataclasses.asdict(self.config.training))
 
     def _run_training(self, function: Callable[..., Any], *args: Any,
                       switch_tab: bool = True) -> None:
@@ -154,7 +157,8 @@ class WindowSteps:
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
                       busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
                       on_done=lambda _: (self._set_state(nano_models=True),
-                                         self.refresh_nano_models()))
+                                         self.refresh_nano_models(),
+                                         self.results.record(self.model_name, nano=nano.name)))
 
     def inference(self) -> None:
         nano = self.selected_nano()

@@ -156,6 +156,10 @@ class TrainingPanel(QWidget):
             self.status_label.setStyleSheet(
                 "color: #b00020; font-weight: bold;" if state == "failed" else "")
 
+    def epoch_records(self) -> list[dict[str, Any]]:
+        """The epochs shown, in order (metrics.jsonl's records)."""
+        return [self._records[epoch] for epoch in sorted(self._records)]
+
     def epochs_done(self) -> int:
         """The highest epoch shown so far."""
         return max(self._records, default=0)
