@@ -38,6 +38,7 @@ from widgets.live import LivePanel
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+import window_input
 
 log = logging.getLogger("ai_nano")
 
@@ -115,7 +116,9 @@ class GUI_ai_nano(QWidget):
         self.btn_working_space.clicked.connect(self.select_ws)
         self.btn_project_ok.clicked.connect(self.create_project)
         self.cb_camera.activated.connect(self._on_camera_chosen)
-        self.cb_camera.lineEdit().returnPressed.connect(self._on_camera_chosen)
+        # what is typed counts without Enter: leaving the box applies it (issue 16)
+        self.cb_camera.lineEdit().editingFinished.connect(self._on_camera_chosen)
+        self.le_working_space.editingFinished.connect(self._on_workspace_typed)
         self.btn_split_image.clicked.connect(self.split_images)
         self.btn_upload_to_dl.clicked.connect(self.upload_to_dl)
         self.btn_train_model.clicked.connect(self.train_model)
@@ -298,21 +301,36 @@ class GUI_ai_nano(QWidget):
 
     # --- step 1: project --------------------------------------------------------------
     def _on_camera_chosen(self, *_: Any) -> None:
-        index = self.cb_camera.currentIndex()
-        text = self.cb_camera.currentText().strip()
-        data = self.cb_camera.itemData(index) if index >= 0 else None
-        source = data if data is not None and self.cb_camera.itemText(index) == text else text
-        if source:
-            self.camera.set_source(str(source))
+        """Use the camera shown in the box, chosen or typed (Enter not needed)."""
+        source = window_input.camera_source(self.cb_camera)
+        if source and source != getattr(self, "_camera_source", None):
+            self._camera_source = source
+            self.camera.set_source(source)
 
     def select_ws(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Select Directory")
+        folder = window_input.choose_folder(self, self.le_working_space.text())
         if folder:
             self.open_workspace(Path(folder))
 
+    def _on_workspace_typed(self) -> None:
+        if not self.le_working_space.isModified():   # focus left without an edit
+            return
+        self.le_working_space.setModified(False)
+        folder = window_input.typed_folder(self.le_working_space.text(), self.workspace)
+        if folder is not None:
+            self.open_workspace(folder)
+
     def open_workspace(self, folder: Path) -> None:
+        """Forget the previous folder's project at once: its steps never stay enabled."""
+        for form in self.forms:
+            form.stop_recording()
+            form.deleteLater()
+        self.forms.clear()
+        self.workspace = None
+        self._set_state(workspace_open=False, classes=0, split_done=False, model_name="",
+                        trained=False, converted=False)
         self.le_working_space.setText(str(folder))
-        self.update_log(f"Selection of {folder} as working directory")
+        self.update_log(self.tr("Working space: {0}").format(folder))
         self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
     def ask(self, question: str) -> bool:
@@ -327,6 +345,7 @@ class GUI_ai_nano(QWidget):
                           busy="bringing the pictures in…", on_done=self._on_workspace)
             return
         self.workspace = info.workspace
+        self.le_working_space.setText(str(info.workspace.root))
         for form in self.forms:
             form.deleteLater()
         self.forms.clear()
@@ -352,6 +371,7 @@ class GUI_ai_nano(QWidget):
         form.class_removed.connect(lambda _name: self._remove_form(form))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
+        form.pushButton_record.pressed.connect(self._on_camera_chosen)  # before its toggle
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
         self.forms.append(form)
         return form
@@ -364,8 +384,9 @@ class GUI_ai_nano(QWidget):
 
     def create_project(self) -> None:
         if self.workspace is None:
-            self.show_error("Choose a working space first")
+            self.show_error(self.tr("Choose a working space first"))
             return
+        self._on_camera_chosen()
         wanted = self.sb_nb_categories.value() - len(self.forms)
         for _ in range(max(0, wanted)):
             self._add_form()
