@@ -29,12 +29,12 @@ from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
 from core import checks, pipeline, tasks
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
-from core.protocol import EVENT_MARKER
 from core.steps import STEP_TASKS, ProjectState, enabled_steps
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
 from thread_command import AtClose, CommandWorker, TaskRunner
 from widgets.live import LivePanel
+from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
@@ -44,8 +44,6 @@ log = logging.getLogger("ai_nano")
 
 APP_DIR = Path(__file__).resolve().parent
 
-LOG_STYLE = ("QPlainTextEdit {background-color: #333; color: #00FF00;"
-             " font-family: Courier, monospace;}")
 
 
 class GUI_ai_nano(QWidget):
@@ -55,8 +53,7 @@ class GUI_ai_nano(QWidget):
                  connect_timeout: float = 5.0) -> None:
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
-        self.txt_log.setStyleSheet(LOG_STYLE)
-        self.txt_log.setMaximumBlockCount(20000)
+        self.log_view = LogView(self.txt_log)
         self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
@@ -96,6 +93,8 @@ class GUI_ai_nano(QWidget):
         self.vl_live.addWidget(self.live_panel)
         self.vl_machines.addWidget(self.machines_panel)
         self.machines_panel.check_requested.connect(self.check_machines)
+        self.tabs.currentChanged.connect(
+            lambda _: self.log_view.scroll_to_end() if self.tabs.currentWidget() is self.tab_log else None)
 
     def _load_config(self, path: Path) -> Config:
         """A broken config.json is reported, and the app opens without machines."""
@@ -147,13 +146,12 @@ class GUI_ai_nano(QWidget):
     def update_log(self, text: str) -> None:
         """A line for the student; machine-readable `@ai_nano` lines feed the panels only."""
         self.live_panel.feed_line(text)
-        if not text.startswith(EVENT_MARKER):
-            self.txt_log.appendPlainText(text)
+        self.log_view.line(text)
 
     def show_error(self, text: str) -> None:
         """Every problem reaches the student here: the log, and the status line in red."""
         log.warning("%s", text)
-        self.txt_log.appendHtml(f'<span style="color:#ff6060">ERROR: {_html(text)}</span>')
+        self.log_view.error(text)
         self.lbl_status.setStyleSheet("color: #c00000;")
         self.lbl_status.setText(text)
 
@@ -176,6 +174,7 @@ class GUI_ai_nano(QWidget):
             return None
         self._busy_labels[key] = busy
         if not quiet:
+            self._frame_step(worker, key, busy)
             worker.line.connect(self.update_log)
             worker.progress.connect(self._on_progress)
             worker.failed.connect(self._on_step_failed)
@@ -188,6 +187,14 @@ class GUI_ai_nano(QWidget):
             worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
         self.runner.run(key)
         return worker
+
+    def _frame_step(self, worker: CommandWorker, key: str, busy: str) -> None:
+        """The step's start and end stand out in the Log."""
+        title = next((self._step_labels[step] for step, task in STEP_TASKS.items()
+                      if task == key), busy or key)
+        self.log_view.step_started(title)
+        worker.succeeded.connect(lambda _: self.log_view.step_ended(title, True))
+        worker.failed.connect(lambda _: self.log_view.step_ended(title, False))
 
     def _on_step_succeeded(self, _result: Any) -> None:
         self.pb_step.setRange(0, 100)
@@ -330,7 +337,7 @@ class GUI_ai_nano(QWidget):
         self._set_state(workspace_open=False, classes=0, split_done=False, model_name="",
                         trained=False, converted=False)
         self.le_working_space.setText(str(folder))
-        self.update_log(self.tr("Working space: {0}").format(folder))
+        self.update_log(self.tr("Selection of {0} as working space").format(folder))
         self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
     def ask(self, question: str) -> bool:
@@ -529,10 +536,6 @@ class GUI_ai_nano(QWidget):
         self.runner.close()
         leds.join(self._connect_timeout)  # at most the connect timeout; a daemon thread
         event.accept()
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _excepthook(kind, value, tb) -> None:

@@ -220,7 +220,7 @@ def window_tour(app: QApplication, work: Path, nano_camera: str,
         tour.wait_log("Images split to train, val and test directories", 60)
         tour.wait_until(window.btn_upload_to_dl.isEnabled, "step 4's button", 10)
         window.btn_upload_to_dl.click()
-        tour.wait_log("End : ZIP file uploaded and extracted to DL machine", 120)
+        tour.wait_log("End : data (tar archive) uploaded and extracted to DL machine", 120)
         tour.wait_until(window.btn_train_model.isEnabled, "step 5's button", 10)
 
         # 5. Train: the curves after the last epoch.
