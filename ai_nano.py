@@ -22,9 +22,8 @@ from typing import Any, Callable
 
 from PyQt5 import sip, uic
 from PyQt5.QtCore import Qt, QTimer
-from PyQt5.QtGui import QImage, QPixmap
-from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
-                             QWidget)
+from PyQt5.QtGui import QImage, QKeySequence, QPixmap
+from PyQt5.QtWidgets import QApplication, QMessageBox, QShortcut, QWidget
 
 from core import checks, pipeline, tasks
 from core.config import Config, ConfigError, load_config
@@ -54,7 +53,7 @@ class GUI_ai_nano(QWidget):
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
         self.log_view = LogView(self.txt_log)
-        self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
+        self.sp_right.setSizes([260, 420])  # the panels matter more than the preview
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
@@ -126,6 +125,14 @@ class GUI_ai_nano(QWidget):
         self.btn_inference.clicked.connect(self.inference)
         self.btn_stop.clicked.connect(self.stop_running)
         self.cb_nano_name.currentIndexChanged.connect(self._on_nano_chosen)
+        QShortcut(QKeySequence(Qt.Key_Space), self, self.toggle_recording)
+
+    def toggle_recording(self) -> None:
+        """Space: start or stop recording the selected class (focused, or last used)."""
+        form = window_input.selected_form(self.forms, QApplication.focusWidget())
+        if form is not None and form.pushButton_record.isEnabled():
+            self._on_camera_chosen()
+            form.pushButton_record.toggle()
         self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
 
     def _show_cameras(self, cameras: list) -> None:
@@ -190,16 +197,17 @@ class GUI_ai_nano(QWidget):
 
     def _frame_step(self, worker: CommandWorker, key: str, busy: str) -> None:
         """The step's start and end stand out in the Log."""
-        title = next((self._step_labels[step] for step, task in STEP_TASKS.items()
-                      if task == key), busy or key)
+        title = self.tr("Opening the working space") if key == "open" else next(
+            (self._step_labels[step] for step, task in STEP_TASKS.items() if task == key),
+            busy or key)
         self.log_view.step_started(title)
         worker.succeeded.connect(lambda _: self.log_view.step_ended(title, True))
         worker.failed.connect(lambda _: self.log_view.step_ended(title, False))
 
     def _on_step_succeeded(self, _result: Any) -> None:
         self.pb_step.setRange(0, 100)
-        self.pb_step.setValue(100)
-        self.set_status("Ready")
+        self.pb_step.setValue(0)      # idle: empty, as before anything was done
+        self.set_status(self.tr("Ready"))
 
     def _on_step_failed(self, _message: str) -> None:
         self.pb_step.setRange(0, 100)
@@ -231,6 +239,7 @@ class GUI_ai_nano(QWidget):
             button.setText(self._busy_labels.get(key) or self._step_labels[step]
                            if key in running else self._step_labels[step])
         self.gb_recording.setEnabled(enabled["record"])
+        self.lbl_hint.setVisible(not self.state.workspace_open)   # the first-start hint
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():

@@ -8,6 +8,7 @@ the count label, Import turned into Cancel. Problems go out through `message(str
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -92,8 +93,9 @@ class RecordImagesForm(QWidget):
         self._renaming = False
         self._import: CommandWorker | None = None
         self._loader: CommandWorker | None = None   # kept alive until it reports
+        self.last_used = 0.0   # time.monotonic() of the last Create/Start/Stop (Space's class)
         self.setAcceptDrops(True)
-        self.listWidget_thumbnails.setIconSize(QSize(48, 36))
+        self.listWidget_thumbnails.setIconSize(QSize(56, 42))   # no captions: they overlapped
         self.pushButton_create.clicked.connect(self._on_create_clicked)
         self.lineEdit_class_name.returnPressed.connect(self._on_create_clicked)
         self.pushButton_record.toggled.connect(self._on_record_toggled)
@@ -192,17 +194,21 @@ class RecordImagesForm(QWidget):
             self.message.emit(str(error))
             return
         self._class_name = name
+        self.last_used = time.monotonic()
         self.lineEdit_class_name.setText(name)
         self.lineEdit_class_name.setReadOnly(True)
-        self.pushButton_create.setEnabled(False)
         for button in (self.pushButton_record, self.pushButton_import, self.pushButton_rename,
                        self.pushButton_remove):
             button.setEnabled(True)
+        if self.pushButton_create.hasFocus():   # not to the next form: no jump of the area
+            self.pushButton_record.setFocus()
+        self.pushButton_create.setEnabled(False)
         self.class_created.emit(name)
         self.reload()
 
     @pyqtSlot(bool)
     def _on_record_toggled(self, checked: bool) -> None:
+        self.last_used = time.monotonic()
         self.pushButton_record.setText("Stop" if checked else "Start")
         if self._class_name is None:
             return
@@ -368,9 +374,9 @@ class RecordImagesForm(QWidget):
     # ----- helpers -------------------------------------------------------------------------
 
     def _add_thumbnail(self, path: str, image: QImage, at_front: bool) -> None:
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), Path(path).stem)
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), "")
         item.setData(PATH_ROLE, path)
-        item.setToolTip(path)
+        item.setToolTip(f"{Path(path).stem} ({path})")
         if at_front:
             self.listWidget_thumbnails.insertItem(0, item)
             while self.listWidget_thumbnails.count() > MAX_THUMBNAILS:

@@ -13,6 +13,8 @@ from pathlib import Path
 from PyQt5.QtCore import QCoreApplication
 from PyQt5.QtWidgets import QComboBox, QFileDialog, QWidget
 
+from record_images import RecordImagesForm
+
 log = logging.getLogger(__name__)
 
 
@@ -59,3 +61,16 @@ def choose_folder(parent: QWidget, typed: str) -> str:
     return QFileDialog.getExistingDirectory(
         parent, title, start_folder(typed),
         QFileDialog.ShowDirsOnly | QFileDialog.DontUseNativeDialog)
+
+
+def selected_form(forms: list[RecordImagesForm], focus: QWidget | None) -> RecordImagesForm | None:
+    """The class Space records: the form holding the focus, else the one recording, else
+    the last one that recorded or was made (a form remembers when it was last used)."""
+    created = [form for form in forms if form.class_name() is not None]
+    for form in created:
+        if focus is not None and (focus is form or form.isAncestorOf(focus)):
+            return form
+    for form in created:
+        if form.is_recording():
+            return form
+    return max(created, key=lambda form: form.last_used, default=None)

@@ -6,6 +6,7 @@ no disk or network work, so it never freezes the window and is tested with recor
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import pyqtgraph as pg
@@ -21,9 +22,20 @@ TRAIN_COLOUR = QColor(31, 119, 180)   # blue
 VAL_COLOUR = QColor(230, 120, 20)     # orange: tells apart from blue for colour-blind eyes
 
 
+class EpochAxis(pg.AxisItem):
+    """An epoch axis: whole numbers only (there is no epoch 1.5)."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802,N803
+        levels = [(spacing, [v for v in values if float(v).is_integer()])
+                  for spacing, values in super().tickValues(minVal, maxVal, size) if spacing >= 1]
+        if not any(values for _, values in levels):
+            levels = [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+        return levels
+
+
 def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
     """A white plot with a grid and a legend, readable on a projector."""
-    plot = pg.PlotWidget(background="w")
+    plot = pg.PlotWidget(background="w", axisItems={"bottom": EpochAxis("bottom")})
     plot.setTitle(title, color="k", size="11pt")
     plot.setLabel("bottom", "epoch", color="k")
     plot.setLabel("left", y_label, color="k")

@@ -65,10 +65,12 @@ def test_the_window_log_frames_steps_colours_problems_and_skips_scores(qtbot, tm
         report.line("error: not split")
         raise WorkspaceError("Split the images first (step 3)")
 
-    worker = window.run_task("split", fails)
-    qtbot.waitSignal(worker.finished, timeout=5000).wait()
-    worker = window.run_task("upload", lambda report: report.line("sent"))
-    qtbot.waitSignal(worker.finished, timeout=5000).wait()
+    window.run_task("split", fails)
+    qtbot.wait_until(lambda: not window.runner.running(), timeout=5000)
+    qtbot.wait(50)   # the queued succeeded/failed slots
+    window.run_task("upload", lambda report: report.line("sent"))
+    qtbot.wait_until(lambda: not window.runner.running(), timeout=5000)
+    qtbot.wait(50)   # the queued succeeded/failed slots
     text = window.txt_log.toPlainText()
     assert "scores:" not in text
     assert "Unexpected" not in text
