@@ -13,13 +13,19 @@ import pyqtgraph as pg
 from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from core.protocol import Event, ScriptError, format_duration, parse_line, time_left_s
+from core.protocol import (Event, ScriptError, TextLine, format_duration, likely_epochs,
+                           parse_line, parse_training_setup, parse_warning, time_left_s)
 from widgets.common import big_font
 
 log = logging.getLogger(__name__)
 
 TRAIN_COLOUR = QColor(31, 119, 180)   # blue
 VAL_COLOUR = QColor(230, 120, 20)     # orange: tells apart from blue for colour-blind eyes
+NOTICE_STYLE = ("background-color: #fff4c2; color: #4a3b00; border: 1px solid #e0c860;"
+                " border-radius: 3px; padding: 3px;")
+#: Fewer training pictures per class than this: the student is told to record more.
+FEW_PICTURES_PER_CLASS = 30
+MAX_NOTICES = 4
 
 
 class EpochAxis(pg.AxisItem):
@@ -61,6 +67,9 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
+        self.notice_label = QLabel()          # what changes the result: scratch, CPU, few pictures
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(NOTICE_STYLE)
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
@@ -92,6 +101,7 @@ class TrainingPanel(QWidget):
         plots.addWidget(self.loss_plot)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.notice_label)
         layout.addWidget(self.progress_bar)
         layout.addLayout(plots, 1)
         layout.addWidget(self.summary_label)
@@ -103,7 +113,11 @@ class TrainingPanel(QWidget):
         self._records: dict[int, dict[str, Any]] = {}
         self._epochs_total = 0
         self._end: dict[str, Any] | None = None
-        self.status_label.setText("No training yet.")
+        self._patience: int | None = None
+        self._notices: list[str] = []
+        self.notice_label.clear()
+        self.notice_label.hide()
+        self.status_label.setText(self.tr("No training yet."))
         self.status_label.setStyleSheet("")
         self.summary_label.setText("")
         self.progress_bar.setRange(0, 1)
@@ -118,6 +132,51 @@ class TrainingPanel(QWidget):
             self.add_record(parsed.data)
         elif isinstance(parsed, ScriptError):
             self.show_failure(parsed.reason)
+        elif isinstance(parsed, TextLine):
+            self._read_text_line(parsed.text)
+
+    def _read_text_line(self, text: str) -> None:
+        """train.py's set-up line (weights, patience) and its warnings."""
+        setup = parse_training_setup(text)
+        if setup is not None:
+            self._patience = setup.patience
+            if setup.from_scratch:
+                self.add_notice(self.tr(
+                    "Training from scratch (weights: {0}): without pretrained ImageNet weights "
+                    "the model needs more pictures and epochs, and its accuracy is lower.")
+                    .format(setup.weights))
+        warning = parse_warning(text)
+        if warning is not None:
+            self.add_notice(self.tr("Warning: {0}").format(warning))
+
+    def add_notice(self, text: str) -> None:
+        """Show, above the curves, something that changes what the student gets."""
+        if text in self._notices:
+            return
+        self._notices.append(text)
+        shown = self._notices[:MAX_NOTICES]
+        more = len(self._notices) - len(shown)
+        self.notice_label.setText("\n".join("⚠ " + notice for notice in shown) + (
+            self.tr("\n(and {0} more in the Log)").format(more) if more else ""))
+        self.notice_label.show()
+
+    def notices(self) -> list[str]:
+        return list(self._notices)
+
+    def _notice_start(self, record: dict[str, Any]) -> None:
+        """A CPU-only server or too few pictures: said where the student looks."""
+        device = str(record.get("device", ""))
+        if device == "cpu":
+            self.add_notice(self.tr("The DL server trains on its CPU (no GPU found): "
+                                    "training is much slower."))
+        classes = record.get("classes")
+        count = len(classes) if isinstance(classes, list) else int(classes or 0)
+        images = record.get("train_images")
+        if count and isinstance(images, int) and images < FEW_PICTURES_PER_CLASS * count:
+            self.add_notice(self.tr(
+                "Only {0} training pictures for {1} classes (about {2} each): record more, "
+                "with varied backgrounds and light, for a model that works outside the lab.")
+                .format(images, count, images // count))
 
     def add_record(self, record: dict[str, Any]) -> None:
         """Take one event object: `start`, `epoch`, `end` (train.py) or `job` (job.py).
@@ -133,6 +192,7 @@ class TrainingPanel(QWidget):
             else:
                 classes = f"{classes} classes"
             self.status_label.setStyleSheet("")
+            self._notice_start(record)
             self.status_label.setText(
                 f"Training on {record.get('device', '?')}: {classes}, "
                 f"{record.get('train_images', '?')} training and {record.get('val_images', '?')} "
@@ -239,8 +299,14 @@ class TrainingPanel(QWidget):
             return f"finished: {run} of {total} epochs"
         if done == 0:
             return "starting…" if total else "not started"
-        left = time_left_s((r.get("seconds") for r in self._records.values()), done, total)
-        return f"epoch {done} of {total}, time left ~ {format_duration(left)}"
+        seconds = [r.get("seconds") for r in self._records.values()]
+        likely = likely_epochs(self._best_epoch() or done, done, total, self._patience)
+        left = time_left_s(seconds, done, likely)
+        if likely >= total:
+            return f"epoch {done} of {total}, time left ~ {format_duration(left)}"
+        most = time_left_s(seconds, done, total)
+        return (f"epoch {done} of {total} (early stopping: likely about {likely}), time left "
+                f"~ {format_duration(left)}, at most {format_duration(most)}")
 
     def _summary_text(self) -> str:
         if self._end is None:
@@ -249,9 +315,20 @@ class TrainingPanel(QWidget):
             best = max(float(r.get("val_acc", 0)) for r in self._records.values())
             return f"Best validation accuracy so far: {best * 100:.1f} %"
         best_acc = float(self._end.get("best_val_acc", 0)) * 100
-        text = (f"Best validation accuracy: {best_acc:.1f} % (epoch {self._end.get('best_epoch', '?')}); "
+        best = int(self._end.get("best_epoch") or 0)
+        run = int(self._end.get("epochs_run") or self.epochs_done())
+        text = (f"Best validation accuracy: {best_acc:.1f} % (epoch {best or '?'}); "
                 "that model is the one exported.")
         if self._end.get("stopped_early"):
-            text += (f" Stopped early after epoch {self._end.get('epochs_run', '?')}: the validation "
-                     "accuracy had stopped improving, more epochs would not have helped.")
+            # train.py counts the epochs without a better accuracy (its patience); the kept
+            # model may be a later epoch with the same accuracy and a lower loss
+            quiet = self._patience or max(run - best, 1)
+            text += (f" Stopped early after epoch {run} of {self._epochs_total}: the validation "
+                     f"accuracy did not improve for {quiet} epochs; the best model is from "
+                     f"epoch {best}.")
+        elif best and best == run:
+            text += (f" Finished all {run} epochs; the best epoch was the last one: more epochs "
+                     "might still improve the model.")
+        else:
+            text += f" Finished all {run} epochs; best epoch {best}."
         return text
