@@ -26,7 +26,7 @@ from PyQt5.QtGui import QImage, QKeySequence, QPixmap
 from PyQt5.QtWidgets import QApplication, QMessageBox, QShortcut, QWidget
 
 from core import checks, pipeline, tasks
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config, read_language
 from core.machines import DEFAULT_KNOWN_HOSTS, UnknownHostKey, open_connection
 from core.steps import STEP_TASKS, ProjectState, enabled_steps
 from record_images import RecordImagesForm
@@ -37,6 +37,7 @@ from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+import window_i18n
 import window_input
 
 log = logging.getLogger("ai_nano")
@@ -103,11 +104,11 @@ class GUI_ai_nano(QWidget):
             self.show_error(str(error))
             return Config(dl_server=None, nanos=(), path=path)
         for warning in config.warnings:
-            self.update_log(f"Warning: {warning}")
+            self.update_log(self.tr("Warning: {0}").format(warning))
         for nano in config.nanos:
             self.cb_nano_name.addItem(nano.name)
         if config.dl_server is None:
-            self.update_log(f"{path}: no DL server configured")
+            self.update_log(self.tr("{0}: no DL server configured").format(path))
         return config
 
     def _connect_buttons(self) -> None:
@@ -177,7 +178,7 @@ class GUI_ai_nano(QWidget):
         """
         worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
         if worker is None:
-            self.show_error(f"{busy or key} is already running")
+            self.show_error(self.tr("{0} is already running").format(busy or key))
             return None
         self._busy_labels[key] = busy
         if not quiet:
@@ -186,7 +187,7 @@ class GUI_ai_nano(QWidget):
             worker.progress.connect(self._on_progress)
             worker.failed.connect(self._on_step_failed)
             worker.succeeded.connect(self._on_step_succeeded)
-            self.set_status(busy or "Working…")
+            self.set_status(busy or self.tr("Working…"))
             self.pb_step.setRange(0, 0)
         worker.failed.connect(self.show_error)
         worker.unknown_host.connect(self._on_unknown_host)
@@ -243,7 +244,7 @@ class GUI_ai_nano(QWidget):
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():
-            self.update_log(f"Stopping {key}…")
+            self.update_log(self.tr("Stopping {0}…").format(key))
             self.runner.stop(key)
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
@@ -251,15 +252,16 @@ class GUI_ai_nano(QWidget):
             self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
                           self.known_hosts, error, quiet=True,
                           on_done=lambda _: (self.update_log(
-                              f"Host key of {error.host} remembered; press the step again."),
+                              self.tr("Host key of {0} remembered; press the step again.").format(error.host)),
                               self.check_machines()))
 
     def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
         """Ask once, showing the fingerprint, whether to trust a new machine."""
         answer = QMessageBox.question(
-            self, "Unknown machine",
-            f"{error}\n\nThe key's fingerprint is\n{error.key_type} {error.fingerprint}\n\n"
-            "Compare it with the one your instructor gave. Trust this machine?",
+            self, self.tr("Unknown machine"),
+            self.tr("{0}\n\nThe key's fingerprint is\n{1} {2}\n\nCompare it with the one your "
+                    "instructor gave. Trust this machine?").format(
+                error, error.key_type, error.fingerprint),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -358,7 +360,7 @@ class GUI_ai_nano(QWidget):
         """A (re)opened folder: its state replaces the previous folder's, steps included."""
         if info.found is not None and self.ask(info.found.question()):   # issue 11: reopen any layout
             self.run_task("adopt", tasks.adopt_task, info.workspace, info.found,
-                          busy="bringing the pictures in…", on_done=self._on_workspace)
+                          busy=self.tr("bringing the pictures in…"), on_done=self._on_workspace)
             return
         self.workspace = info.workspace
         self.le_working_space.setText(str(info.workspace.root))
@@ -366,8 +368,9 @@ class GUI_ai_nano(QWidget):
             form.deleteLater()
         self.forms.clear()
         if info.classes:
-            self.update_log("Existing project: " + ", ".join(
-                f"{name} ({count} images)" for name, count in info.classes.items()))
+            self.update_log(self.tr("Existing project: {0}").format(", ".join(
+                self.tr("{0} ({1} images)").format(name, count)
+                for name, count in info.classes.items())))
             for name in info.classes:
                 self._add_form(name)
         reopened = bool(info.model_name)  # its training and conversion may have been done
@@ -406,7 +409,7 @@ class GUI_ai_nano(QWidget):
         wanted = self.sb_nb_categories.value() - len(self.forms)
         for _ in range(max(0, wanted)):
             self._add_form()
-        self.update_log("Project creation")
+        self.update_log(self.tr("Project created: {0} classes").format(len(self.forms)))
         self._set_state(classes=len(self.forms))
 
     # --- steps 3 to 8 --------------------------------------------------------------------
@@ -415,22 +418,23 @@ class GUI_ai_nano(QWidget):
         if self.workspace is None:
             return
         self.run_task("split", tasks.split_warnings_task, self.workspace,
-                      busy="3 - checking the images…",
+                      busy=self.tr("3 - checking the pictures…"),
                       on_done=self._split_after_warnings)
 
     def _split_after_warnings(self, warnings: list[str]) -> None:
         for warning in warnings:
-            self.update_log(f"Warning: {warning}")
+            self.update_log(self.tr("Warning: {0}").format(warning))
         if warnings and not self.confirm_split(warnings):
-            self.set_status("Split cancelled: record more images, then split again")
+            self.set_status(self.tr("Split cancelled: record more images, then split again"))
             return
-        self.run_task("split", tasks.split_task, self.workspace, busy="3 - splitting…",
+        self.run_task("split", tasks.split_task, self.workspace, busy=self.tr("3 - splitting…"),
                       on_done=lambda _: self._set_state(split_done=True))
 
     def confirm_split(self, warnings: list[str]) -> bool:
         """Ask whether to split a dataset with problems anyway."""
         answer = QMessageBox.question(
-            self, "Split anyway?", "\n".join(warnings) + "\n\nSplit the images anyway?",
+            self, self.tr("Split anyway?"),
+            "\n".join(warnings) + "\n\n" + self.tr("Split the images anyway?"),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -438,7 +442,7 @@ class GUI_ai_nano(QWidget):
         if self.workspace is None or self._need_dl() is None:
             return
         self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
-                      self.workspace, busy="4 - uploading…", at_close=AtClose.STOP,
+                      self.workspace, busy=self.tr("4 - uploading…"), at_close=AtClose.STOP,
                       on_done=self._on_uploaded)
 
     def _on_uploaded(self, model_name: str) -> None:
@@ -460,7 +464,7 @@ class GUI_ai_nano(QWidget):
         self.training_panel.reset()
         if switch_tab:
             self.tabs.setCurrentWidget(self.tab_training)
-        worker = self.run_task("train", function, *args, busy="5 - training…",
+        worker = self.run_task("train", function, *args, busy=self.tr("5 - training…"),
                                at_close=AtClose.DETACH, on_done=self._on_trained)
         if worker is not None:
             worker.line.connect(self.training_panel.feed_line)
@@ -473,7 +477,7 @@ class GUI_ai_nano(QWidget):
             return
         worker = self.run_task("convert", pipeline.convert_to_onnx, self.connect,
                                self.config.dl_server, self.model_name,
-                               busy="6 - converting…", at_close=AtClose.DETACH,
+                               busy=self.tr("6 - converting…"), at_close=AtClose.DETACH,
                                on_done=lambda _: self._after_conversion())
         if worker is not None:
             worker.line.connect(self.results_panel.feed_line)
@@ -485,18 +489,18 @@ class GUI_ai_nano(QWidget):
     def upload_to_nano(self) -> None:
         nano = self.selected_nano()
         if nano is None or self._need_dl() is None or not self._need_model():
-            self.show_error("Choose a Nano first") if nano is None else None
+            self.show_error(self.tr("Choose a Nano first")) if nano is None else None
             return
         self.run_task("upload-nano", tasks.upload_model_task, self.connect,
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
-                      busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
+                      busy=self.tr("7 - uploading to the Nano…"), at_close=AtClose.STOP,
                       on_done=lambda _: (self._set_state(nano_models=True),
                                          self.refresh_nano_models()))
 
     def inference(self) -> None:
         nano = self.selected_nano()
         if nano is None:
-            self.show_error("Choose a Nano first")
+            self.show_error(self.tr("Choose a Nano first"))
             return
         if not self._need_model():
             return
@@ -505,16 +509,16 @@ class GUI_ai_nano(QWidget):
         self.tabs.setCurrentWidget(self.tab_live)
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
-                      busy="8 - inference running…", at_close=AtClose.STOP)
+                      busy=self.tr("8 - running on the Nano…"), at_close=AtClose.STOP)
 
     def _need_dl(self):
         if self.config.dl_server is None:
-            self.show_error("No DL server in config.json")
+            self.show_error(self.tr("No DL server in config.json"))
         return self.config.dl_server
 
     def _need_model(self) -> bool:
         if not self.model_name:
-            self.show_error("No model yet: upload the data to the DL machine first (step 4)")
+            self.show_error(self.tr("No model yet: upload the data to the DL server first (step 4)"))
         return bool(self.model_name)
 
     # --- camera and closing --------------------------------------------------------------
@@ -561,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="check the lab's machines, print a table, exit non-zero "
                              "when something is red")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--lang", choices=window_i18n.LANGUAGES,
+                        help="the window's language (default: config.json's, else the system's)")
     args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
@@ -570,6 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     sys.excepthook = _excepthook
     app = QApplication(sys.argv[:1])
+    window_i18n.install(app, window_i18n.choose_language(args.lang, read_language(args.config)))
     window = GUI_ai_nano(args.config)
     window.show()
     if args.workspace:

@@ -73,10 +73,10 @@ class TrainingPanel(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
-        self.accuracy_plot = _plot("Accuracy", "%", legend_offset=(-10, -30))
+        self.accuracy_plot = _plot(self.tr("Accuracy"), "%", legend_offset=(-10, -30))
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.accuracy_plot.setYRange(0, 100)
-        self.loss_plot = _plot("Loss", "loss")
+        self.loss_plot = _plot(self.tr("Loss"), self.tr("loss"))
         pen = {"width": 2}
         self.train_acc_curve = self.accuracy_plot.plot(
             [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
@@ -122,7 +122,7 @@ class TrainingPanel(QWidget):
         self.summary_label.setText("")
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("not started")
+        self.progress_bar.setFormat(self.tr("not started"))
         self._redraw()
 
     def feed_line(self, line: str) -> None:
@@ -188,15 +188,15 @@ class TrainingPanel(QWidget):
             self._epochs_total = int(record.get("epochs") or 0)
             classes = record.get("classes", "?")  # train.py sends the names; a count also works
             if isinstance(classes, list):
-                classes = f"{len(classes)} classes ({', '.join(map(str, classes))})"
+                classes = self.tr("{0} classes ({1})").format(len(classes), ", ".join(map(str, classes)))
             else:
-                classes = f"{classes} classes"
+                classes = self.tr("{0} classes").format(classes)
             self.status_label.setStyleSheet("")
             self._notice_start(record)
-            self.status_label.setText(
-                f"Training on {record.get('device', '?')}: {classes}, "
-                f"{record.get('train_images', '?')} training and {record.get('val_images', '?')} "
-                f"validation images at {record.get('resolution', '?')} px.")
+            self.status_label.setText(self.tr(
+                "Training on {0}: {1}, {2} training and {3} validation images at {4} px.").format(
+                record.get("device", "?"), classes, record.get("train_images", "?"),
+                record.get("val_images", "?"), record.get("resolution", "?")))
         elif kind == "epoch" and "epoch" in record:
             self._records[int(record["epoch"])] = record
             self._epochs_total = int(record.get("epochs") or self._epochs_total)
@@ -210,18 +210,18 @@ class TrainingPanel(QWidget):
 
     def show_failure(self, reason: str) -> None:
         """Show that the training failed, with the script's reason."""
-        self.status_label.setText(f"Training failed: {reason}")
+        self.status_label.setText(self.tr("Training failed: {0}").format(reason))
         self.status_label.setStyleSheet("color: #b00020; font-weight: bold;")
 
     def _show_job(self, record: dict[str, Any]) -> None:
         state = record.get("state", "")
         texts = {
-            "waiting": f"Waiting for the GPU ({record.get('ahead', 0)} ahead).",
-            "pending": (f"Pending in the cluster's queue ({record.get('ahead', 0)} ahead): "
-                        f"{record.get('reason', '')}").rstrip(": "),
-            "running": "Training is running on the DL server.",
-            "cancelled": "Training stopped.",
-            "failed": f"Training failed (exit status {record.get('exit_code', '?')}).",
+            "waiting": self.tr("Waiting for the GPU ({0} ahead).").format(record.get("ahead", 0)),
+            "pending": self.tr("Pending in the cluster's queue ({0} ahead): {1}").format(
+                record.get("ahead", 0), record.get("reason", "")).rstrip(": "),
+            "running": self.tr("Training is running on the DL server."),
+            "cancelled": self.tr("Training stopped."),
+            "failed": self.tr("Training failed (exit status {0}).").format(record.get("exit_code", "?")),
         }
         if state in texts and not (state == "running" and self._records):
             self.status_label.setText(texts[state])
@@ -275,7 +275,8 @@ class TrainingPanel(QWidget):
         log_scale = bool(positive) and max(positive) / min(positive) > 100
         if log_scale != self.loss_plot.getPlotItem().ctrl.logYCheck.isChecked():
             self.loss_plot.setLogMode(y=log_scale)
-            self.loss_plot.setTitle("Loss (log scale)" if log_scale else "Loss", color="k", size="11pt")
+            self.loss_plot.setTitle(self.tr("Loss (log scale)") if log_scale else self.tr("Loss"),
+                                    color="k", size="11pt")
 
     def is_loss_log_scale(self) -> bool:
         """Whether the loss plot uses a log scale now."""
@@ -295,40 +296,41 @@ class TrainingPanel(QWidget):
         if self._end is not None:
             run = int(self._end.get("epochs_run") or done)
             if self._end.get("stopped_early"):
-                return f"stopped early after epoch {run} of {total}"
-            return f"finished: {run} of {total} epochs"
+                return self.tr("stopped early after epoch {0} of {1}").format(run, total)
+            return self.tr("finished: {0} of {1} epochs").format(run, total)
         if done == 0:
-            return "starting…" if total else "not started"
+            return self.tr("starting…") if total else self.tr("not started")
         seconds = [r.get("seconds") for r in self._records.values()]
         likely = likely_epochs(self._best_epoch() or done, done, total, self._patience)
         left = time_left_s(seconds, done, likely)
         if likely >= total:
-            return f"epoch {done} of {total}, time left ~ {format_duration(left)}"
+            return self.tr("epoch {0} of {1}, time left ~ {2}").format(done, total, format_duration(left))
         most = time_left_s(seconds, done, total)
-        return (f"epoch {done} of {total} (early stopping: likely about {likely}), time left "
-                f"~ {format_duration(left)}, at most {format_duration(most)}")
+        return self.tr("epoch {0} of {1} (early stopping: likely about {2}), time left ~ {3}, "
+                       "at most {4}").format(done, total, likely, format_duration(left),
+                                             format_duration(most))
 
     def _summary_text(self) -> str:
         if self._end is None:
             if not self._records:
                 return ""
             best = max(float(r.get("val_acc", 0)) for r in self._records.values())
-            return f"Best validation accuracy so far: {best * 100:.1f} %"
+            return self.tr("Best validation accuracy so far: {0:.1f} %").format(best * 100)
         best_acc = float(self._end.get("best_val_acc", 0)) * 100
         best = int(self._end.get("best_epoch") or 0)
         run = int(self._end.get("epochs_run") or self.epochs_done())
-        text = (f"Best validation accuracy: {best_acc:.1f} % (epoch {best or '?'}); "
-                "that model is the one exported.")
+        text = self.tr("Best validation accuracy: {0:.1f} % (epoch {1}); that model is the one "
+                       "exported.").format(best_acc, best or "?")
         if self._end.get("stopped_early"):
             # train.py counts the epochs without a better accuracy (its patience); the kept
             # model may be a later epoch with the same accuracy and a lower loss
             quiet = self._patience or max(run - best, 1)
-            text += (f" Stopped early after epoch {run} of {self._epochs_total}: the validation "
-                     f"accuracy did not improve for {quiet} epochs; the best model is from "
-                     f"epoch {best}.")
+            text += " " + self.tr("Stopped early after epoch {0} of {1}: the validation accuracy "
+                                  "did not improve for {2} epochs; the best model is from epoch "
+                                  "{3}.").format(run, self._epochs_total, quiet, best)
         elif best and best == run:
-            text += (f" Finished all {run} epochs; the best epoch was the last one: more epochs "
-                     "might still improve the model.")
+            text += " " + self.tr("Finished all {0} epochs; the best epoch was the last one: more "
+                                  "epochs might still improve the model.").format(run)
         else:
-            text += f" Finished all {run} epochs; best epoch {best}."
+            text += " " + self.tr("Finished all {0} epochs; best epoch {1}.").format(run, best)
         return text
