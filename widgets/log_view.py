@@ -52,10 +52,6 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LogView", text)
-
-
 class LogView:
     """Writes to the window's log widget (a QPlainTextEdit made by the .ui file)."""
 
@@ -75,19 +71,23 @@ class LogView:
             self._append(text, COLOURS[kind.value], bold=kind is Kind.ERROR)
 
     def error(self, text: str) -> None:
-        self._append(_tr("Error: {0}").format(text), COLOURS["error"], bold=True)
+        text = QCoreApplication.translate("LogView", "Error: {0}").format(text)
+        self._append(text, COLOURS["error"], bold=True)
 
     def warning(self, text: str) -> None:
-        self._append(_tr("Warning: {0}").format(text), COLOURS["warning"])
+        text = QCoreApplication.translate("LogView", "Warning: {0}").format(text)
+        self._append(text, COLOURS["warning"])
 
     def step_started(self, title: str) -> None:
         self._append(f"━━ {title} ━━", COLOURS["step"], bold=True)
 
     def step_ended(self, title: str, ok: bool) -> None:
         if ok:
-            self._append(_tr("✓ done: {0}").format(title), COLOURS["done"], bold=True)
+            text = QCoreApplication.translate("LogView", "✓ done: {0}").format(title)
+            self._append(text, COLOURS["done"], bold=True)
         else:
-            self._append(_tr("✗ failed: {0}").format(title), COLOURS["error"], bold=True)
+            text = QCoreApplication.translate("LogView", "✗ failed: {0}").format(title)
+            self._append(text, COLOURS["error"], bold=True)
 
     def scroll_to_end(self) -> None:
         bar = self.edit.verticalScrollBar()
