@@ -219,11 +219,6 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Crée le projet dans l’espace de travail : un formulaire par classe apparaît à l’étape 2, où vous nommez chaque classe et enregistrez ses images</translation>
     </message>
     <message>
-        <location filename="../ai_nano.ui" line="45"/>
-        <source>2 - Record the pictures of each class</source>
-        <translation>2 - Enregistrer les images de chaque classe</translation>
-    </message>
-    <message>
         <location filename="../ai_nano.ui" line="46"/>
         <source>Name each class and press Create, then Start (or Space) records its pictures until Stop. Move the object, vary the light and the background.</source>
         <translation>Nommez chaque classe et cliquez sur Créer, puis Démarrer (ou Espace) enregistre ses images jusqu’à Arrêter. Bougez l’objet, variez la lumière et le fond.</translation>
@@ -232,11 +227,6 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../ai_nano.ui" line="74"/>
         <source>3 - Split the pictures</source>
         <translation>3 - Répartir les images</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.ui" line="74"/>
-        <source>Check the pictures and split them into train, val and test sets (70/15/15). Next: step 4 uploads them</source>
-        <translation>Vérifie les images et les répartit en ensembles d’entraînement, de validation et de test (70/15/15). Ensuite : l’étape 4 les envoie</translation>
     </message>
     <message>
         <location filename="../ai_nano.ui" line="75"/>
@@ -357,6 +347,16 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../ai_nano.ui" line="112"/>
         <source>Machines</source>
         <translation>Machines</translation>
+    </message>
+    <message>
+        <location filename="../ai_nano.ui" line="74"/>
+        <source>Check the pictures and split them into train, val and test sets (80/10/10). Next: step 4 uploads them</source>
+        <translation>Vérifie les images et les répartit en ensembles d’entraînement, de validation et de test (80/10/10). Ensuite : l’étape 4 les envoie</translation>
+    </message>
+    <message>
+        <location filename="../ai_nano.ui" line="45"/>
+        <source>2 - Record each class</source>
+        <translation>2 - Enregistrer chaque classe</translation>
     </message>
 </context>
 <context>
@@ -506,7 +506,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Arrêter</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="16"/>
+        <location filename="../record_images.ui" line="17"/>
         <source>Start</source>
         <translation>Démarrer</translation>
     </message>
@@ -551,7 +551,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>{0} fichier(s) non importé(s) dans {1!r} : {2}</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="18"/>
+        <location filename="../record_images.ui" line="19"/>
         <source>Import…</source>
         <translation>Importer…</translation>
     </message>
@@ -571,7 +571,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Enregistrer le nom</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="19"/>
+        <location filename="../record_images.ui" line="20"/>
         <source>Rename</source>
         <translation>Renommer</translation>
     </message>
@@ -601,79 +601,79 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>{0} images</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="9"/>
+        <location filename="../record_images.ui" line="10"/>
         <source>Class</source>
         <translation>Classe</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="14"/>
+        <location filename="../record_images.ui" line="15"/>
         <source>class name, e.g. red</source>
         <translation>nom de la classe, p. ex. rouge</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="14"/>
+        <location filename="../record_images.ui" line="15"/>
         <source>The name of this class (letters, digits, spaces; no &apos;/&apos; and no leading dot), then press Create.</source>
         <translation>Le nom de cette classe (lettres, chiffres, espaces ; pas de « / » ni de point au début), puis cliquez sur Créer.</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="15"/>
+        <location filename="../record_images.ui" line="16"/>
         <source>Create</source>
         <translation>Créer</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="15"/>
+        <location filename="../record_images.ui" line="16"/>
         <source>Make this class&apos;s folder; then Start records its pictures.</source>
         <translation>Crée le dossier de cette classe ; ensuite, Démarrer enregistre ses images.</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="16"/>
-        <source>Record pictures of this class from the camera (about 10 a second) until Stop. Space starts and stops the selected class.</source>
-        <translation>Enregistre des images de cette classe depuis la caméra (environ 10 par seconde) jusqu’à Arrêter. Espace démarre et arrête la classe sélectionnée.</translation>
-    </message>
-    <message>
-        <location filename="../record_images.ui" line="17"/>
+        <location filename="../record_images.ui" line="18"/>
         <source>0 images</source>
         <translation>0 image</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="17"/>
+        <location filename="../record_images.ui" line="18"/>
         <source>How many pictures this class has</source>
         <translation>Nombre d’images de cette classe</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="18"/>
+        <location filename="../record_images.ui" line="19"/>
         <source>Add pictures (JPEG, PNG, BMP, WebP) or videos to this class; you can also drop files or folders on this form</source>
         <translation>Ajoute des images (JPEG, PNG, BMP, WebP) ou des vidéos à cette classe ; vous pouvez aussi déposer des fichiers ou des dossiers sur ce formulaire</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="19"/>
+        <location filename="../record_images.ui" line="20"/>
         <source>Edit the class name, then press Enter or Save name; split again afterwards</source>
         <translation>Modifiez le nom de la classe, puis appuyez sur Entrée ou Enregistrer le nom ; répartissez à nouveau ensuite</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="20"/>
+        <location filename="../record_images.ui" line="21"/>
         <source>Remove</source>
         <translation>Supprimer</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="20"/>
+        <location filename="../record_images.ui" line="21"/>
         <source>Remove this class: its pictures go to the trash (.ai_nano/trash), from where they can be restored</source>
         <translation>Supprime cette classe : ses images vont à la corbeille (.ai_nano/trash), d’où elles peuvent être restaurées</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="21"/>
+        <location filename="../record_images.ui" line="22"/>
         <source>The newest pictures of this class: select bad ones and press Delete.</source>
         <translation>Les images les plus récentes de cette classe : sélectionnez les mauvaises et cliquez sur Effacer.</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="22"/>
+        <location filename="../record_images.ui" line="23"/>
         <source>Delete</source>
         <translation>Effacer</translation>
     </message>
     <message>
-        <location filename="../record_images.ui" line="22"/>
+        <location filename="../record_images.ui" line="23"/>
         <source>Move the selected pictures to the trash (.ai_nano/trash), from where they can be restored</source>
         <translation>Met les images sélectionnées à la corbeille (.ai_nano/trash), d’où elles peuvent être restaurées</translation>
+    </message>
+    <message>
+        <location filename="../record_images.ui" line="17"/>
+        <source>Record pictures of this class from the camera (about 5 a second) until Stop. Space starts and stops the selected class.</source>
+        <translation>Enregistre des images de cette classe depuis la caméra (environ 5 par seconde) jusqu’à Arrêter. Espace démarre et arrête la classe sélectionnée.</translation>
     </message>
 </context>
 <context>
