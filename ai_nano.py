@@ -54,7 +54,7 @@ class GUI_ai_nano(QWidget):
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
         self.log_view = LogView(self.txt_log)
-        self.sp_right.setSizes([260, 420])  # the panels matter more than the preview
+        self.sp_right.setSizes([200, 480])  # the panels matter more than the preview
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
@@ -117,6 +117,7 @@ class GUI_ai_nano(QWidget):
         self.cb_camera.activated.connect(self._on_camera_chosen)
         # what is typed counts without Enter: leaving the box applies it (issue 16)
         self.cb_camera.lineEdit().editingFinished.connect(self._on_camera_chosen)
+        self.cb_camera.lineEdit().returnPressed.connect(self._on_camera_chosen)
         self.le_working_space.editingFinished.connect(self._on_workspace_typed)
         self.btn_split_image.clicked.connect(self.split_images)
         self.btn_upload_to_dl.clicked.connect(self.upload_to_dl)

@@ -4,7 +4,7 @@
 <context>
     <name>GUI_ai_nano</name>
     <message>
-        <location filename="../ai_nano.py" line="426"/>
+        <location filename="../ai_nano.py" line="427"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
@@ -14,17 +14,17 @@
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="181"/>
+        <location filename="../ai_nano.py" line="182"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="190"/>
+        <location filename="../ai_nano.py" line="191"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="201"/>
+        <location filename="../ai_nano.py" line="202"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
@@ -34,22 +34,22 @@
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="247"/>
+        <location filename="../ai_nano.py" line="248"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="252"/>
+        <location filename="../ai_nano.py" line="253"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="260"/>
+        <location filename="../ai_nano.py" line="261"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="260"/>
+        <location filename="../ai_nano.py" line="261"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -64,97 +64,97 @@ L’empreinte de sa clé est
 Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette machine ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="351"/>
+        <location filename="../ai_nano.py" line="352"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="362"/>
+        <location filename="../ai_nano.py" line="363"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="371"/>
+        <location filename="../ai_nano.py" line="372"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="371"/>
+        <location filename="../ai_nano.py" line="372"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="406"/>
+        <location filename="../ai_nano.py" line="407"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="412"/>
+        <location filename="../ai_nano.py" line="413"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="420"/>
+        <location filename="../ai_nano.py" line="421"/>
         <source>3 - checking the pictures…</source>
         <translation>3 - vérification des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="428"/>
+        <location filename="../ai_nano.py" line="429"/>
         <source>Split cancelled: record more images, then split again</source>
         <translation>Répartition annulée : enregistrez plus d’images, puis relancez la répartition</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="430"/>
+        <location filename="../ai_nano.py" line="431"/>
         <source>3 - splitting…</source>
         <translation>3 - répartition…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="435"/>
+        <location filename="../ai_nano.py" line="436"/>
         <source>Split anyway?</source>
         <translation>Répartir quand même ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="435"/>
+        <location filename="../ai_nano.py" line="436"/>
         <source>Split the images anyway?</source>
         <translation>Répartir les images quand même ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="444"/>
+        <location filename="../ai_nano.py" line="445"/>
         <source>4 - uploading…</source>
         <translation>4 - envoi…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="467"/>
+        <location filename="../ai_nano.py" line="468"/>
         <source>5 - training…</source>
         <translation>5 - entraînement…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="478"/>
+        <location filename="../ai_nano.py" line="479"/>
         <source>6 - converting…</source>
         <translation>6 - conversion…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="503"/>
+        <location filename="../ai_nano.py" line="504"/>
         <source>Choose a Nano first</source>
         <translation>Choisissez d’abord une Nano</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="494"/>
+        <location filename="../ai_nano.py" line="495"/>
         <source>7 - uploading to the Nano…</source>
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="511"/>
+        <location filename="../ai_nano.py" line="512"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="516"/>
+        <location filename="../ai_nano.py" line="517"/>
         <source>No DL server in config.json</source>
         <translation>Aucun serveur DL dans config.json</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="521"/>
+        <location filename="../ai_nano.py" line="522"/>
         <source>No model yet: upload the data to the DL server first (step 4)</source>
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
@@ -380,11 +380,6 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>LogView</name>
     <message>
-        <location filename="../widgets/log_view.py" line="74"/>
-        <source>Error: {0}</source>
-        <translation>Erreur : {0}</translation>
-    </message>
-    <message>
         <location filename="../widgets/log_view.py" line="78"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
@@ -398,6 +393,11 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../widgets/log_view.py" line="89"/>
         <source>✗ failed: {0}</source>
         <translation>✗ échec : {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/log_view.py" line="74"/>
+        <source>ERROR: {0}</source>
+        <translation>ERREUR : {0}</translation>
     </message>
 </context>
 <context>
@@ -704,11 +704,6 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>pas commencé</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="144"/>
-        <source>Training from scratch (weights: {0}): without pretrained ImageNet weights the model needs more pictures and epochs, and its accuracy is lower.</source>
-        <translation>Entraînement à partir de zéro (poids : {0}) : sans poids pré-entraînés ImageNet, le modèle a besoin de plus d’images et d’époques, et sa précision est plus faible.</translation>
-    </message>
-    <message>
         <location filename="../widgets/training.py" line="150"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
@@ -719,16 +714,6 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 (and {0} more in the Log)</source>
         <translation>
 (et {0} de plus dans le Journal)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training.py" line="170"/>
-        <source>The DL server trains on its CPU (no GPU found): training is much slower.</source>
-        <translation>Le serveur DL entraîne sur son CPU (aucun GPU trouvé) : l’entraînement est beaucoup plus lent.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training.py" line="176"/>
-        <source>Only {0} training pictures for {1} classes (about {2} each): record more, with varied backgrounds and light, for a model that works outside the lab.</source>
-        <translation>Seulement {0} images d’entraînement pour {1} classes (environ {2} chacune) : enregistrez-en plus, avec des fonds et des éclairages variés, pour un modèle qui marche hors de la salle.</translation>
     </message>
     <message>
         <location filename="../widgets/training.py" line="191"/>
@@ -829,6 +814,21 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../widgets/training.py" line="335"/>
         <source>Finished all {0} epochs; best epoch {1}.</source>
         <translation>Les {0} époques sont terminées ; meilleure époque : {1}.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="144"/>
+        <source>Training from scratch (weights: {0}): expect a lower accuracy; more pictures and epochs help.</source>
+        <translation>Entraînement à partir de zéro (poids : {0}) : précision plus faible à prévoir ; plus d’images et d’époques aident.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="170"/>
+        <source>No GPU on the DL server: training runs on its CPU, much slower.</source>
+        <translation>Pas de GPU sur le serveur DL : l’entraînement tourne sur son CPU, beaucoup plus lentement.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="176"/>
+        <source>Few pictures: {0} for training in {1} classes (about {2} each); record more, with varied backgrounds and light.</source>
+        <translation>Peu d’images : {0} pour l’entraînement en {1} classes (environ {2} chacune) ; enregistrez-en plus, avec des fonds et des éclairages variés.</translation>
     </message>
 </context>
 <context>

@@ -71,7 +71,7 @@ class LogView:
             self._append(text, COLOURS[kind.value], bold=kind is Kind.ERROR)
 
     def error(self, text: str) -> None:
-        text = QCoreApplication.translate("LogView", "Error: {0}").format(text)
+        text = QCoreApplication.translate("LogView", "ERROR: {0}").format(text)  # known to tests
         self._append(text, COLOURS["error"], bold=True)
 
     def warning(self, text: str) -> None:

@@ -51,7 +51,7 @@ def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) 
         plot.getAxis(axis).setTextPen(pg.mkPen("k"))
     plot.addLegend(offset=legend_offset, labelTextColor="k")  # negative: from the right/bottom
     plot.setMouseEnabled(x=False, y=False)
-    plot.setMinimumHeight(160)
+    plot.setMinimumHeight(130)
     return plot
 
 
@@ -142,8 +142,8 @@ class TrainingPanel(QWidget):
             self._patience = setup.patience
             if setup.from_scratch:
                 self.add_notice(self.tr(
-                    "Training from scratch (weights: {0}): without pretrained ImageNet weights "
-                    "the model needs more pictures and epochs, and its accuracy is lower.")
+                    "Training from scratch (weights: {0}): expect a lower accuracy; more "
+                    "pictures and epochs help.")
                     .format(setup.weights))
         warning = parse_warning(text)
         if warning is not None:
@@ -167,15 +167,15 @@ class TrainingPanel(QWidget):
         """A CPU-only server or too few pictures: said where the student looks."""
         device = str(record.get("device", ""))
         if device == "cpu":
-            self.add_notice(self.tr("The DL server trains on its CPU (no GPU found): "
-                                    "training is much slower."))
+            self.add_notice(self.tr("No GPU on the DL server: training runs on its CPU, "
+                                    "much slower."))
         classes = record.get("classes")
         count = len(classes) if isinstance(classes, list) else int(classes or 0)
         images = record.get("train_images")
         if count and isinstance(images, int) and images < FEW_PICTURES_PER_CLASS * count:
             self.add_notice(self.tr(
-                "Only {0} training pictures for {1} classes (about {2} each): record more, "
-                "with varied backgrounds and light, for a model that works outside the lab.")
+                "Few pictures: {0} for training in {1} classes (about {2} each); record "
+                "more, with varied backgrounds and light.")
                 .format(images, count, images // count))
 
     def add_record(self, record: dict[str, Any]) -> None:

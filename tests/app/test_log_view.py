@@ -81,7 +81,7 @@ def test_the_window_log_frames_steps_colours_problems_and_skips_scores(qtbot, tm
         f"✓ done: {upload}")
     html = window.txt_log.document().toHtml()
     for line, colour in (("warning: training from scratch", COLOURS["warning"]),
-                         ("Error: Split the images first", COLOURS["error"])):
+                         ("ERROR: Split the images first", COLOURS["error"])):
         at = html.index(line)
         assert colour in html[html.rindex("<span", 0, at):at], line
 

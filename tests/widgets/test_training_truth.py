@@ -40,7 +40,7 @@ def test_what_changes_the_result_is_shown_in_the_training_tab(training):
     notices = training.notices()
     assert len(notices) == 3 and not training.notice_label.isHidden()
     assert notices[0].startswith("Training from scratch (weights: random (--no-pretrained))")
-    assert "CPU" in notices[1] and "Only 48 training pictures for 3 classes (about 16 each)" in notices[2]
+    assert "CPU" in notices[1] and "48 for training in 3 classes (about 16 each)" in notices[2]
     training.feed_line("warning: out of memory on this GPU at batch size 64: retrying with 32")
     assert "Warning: out of memory" in training.notice_label.text()
     training.reset()
