@@ -679,156 +679,161 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>TrainingPanel</name>
     <message>
-        <location filename="../widgets/training.py" line="76"/>
+        <location filename="../widgets/training.py" line="77"/>
         <source>Accuracy</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="278"/>
+        <location filename="../widgets/training.py" line="280"/>
         <source>Loss</source>
         <translation>Perte</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="79"/>
+        <location filename="../widgets/training.py" line="81"/>
         <source>loss</source>
         <translation>perte</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="120"/>
+        <location filename="../widgets/training.py" line="122"/>
         <source>No training yet.</source>
         <translation>Pas encore d’entraînement.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="302"/>
+        <location filename="../widgets/training.py" line="304"/>
         <source>not started</source>
         <translation>pas commencé</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="150"/>
+        <location filename="../widgets/training.py" line="152"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="159"/>
+        <location filename="../widgets/training.py" line="161"/>
         <source>
 (and {0} more in the Log)</source>
         <translation>
 (et {0} de plus dans le Journal)</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="191"/>
+        <location filename="../widgets/training.py" line="193"/>
         <source>{0} classes ({1})</source>
         <translation>{0} classes ({1})</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="193"/>
+        <location filename="../widgets/training.py" line="195"/>
         <source>{0} classes</source>
         <translation>{0} classes</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="196"/>
+        <location filename="../widgets/training.py" line="198"/>
         <source>Training on {0}: {1}, {2} training and {3} validation images at {4} px.</source>
         <translation>Entraînement sur {0} : {1}, {2} images d’entraînement et {3} de validation en {4} px.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="213"/>
+        <location filename="../widgets/training.py" line="215"/>
         <source>Training failed: {0}</source>
         <translation>Échec de l’entraînement : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="219"/>
+        <location filename="../widgets/training.py" line="221"/>
         <source>Waiting for the GPU ({0} ahead).</source>
         <translation>En attente du GPU ({0} avant vous).</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="220"/>
+        <location filename="../widgets/training.py" line="222"/>
         <source>Pending in the cluster&apos;s queue ({0} ahead): {1}</source>
         <translation>En attente dans la file du cluster ({0} avant vous) : {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="222"/>
+        <location filename="../widgets/training.py" line="224"/>
         <source>Training is running on the DL server.</source>
         <translation>L’entraînement tourne sur le serveur DL.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="223"/>
+        <location filename="../widgets/training.py" line="225"/>
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="224"/>
+        <location filename="../widgets/training.py" line="226"/>
         <source>Training failed (exit status {0}).</source>
         <translation>Échec de l’entraînement (code de sortie {0}).</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="278"/>
+        <location filename="../widgets/training.py" line="280"/>
         <source>Loss (log scale)</source>
         <translation>Perte (échelle log)</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="299"/>
+        <location filename="../widgets/training.py" line="301"/>
         <source>stopped early after epoch {0} of {1}</source>
         <translation>arrêt anticipé après l’époque {0} sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="300"/>
+        <location filename="../widgets/training.py" line="302"/>
         <source>finished: {0} of {1} epochs</source>
         <translation>terminé : {0} époques sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="302"/>
+        <location filename="../widgets/training.py" line="304"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="307"/>
+        <location filename="../widgets/training.py" line="309"/>
         <source>epoch {0} of {1}, time left ~ {2}</source>
         <translation>époque {0} sur {1}, temps restant ~ {2}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="309"/>
+        <location filename="../widgets/training.py" line="311"/>
         <source>epoch {0} of {1} (early stopping: likely about {2}), time left ~ {3}, at most {4}</source>
         <translation>époque {0} sur {1} (arrêt anticipé : probablement vers {2}), temps restant ~ {3}, au plus {4}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="318"/>
+        <location filename="../widgets/training.py" line="320"/>
         <source>Best validation accuracy so far: {0:.1f} %</source>
         <translation>Meilleure précision de validation jusqu’ici : {0:.1f} %</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="322"/>
+        <location filename="../widgets/training.py" line="324"/>
         <source>Best validation accuracy: {0:.1f} % (epoch {1}); that model is the one exported.</source>
         <translation>Meilleure précision de validation : {0:.1f} % (époque {1}) ; c’est ce modèle qui est exporté.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="328"/>
+        <location filename="../widgets/training.py" line="330"/>
         <source>Stopped early after epoch {0} of {1}: the validation accuracy did not improve for {2} epochs; the best model is from epoch {3}.</source>
         <translation>Arrêt anticipé après l’époque {0} sur {1} : la précision de validation ne s’est pas améliorée pendant {2} époques ; le meilleur modèle est celui de l’époque {3}.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="332"/>
+        <location filename="../widgets/training.py" line="334"/>
         <source>Finished all {0} epochs; the best epoch was the last one: more epochs might still improve the model.</source>
         <translation>Les {0} époques sont terminées ; la meilleure était la dernière : plus d’époques pourraient encore améliorer le modèle.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="335"/>
+        <location filename="../widgets/training.py" line="337"/>
         <source>Finished all {0} epochs; best epoch {1}.</source>
         <translation>Les {0} époques sont terminées ; meilleure époque : {1}.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="144"/>
+        <location filename="../widgets/training.py" line="146"/>
         <source>Training from scratch (weights: {0}): expect a lower accuracy; more pictures and epochs help.</source>
         <translation>Entraînement à partir de zéro (poids : {0}) : précision plus faible à prévoir ; plus d’images et d’époques aident.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="170"/>
+        <location filename="../widgets/training.py" line="172"/>
         <source>No GPU on the DL server: training runs on its CPU, much slower.</source>
         <translation>Pas de GPU sur le serveur DL : l’entraînement tourne sur son CPU, beaucoup plus lentement.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="176"/>
+        <location filename="../widgets/training.py" line="178"/>
         <source>Few pictures: {0} for training in {1} classes (about {2} each); record more, with varied backgrounds and light.</source>
         <translation>Peu d’images : {0} pour l’entraînement en {1} classes (environ {2} chacune) ; enregistrez-en plus, avec des fonds et des éclairages variés.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="81"/>
+        <source>epoch</source>
+        <translation>époque</translation>
     </message>
 </context>
 <context>

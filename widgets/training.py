@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 TRAIN_COLOUR = QColor(31, 119, 180)   # blue
 VAL_COLOUR = QColor(230, 120, 20)     # orange: tells apart from blue for colour-blind eyes
 NOTICE_STYLE = ("background-color: #fff4c2; color: #4a3b00; border: 1px solid #e0c860;"
-                " border-radius: 3px; padding: 3px;")
+                " border-radius: 3px; padding: 2px; font-size: 9pt;")
 #: Fewer training pictures per class than this: the student is told to record more.
 FEW_PICTURES_PER_CLASS = 30
 MAX_NOTICES = 4
@@ -39,11 +39,12 @@ class EpochAxis(pg.AxisItem):
         return levels
 
 
-def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
+def _plot(title: str, y_label: str, x_label: str,
+          legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
     """A white plot with a grid and a legend, readable on a projector."""
     plot = pg.PlotWidget(background="w", axisItems={"bottom": EpochAxis("bottom")})
     plot.setTitle(title, color="k", size="11pt")
-    plot.setLabel("bottom", "epoch", color="k")
+    plot.setLabel("bottom", x_label, color="k")
     plot.setLabel("left", y_label, color="k")
     plot.showGrid(x=True, y=True, alpha=0.3)
     for axis in ("left", "bottom"):
@@ -51,7 +52,7 @@ def _plot(title: str, y_label: str, legend_offset: tuple[int, int] = (-10, 10)) 
         plot.getAxis(axis).setTextPen(pg.mkPen("k"))
     plot.addLegend(offset=legend_offset, labelTextColor="k")  # negative: from the right/bottom
     plot.setMouseEnabled(x=False, y=False)
-    plot.setMinimumHeight(130)
+    plot.setMinimumHeight(110)
     return plot
 
 
@@ -73,10 +74,11 @@ class TrainingPanel(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(True)
         # Accuracies climb towards 100 %: the legend goes bottom right, out of their way.
-        self.accuracy_plot = _plot(self.tr("Accuracy"), "%", legend_offset=(-10, -30))
+        self.accuracy_plot = _plot(self.tr("Accuracy"), "%", self.tr("epoch"),
+                                   legend_offset=(-10, -30))
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.accuracy_plot.setYRange(0, 100)
-        self.loss_plot = _plot(self.tr("Loss"), self.tr("loss"))
+        self.loss_plot = _plot(self.tr("Loss"), self.tr("loss"), self.tr("epoch"))
         pen = {"width": 2}
         self.train_acc_curve = self.accuracy_plot.plot(
             [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
