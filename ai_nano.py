@@ -37,13 +37,12 @@ from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
-import window_i18n
+import window_i18n  # noqa: I001 (top-level modules of the window)
 import window_input
 
 log = logging.getLogger("ai_nano")
 
 APP_DIR = Path(__file__).resolve().parent
-
 
 
 class GUI_ai_nano(QWidget):
@@ -59,6 +58,7 @@ class GUI_ai_nano(QWidget):
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
         self._connect_timeout = connect_timeout
+        self._camera_source = ""   # the camera last applied (typed or chosen)
         self._led_nanos: dict = {}  # name -> MachineConfig of each Nano that ran inference
         self.workspace: tasks.Workspace | None = None
         self.forms: list[RecordImagesForm] = []
@@ -93,8 +93,11 @@ class GUI_ai_nano(QWidget):
         self.vl_live.addWidget(self.live_panel)
         self.vl_machines.addWidget(self.machines_panel)
         self.machines_panel.check_requested.connect(self.check_machines)
-        self.tabs.currentChanged.connect(
-            lambda _: self.log_view.scroll_to_end() if self.tabs.currentWidget() is self.tab_log else None)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+
+    def _on_tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.tab_log:
+            self.log_view.scroll_to_end()   # the newest line, not where it was left
 
     def _load_config(self, path: Path) -> Config:
         """A broken config.json is reported, and the app opens without machines."""
@@ -127,6 +130,7 @@ class GUI_ai_nano(QWidget):
         self.btn_inference.clicked.connect(self.inference)
         self.btn_stop.clicked.connect(self.stop_running)
         self.cb_nano_name.currentIndexChanged.connect(self._on_nano_chosen)
+        self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
         QShortcut(QKeySequence(Qt.Key_Space), self, self.toggle_recording)
 
     def toggle_recording(self) -> None:
@@ -135,7 +139,6 @@ class GUI_ai_nano(QWidget):
         if form is not None and form.pushButton_record.isEnabled():
             self._on_camera_chosen()
             form.pushButton_record.toggle()
-        self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
 
     def _show_cameras(self, cameras: list) -> None:
         for info in cameras:
@@ -183,7 +186,6 @@ class GUI_ai_nano(QWidget):
             return None
         self._busy_labels[key] = busy
         if not quiet:
-            self._frame_step(worker, key, busy)
             worker.line.connect(self.update_log)
             worker.progress.connect(self._on_progress)
             worker.failed.connect(self._on_step_failed)
@@ -191,6 +193,8 @@ class GUI_ai_nano(QWidget):
             self.set_status(busy or self.tr("Working…"))
             self.pb_step.setRange(0, 0)
         worker.failed.connect(self.show_error)
+        if not quiet:   # after show_error: the reason, then "✗ failed"
+            self._frame_step(worker, key, busy)
         worker.unknown_host.connect(self._on_unknown_host)
         if on_done is not None:
             worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
@@ -322,7 +326,7 @@ class GUI_ai_nano(QWidget):
     def _on_camera_chosen(self, *_: Any) -> None:
         """Use the camera shown in the box, chosen or typed (Enter not needed)."""
         source = window_input.camera_source(self.cb_camera)
-        if source and source != getattr(self, "_camera_source", None):
+        if source and source != self._camera_source:
             self._camera_source = source
             self.camera.set_source(source)
 

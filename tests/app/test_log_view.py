@@ -77,8 +77,8 @@ def test_the_window_log_frames_steps_colours_problems_and_skips_scores(qtbot, tm
     split = window._step_labels["split"]
     upload = window._step_labels["upload"]
     assert text.index(f"━━ {split} ━━") < text.index("error: not split") < text.index(
-        f"✗ failed: {split}") < text.index(f"━━ {upload} ━━") < text.index("sent") < text.index(
-        f"✓ done: {upload}")
+        "ERROR: Split the images first") < text.index(f"✗ failed: {split}") < text.index(
+        f"━━ {upload} ━━") < text.index("sent") < text.index(f"✓ done: {upload}")
     html = window.txt_log.document().toHtml()
     for line, colour in (("warning: training from scratch", COLOURS["warning"]),
                          ("ERROR: Split the images first", COLOURS["error"])):

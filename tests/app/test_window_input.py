@@ -116,3 +116,10 @@ def test_the_folder_dialog_opens_in_home_or_the_last_working_space(qtbot, tmp_pa
     window.le_working_space.setText(str(tmp_path / "ws" / "not yet"))
     window.select_ws()
     assert asked[-1][2] == str(tmp_path / "ws")                     # its nearest existing parent
+
+
+def test_a_model_chosen_in_the_list_is_the_one_steps_7_and_8_use(qtbot, tmp_path):
+    window = window_with(qtbot, tmp_path)
+    window._show_nano_models(["fruits-1", "fruits-2"])
+    window.cb_select_model.setCurrentText("fruits-2")
+    assert window.model_name == "fruits-2"
