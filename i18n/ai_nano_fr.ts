@@ -4,27 +4,27 @@
 <context>
     <name>GUI_ai_nano</name>
     <message>
-        <location filename="../ai_nano.py" line="427"/>
+        <location filename="../ai_nano.py" line="431"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="111"/>
+        <location filename="../ai_nano.py" line="114"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="182"/>
+        <location filename="../ai_nano.py" line="185"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="191"/>
+        <location filename="../ai_nano.py" line="193"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="202"/>
+        <location filename="../ai_nano.py" line="206"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
@@ -34,22 +34,22 @@
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="248"/>
+        <location filename="../ai_nano.py" line="252"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="253"/>
+        <location filename="../ai_nano.py" line="257"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="261"/>
+        <location filename="../ai_nano.py" line="265"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="261"/>
+        <location filename="../ai_nano.py" line="265"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -64,97 +64,97 @@ L’empreinte de sa clé est
 Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette machine ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="352"/>
+        <location filename="../ai_nano.py" line="356"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="363"/>
+        <location filename="../ai_nano.py" line="367"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="372"/>
+        <location filename="../ai_nano.py" line="376"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="372"/>
+        <location filename="../ai_nano.py" line="376"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="407"/>
+        <location filename="../ai_nano.py" line="411"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="413"/>
+        <location filename="../ai_nano.py" line="417"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="421"/>
+        <location filename="../ai_nano.py" line="425"/>
         <source>3 - checking the pictures…</source>
         <translation>3 - vérification des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="429"/>
+        <location filename="../ai_nano.py" line="433"/>
         <source>Split cancelled: record more images, then split again</source>
         <translation>Répartition annulée : enregistrez plus d’images, puis relancez la répartition</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="431"/>
+        <location filename="../ai_nano.py" line="435"/>
         <source>3 - splitting…</source>
         <translation>3 - répartition…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="436"/>
+        <location filename="../ai_nano.py" line="440"/>
         <source>Split anyway?</source>
         <translation>Répartir quand même ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="436"/>
+        <location filename="../ai_nano.py" line="440"/>
         <source>Split the images anyway?</source>
         <translation>Répartir les images quand même ?</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="445"/>
+        <location filename="../ai_nano.py" line="449"/>
         <source>4 - uploading…</source>
         <translation>4 - envoi…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="468"/>
+        <location filename="../ai_nano.py" line="472"/>
         <source>5 - training…</source>
         <translation>5 - entraînement…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="479"/>
+        <location filename="../ai_nano.py" line="483"/>
         <source>6 - converting…</source>
         <translation>6 - conversion…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="504"/>
+        <location filename="../ai_nano.py" line="508"/>
         <source>Choose a Nano first</source>
         <translation>Choisissez d’abord une Nano</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="495"/>
+        <location filename="../ai_nano.py" line="499"/>
         <source>7 - uploading to the Nano…</source>
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="512"/>
+        <location filename="../ai_nano.py" line="516"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="517"/>
+        <location filename="../ai_nano.py" line="521"/>
         <source>No DL server in config.json</source>
         <translation>Aucun serveur DL dans config.json</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="522"/>
+        <location filename="../ai_nano.py" line="526"/>
         <source>No model yet: upload the data to the DL server first (step 4)</source>
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
@@ -834,6 +834,21 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../widgets/training.py" line="81"/>
         <source>epoch</source>
         <translation>époque</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="92"/>
+        <source>train</source>
+        <translation>entraînement</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="95"/>
+        <source>validation</source>
+        <translation>validation</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="89"/>
+        <source>best</source>
+        <translation>meilleure</translation>
     </message>
 </context>
 <context>

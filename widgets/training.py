@@ -81,19 +81,19 @@ class TrainingPanel(QWidget):
         self.loss_plot = _plot(self.tr("Loss"), self.tr("loss"), self.tr("epoch"))
         pen = {"width": 2}
         self.train_acc_curve = self.accuracy_plot.plot(
-            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            [], [], name=self.tr("train"), pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
             symbolBrush=TRAIN_COLOUR)
         self.val_acc_curve = self.accuracy_plot.plot(
-            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            [], [], name=self.tr("validation"), pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
             symbolBrush=VAL_COLOUR)
         self.best_marker = pg.ScatterPlotItem(size=14, symbol="star", brush=pg.mkBrush("#d4a017"),
-                                              pen=pg.mkPen("k"), name="best")
+                                              pen=pg.mkPen("k"), name=self.tr("best"))
         self.accuracy_plot.addItem(self.best_marker)
         self.train_loss_curve = self.loss_plot.plot(
-            [], [], name="train", pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
+            [], [], name=self.tr("train"), pen=pg.mkPen(TRAIN_COLOUR, **pen), symbol="o", symbolSize=5,
             symbolBrush=TRAIN_COLOUR)
         self.val_loss_curve = self.loss_plot.plot(
-            [], [], name="validation", pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
+            [], [], name=self.tr("validation"), pen=pg.mkPen(VAL_COLOUR, **pen), symbol="s", symbolSize=5,
             symbolBrush=VAL_COLOUR)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
