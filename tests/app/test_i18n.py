@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PyQt5.QtWidgets import (QAbstractButton, QApplication, QGroupBox, QLabel, QLineEdit,
                              QTabWidget, QWidget)
 
@@ -98,3 +99,9 @@ def test_every_visible_text_of_the_window_has_a_french_translation(qtbot, tmp_pa
                     if en == fr and en.strip() not in SAME_IN_FRENCH]
     assert untranslated == []
     assert len([1 for _, text in english if text.strip()]) > 80   # the walk saw the window
+
+
+def test_lang_accepts_only_the_known_languages(capsys):
+    with pytest.raises(SystemExit) as exited:
+        ai_nano.main(["--lang", "de"])
+    assert exited.value.code == 2 and "invalid choice: 'de'" in capsys.readouterr().err
