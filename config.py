@@ -35,7 +35,9 @@ _MACHINE_KEYS = {
 }
 _DL_ONLY_KEYS = {"scheduler", "partition", "gpus", "time", "account", "max_parallel_trainings"}
 _TOP_KEYS = {"DL_server", "jetson_nano", "training"}
-_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience"}
+_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience", "mode"}
+# train.py --mode: head-only on a CPU with pretrained weights, full fine-tuning otherwise (auto).
+TRAINING_MODES = ("auto", "head", "full")
 
 
 class ConfigError(Exception):
@@ -110,6 +112,7 @@ class TrainingSettings:
     resolution: int = 224
     pretrained: bool = True
     patience: int = 8
+    mode: str = "auto"  # auto | head | full (train.py --mode decides and says why)
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,9 @@ def _training(reader: _Reader, obj: Any) -> TrainingSettings:
         values[key] = value
     values["arch"] = reader.get(obj, "arch", "training", str, default=base.arch)
     values["pretrained"] = reader.get(obj, "pretrained", "training", bool, default=base.pretrained)
+    values["mode"] = reader.get(obj, "mode", "training", str, default=base.mode)
+    if values["mode"] not in TRAINING_MODES:
+        raise reader.fail(f"training.mode must be one of {', '.join(TRAINING_MODES)}, not {values['mode']!r}")
     return TrainingSettings(**values)
 
 

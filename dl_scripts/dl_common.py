@@ -1,5 +1,9 @@
 """Shared plumbing of the DL-server scripts: output contract, errors, atomic files, device.
 
+The one writer of the remote protocol on this side: the `@ai_nano ` marker (emit), the
+argparse whose failure ends with `error: ...` (ArgumentParser) and the boundary that turns
+any failure into that last line (run_main); every script here, job.py included, uses them.
+
 The scripts run on the DL server, copied there as one folder, so this module imports only
 the standard library and torch. Every script talks to the desktop app through stdout:
 human lines, plus `@ai_nano {json}` lines the app parses; on failure the last line is
@@ -22,7 +26,12 @@ MARKER = "@ai_nano "
 
 
 class ScriptError(Exception):
-    """A failure the user can act on; str() is the one-line reason printed as `error: ...`."""
+    """A failure the user can act on; str() is the one-line reason printed as `error: ...`.
+
+    exit_code: the script's exit status (a subclass may say more, e.g. job.py's 3).
+    """
+
+    exit_code = 1
 
 
 def say(text: str = "") -> None:
@@ -60,7 +69,9 @@ def run_main(main: Callable[[list[str] | None], int], argv: list[str] | None = N
         return main(argv)
     except ScriptError as error:
         say(f"error: {error}")
-        return 1
+        return error.exit_code
+    except BrokenPipeError:
+        return 1  # the reader went away (a dropped SSH link): nobody to tell
     except KeyboardInterrupt:
         say("error: interrupted")
         return 130
@@ -69,7 +80,10 @@ def run_main(main: Callable[[list[str] | None], int], argv: list[str] | None = N
         return 1
     except Exception as error:  # the boundary: one readable line, details in the log
         log.debug("unexpected failure", exc_info=True)
-        say(f"error: unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        if isinstance(error, OSError) and error.strerror:  # a file problem: its name and the reason
+            say(f"error: {error.filename or os.path.basename(sys.argv[0])}: {error.strerror}")
+        else:
+            say(f"error: unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
         return 1
 
 
