@@ -36,7 +36,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 try:
-    from dl_common import ArgumentParser, emit, run_main, say
+    from dl_common import ArgumentParser, emit, error_line, run_main, say
     from job_queue import (ACTIVE, LOCAL_POLL_S, TERMINAL, JobDir, JobError, describe_exit, is_locked,
                            proc_start_time, retire_previous_run)
     from job_runner import (TERM_GRACE_S, current_state, end_group, lock_job_dir, signal_group,
@@ -128,8 +128,8 @@ def follow(job: JobDir, from_line: int) -> int:
         if terminal:
             emit("job", line=max(printed, from_line), **report)
             if state["state"] != "finished":
-                say("error: job %s: %s" % (state["state"], state.get("reason") or
-                                           describe_exit(state.get("exit_code") or 1)))
+                say(error_line("job %s: %s" % (state["state"], state.get("reason") or
+                                                describe_exit(state.get("exit_code") or 1))))
             code = state.get("exit_code")
             return code if code else (0 if state["state"] == "finished" else 1)
         if os.getppid() != parent:

@@ -16,6 +16,7 @@ import time
 import uuid
 from typing import Any, Dict, List, Optional
 
+from dl_common import error_line
 from job_queue import (ACTIVE, LOCAL_POLL_S, AlreadyActive, JobDir, JobError, Queue, describe_exit, is_locked,
                        proc_start_time, resolve_slots, retire_previous_run, try_lock)
 from job_slurm import slurm_state
@@ -152,8 +153,8 @@ class Runner:
                                        stderr=log_fd, env=env, start_new_session=True,
                                        pass_fds=pass_fds)
         except OSError as error:
-            os.write(log_fd, ("error: cannot start %s: %s\n"
-                              % (self.command[0], error.strerror or error)).encode())
+            os.write(log_fd, (error_line("cannot start %s: %s" % (self.command[0], error.strerror or error))
+                              + "\n").encode())
             self.job.write_exit_code(127)
             self.update(state="failed", exit_code=127, ended=time.time(),
                         reason="cannot start %s: %s" % (self.command[0], error.strerror))

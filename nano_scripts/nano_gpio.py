@@ -10,7 +10,7 @@ import threading
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from nano_common import write_line
+from nano_common import DEFAULT_PINS_TEXT, write_line
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def parse_pins(text: str) -> List[int]:
         if not part:
             continue
         if not part.isdigit() or int(part) < 1:
-            raise ValueError(f"--pins: '{part}' is not a pin number (expected e.g. 12,16,18)")
+            raise ValueError(f"--pins: '{part}' is not a pin number (expected e.g. {DEFAULT_PINS_TEXT})")
         if int(part) in pins:
             raise ValueError(f"--pins: pin {part} is listed twice")
         pins.append(int(part))
