@@ -124,7 +124,7 @@ def run_repeats(args: argparse.Namespace, root: Path, weights: Path) -> dict[str
         for mode in ("head", "full"):
             if repeat >= (args.repeats if mode == "head" else args.full_repeats):
                 continue
-            model_dir = root / f"{mode}-{repeat}"
+            model_dir = dataset / f"model-{mode}-{repeat}"  # export finds its pictures in ..
             result = train_and_export(dataset, model_dir, mode, args, weights, seed=repeat)
             result["test_acc"] = test_accuracy(result["onnx"], root / "heldout/test", classes, args.resolution)
             results[mode].append(result)

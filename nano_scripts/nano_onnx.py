@@ -58,6 +58,22 @@ class Preprocessor:
         return tensor
 
 
+def session_options(onnxruntime: Any) -> Any:
+    """onnxruntime's defaults, except that its threads do not spin between runs.
+
+    Spinning threads keep every core busy while the next frame is decoded and prepared,
+    so the frame reader (which needs those cores) and the model slow each other down;
+    measured by bench/bench_inference.py (README: "Inference on the Nano").
+    """
+    options = onnxruntime.SessionOptions()
+    try:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    except (AttributeError, RuntimeError):  # an onnxruntime older than 1.4: its defaults
+        log.debug("onnxruntime without session config entries: threads may spin")
+    return options
+
+
 def open_session(model: str, labels: List[str], input_blob: Optional[str],
                  output_blob: Optional[str]) -> Tuple[Any, str, str, int, int]:
     """Load the ONNX file and check it; returns (session, input, output, width, height)."""
@@ -67,7 +83,7 @@ def open_session(model: str, labels: List[str], input_blob: Optional[str],
     available = onnxruntime.get_available_providers()
     providers = [p for p in ("CUDAExecutionProvider", "CPUExecutionProvider") if p in available]
     try:
-        session = onnxruntime.InferenceSession(model, providers=providers)
+        session = onnxruntime.InferenceSession(model, session_options(onnxruntime), providers=providers)
     except Exception as error:
         raise NanoError(f"cannot load model {model}: {str(error).splitlines()[0]}") from error
     inputs = {item.name: item for item in session.get_inputs()}
@@ -99,6 +115,9 @@ class OpenCvCamera:
     def __init__(self, uri: str) -> None:
         import cv2
 
+        # The reader thread is the parallelism: OpenCV's own worker threads would only
+        # compete with the model for the same cores.
+        cv2.setNumThreads(1)
         self.uri = uri
         self.is_file = False
         device = camera_device(uri)
