@@ -10,7 +10,8 @@ is scored with ONNX Runtime on a large held-out test set with the Nano's preproc
 - weights: ResNet-18 pretrained on 10 *other* generated shape classes (bench/pretrain_weights.py,
   cached under bench/out/; why it is a fair stand-in for ImageNet is said there);
 - head: `train.py --mode head` (a fresh model folder each repeat: no cached feature);
-  head, cached: the same training again with every feature cached (a retraining);
+  head+mirror: the same with `--head-views 2` (each training picture and its mirror image);
+  head, cached: the first head training again with every feature cached (a retraining);
 - full: `train.py --mode full` from the same weights (--full-epochs, --full-patience);
 - baseline (--baseline, default on CUDA): the old pytorch-classification recipe (fp32,
   DataLoader decoding every epoch), from bench_train_recipe.py, for the GPU figures.
@@ -61,16 +62,20 @@ def run_step(command: list[str], label: str) -> tuple[float, list[dict[str, Any]
     return seconds, [json.loads(line[len(MARKER):]) for line in lines if line.startswith(MARKER)]
 
 
-def train_and_export(dataset: Path, model_dir: Path, mode: str, args: argparse.Namespace, weights: Path,
+VARIANTS = {"head": ("head", []), "head+mirror": ("head", ["--head-views", "2"]), "full": ("full", [])}
+
+
+def train_and_export(dataset: Path, model_dir: Path, variant: str, args: argparse.Namespace, weights: Path,
                      seed: int) -> dict[str, Any]:
     """Step 5 and the export: train.py then onnx_export.py, timed together."""
+    mode, extra = VARIANTS[variant]
     command = [sys.executable, "train.py", f"--model-dir={model_dir}", str(dataset), "--mode", mode,
                "--weights", str(weights), "--seed", str(seed), "--resolution", str(args.resolution),
-               "--device", args.device]
+               "--device", args.device, *extra]
     if mode == "full":
         command += ["--epochs", str(args.full_epochs), "--patience", str(args.full_patience)]
-    train_s, events = run_step(command, mode)
-    export_s, _ = run_step([sys.executable, "onnx_export.py", f"--model-dir={model_dir}"], f"{mode} export")
+    train_s, events = run_step(command, variant)
+    export_s, _ = run_step([sys.executable, "onnx_export.py", f"--model-dir={model_dir}"], f"{variant} export")
     end = next(e for e in events if e["event"] == "end")
     return {"seconds": train_s + export_s, "train_s": train_s, "export_s": export_s,
             "epochs": end["epochs_run"], "val_acc": end["best_val_acc"], "onnx": model_dir / "resnet18.onnx"}
@@ -104,7 +109,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--images", type=int, default=100, help="pictures per class (3 classes), split 80/10/10")
     parser.add_argument("--test-images", type=int, default=100, help="held-out pictures per class for accuracy")
     parser.add_argument("--resolution", type=int, default=224)
-    parser.add_argument("--repeats", type=int, default=3, help="repeats of the head-only training")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of each head-only variant")
+    parser.add_argument("--variants", nargs="+", choices=tuple(VARIANTS), default=["head", "head+mirror", "full"],
+                        help="head: the Nano's view of each picture; head+mirror: also its mirror image")
     parser.add_argument("--full-repeats", type=int, default=1, help="repeats of full fine-tuning (slow on a CPU)")
     parser.add_argument("--full-epochs", type=int, default=10)
     parser.add_argument("--full-patience", type=int, default=3)
@@ -116,27 +123,28 @@ def parse_args() -> argparse.Namespace:
 
 
 def run_repeats(args: argparse.Namespace, root: Path, weights: Path) -> dict[str, list[dict[str, Any]]]:
-    """Head (fresh, then cached) and full, alternating so that load changes hit both alike."""
+    """Each variant once per repeat, alternating so that load changes hit all alike.
+
+    Every run gets a fresh model folder (no cached feature); once, the first head-only
+    training is run again with every feature cached (a retraining).
+    """
     dataset = root / "models/bench"
     classes = sorted(TARGET_SHAPES)
-    results: dict[str, list[dict[str, Any]]] = {"head": [], "head, cached": [], "full": []}
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in (*args.variants, "head, cached")}
     for repeat in range(max(args.repeats, args.full_repeats)):
-        for mode in ("head", "full"):
-            if repeat >= (args.repeats if mode == "head" else args.full_repeats):
+        for variant in args.variants:
+            if repeat >= (args.full_repeats if variant == "full" else args.repeats):
                 continue
-            model_dir = dataset / f"model-{mode}-{repeat}"  # export finds its pictures in ..
-            result = train_and_export(dataset, model_dir, mode, args, weights, seed=repeat)
-            result["test_acc"] = test_accuracy(result["onnx"], root / "heldout/test", classes, args.resolution)
-            results[mode].append(result)
-            print(f"  {mode} #{repeat + 1}: {result['seconds']:.1f} s to a checked ONNX file "
-                  f"(train {result['train_s']:.1f} s, export {result['export_s']:.1f} s), "
-                  f"{result['epochs']} epochs, test acc {result['test_acc']:.1%}", flush=True)
-            if mode == "head":
-                again = train_and_export(dataset, model_dir, mode, args, weights, seed=repeat)
-                again["test_acc"] = test_accuracy(again["onnx"], root / "heldout/test", classes, args.resolution)
-                results["head, cached"].append(again)
-                print(f"  head again, features cached #{repeat + 1}: {again['seconds']:.1f} s, "
-                      f"test acc {again['test_acc']:.1%}", flush=True)
+            model_dir = dataset / f"model-{variant.replace('+', '-')}-{repeat}"  # export finds its pictures in ..
+            runs = [train_and_export(dataset, model_dir, variant, args, weights, seed=repeat)]
+            if variant == "head" and repeat == 0:
+                runs.append(train_and_export(dataset, model_dir, variant, args, weights, seed=repeat))
+            for name, result in zip((variant, "head, cached"), runs):
+                result["test_acc"] = test_accuracy(result["onnx"], root / "heldout/test", classes, args.resolution)
+                results[name].append(result)
+                print(f"  {name} #{repeat + 1}: {result['seconds']:.1f} s to a checked ONNX file "
+                      f"(train {result['train_s']:.1f} s, export {result['export_s']:.1f} s), "
+                      f"{result['epochs']} epochs, test acc {result['test_acc']:.1%}", flush=True)
     return results
 
 
@@ -173,13 +181,14 @@ def main() -> int:
             print(f"  {name:13s} {spread([r['seconds'] for r in runs], ' s')} to a checked ONNX file "
                   f"(train {spread([r['train_s'] for r in runs], ' s')}), epochs {spread([r['epochs'] for r in runs], '', 1, 0)}, "
                   f"test acc {spread([r['test_acc'] for r in runs], ' %', 100)}")
-    if results["head"] and results["full"]:
-        gap = 100 * (statistics.mean(r["test_acc"] for r in results["full"])
-                     - statistics.mean(r["test_acc"] for r in results["head"]))
-        ratio = statistics.median(r["seconds"] for r in results["full"]) / statistics.median(
-            r["seconds"] for r in results["head"])
-        print(f"  head-only is {ratio:.1f}x faster; full fine-tuning's mean test accuracy is {gap:+.1f} points "
-              f"above head-only's")
+    for name in ("head", "head+mirror"):
+        if results.get(name) and results.get("full"):
+            gap = 100 * (statistics.mean(r["test_acc"] for r in results["full"])
+                         - statistics.mean(r["test_acc"] for r in results[name]))
+            ratio = statistics.median(r["seconds"] for r in results["full"]) / statistics.median(
+                r["seconds"] for r in results[name])
+            print(f"  {name} is {ratio:.1f}x faster than full; full fine-tuning's mean test accuracy is "
+                  f"{gap:+.1f} points from {name}'s")
     return 0
 
 

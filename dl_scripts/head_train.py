@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 CACHE_DIR = "feature_cache"
 CACHE_FORMAT = 1
 VIEW_NAMES = ("nano", "mirror")  # the Nano's whole-frame stretch, then its mirror image
-HEAD_LR = 3e-3
-HEAD_BATCH = 64
+HEAD_LR = 1e-2
+HEAD_BATCH = 16
 
 
 def classifier_layer(model: nn.Module, num_classes: int) -> tuple[nn.Module, str, nn.Linear]:
@@ -167,16 +167,30 @@ def split_features(split_dir: Path, classes: list[str], extract: FeatureExtracto
     return features, torch.tensor([label for _, label in usable], dtype=torch.int64)
 
 
+def standardise(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-feature mean and std of the training features (the head learns faster on z-scores)."""
+    return features.mean(0), features.std(0).clamp_min(1e-6)
+
+
+def fold_standardisation(weights: dict[str, torch.Tensor], mean: torch.Tensor,
+                         std: torch.Tensor) -> dict[str, torch.Tensor]:
+    """A head trained on (x - mean) / std, rewritten to take x: the exported network stays a plain ResNet."""
+    weight = weights["weight"] / std
+    return {"weight": weight, "bias": weights["bias"] - weight @ mean}
+
+
 def train_head(layer: nn.Linear, data: dict[str, torch.Tensor], args: Any, model_dir: Path,
                state: dict[str, Any]) -> dict[str, torch.Tensor]:
     """Train the last layer on cached features with early stopping; returns the best weights.
 
-    Each epoch goes once through every training picture in both views, in shuffled batches;
-    it takes milliseconds, so the best weights are kept in memory and saved once at the end.
+    Each epoch goes once through every training picture (in each view) in shuffled small
+    batches; it takes milliseconds, so the best weights are kept in memory and saved once.
     """
     head = layer.cpu().float()
-    train_x = data["train_x"].flatten(0, 1)
+    mean, std = standardise(data["train_x"].flatten(0, 1))
+    train_x = (data["train_x"].flatten(0, 1) - mean) / std
     train_y = data["train_y"].repeat_interleave(data["train_x"].shape[1])
+    val_x = (data["val_x"][:, 0] - mean) / std
     optimizer = torch.optim.AdamW(head.parameters(), lr=args.lr or HEAD_LR, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=args.epochs)
     best_weights = {key: value.clone() for key, value in head.state_dict().items()}
@@ -193,7 +207,7 @@ def train_head(layer: nn.Linear, data: dict[str, torch.Tensor], args: Any, model
             correct += int((logits.argmax(1) == train_y[index]).sum())
         scheduler.step()
         with torch.inference_mode():
-            logits = head(data["val_x"][:, 0])
+            logits = head(val_x)
             val_loss = F.cross_entropy(logits, data["val_y"]).item()
             val_acc = (logits.argmax(1) == data["val_y"]).float().mean().item()
         if score_epoch(state, state["epoch"] + 1, val_loss, val_acc):
@@ -202,7 +216,7 @@ def train_head(layer: nn.Linear, data: dict[str, torch.Tensor], args: Any, model
                    "val_loss": val_loss, "val_acc": val_acc, "seconds": time.perf_counter() - started}
         publish_epoch(model_dir, state, args.epochs, figures, len(train_y),
                       state["best_epoch"] == state["epoch"], lr_now)
-    return best_weights
+    return fold_standardisation(best_weights, mean, std)
 
 
 def run_head(args: Any, model: nn.Module, classes: list[str], device: torch.device,
@@ -226,7 +240,12 @@ def run_head(args: Any, model: nn.Module, classes: list[str], device: torch.devi
         f"the others from {cache.path} ({cached_before} features cached before)")
     announce(len(data["train_y"]), len(data["val_y"]))
     state = new_run_state(HEAD_BATCH)
-    best = train_head(layer, data, args, model_dir, state)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matrices: more threads only wait on each other
+    try:
+        best = train_head(layer, data, args, model_dir, state)
+    finally:
+        torch.set_num_threads(threads)
     layer.load_state_dict(best)
     setattr(parent, attribute, layer)
     model = model.cpu().to(memory_format=torch.contiguous_format)

@@ -8,7 +8,6 @@ by picture content, and the exported network is the whole ResNet-18.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +36,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def head_run(workdir: Path) -> tuple[Path, Run]:
     make_split_dataset(workdir / "models/h", CLASS_COLOURS, counts=(16, 6, 4))
     run = run_script(workdir, "train.py", "--model-dir=models/h/model", "models/h", *HEAD,
-                     "--weights", "start.pth", "--epochs", "40", "--patience", "40", "--lr", "0.02")
+                     "--weights", "start.pth", "--epochs", "40", "--patience", "40", timeout=600)
     assert run.rc == 0, run
     return workdir / "models/h/model", run
 
@@ -161,5 +160,17 @@ def test_config_training_mode_reaches_train_py(tmp_path: Path) -> None:
         load({"mode": "fast"})
 
 
-if __name__ == "__main__":
-    sys.exit(pytest.main([__file__]))
+
+def test_the_standardised_head_is_folded_into_a_plain_linear_layer(monkeypatch: pytest.MonkeyPatch,
+                                                                   workdir: Path) -> None:
+    monkeypatch.syspath_prepend(str(workdir))
+    import head_train
+
+    features = torch.rand(50, 512) * torch.linspace(0.1, 5.0, 512)
+    mean, std = head_train.standardise(features)
+    head = torch.nn.Linear(512, 3)
+    folded = head_train.fold_standardisation(head.state_dict(), mean, std)
+    plain = torch.nn.Linear(512, 3)
+    plain.load_state_dict(folded)
+    with torch.no_grad():
+        assert torch.allclose(plain(features), head((features - mean) / std), atol=1e-4)
