@@ -43,7 +43,9 @@ _NANO_GPIO_PINS = frozenset({7, 11, 12, 13, 15, 16, 18, 19, 21, 22, 23, 24, 26, 
 _TOP_KEYS = {"DL_server", "jetson_nano", "training", "language"}
 #: The window's languages (config key "language"; "" = the system's).
 LANGUAGES = ("en", "fr")
-_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience"}
+_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience", "mode"}
+# train.py --mode: head-only on a CPU with pretrained weights, full fine-tuning otherwise (auto).
+TRAINING_MODES = ("auto", "head", "full")
 
 
 def host_port(host: str, port: int) -> str:
@@ -124,6 +126,7 @@ class TrainingSettings:
     resolution: int = 224
     pretrained: bool = True
     patience: int = 8
+    mode: str = "auto"  # auto | head | full (train.py --mode decides and says why)
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,9 @@ def _training(reader: _Reader, obj: Any) -> TrainingSettings:
         values[key] = value
     values["arch"] = reader.get(obj, "arch", "training", str, default=base.arch)
     values["pretrained"] = reader.get(obj, "pretrained", "training", bool, default=base.pretrained)
+    values["mode"] = reader.get(obj, "mode", "training", str, default=base.mode)
+    if values["mode"] not in TRAINING_MODES:
+        raise reader.fail(f"training.mode must be one of {', '.join(TRAINING_MODES)}, not {values['mode']!r}")
     return TrainingSettings(**values)
 
 

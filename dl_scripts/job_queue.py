@@ -18,6 +18,8 @@ import signal
 import subprocess
 from typing import Any, Dict, Optional
 
+from dl_common import ScriptError
+
 log = logging.getLogger(__name__)
 
 LOCAL_POLL_S = 0.2
@@ -25,12 +27,14 @@ ACTIVE = ("waiting", "pending", "running")
 TERMINAL = ("finished", "cancelled", "failed")
 
 
-class JobError(Exception):
+class JobError(ScriptError):
     """A problem told to the user in one line (`error: ...`)."""
 
 
 class AlreadyActive(JobError):
-    """`start` on a folder whose job is still waiting or running."""
+    """`start` on a folder whose job is still waiting or running (exit status 3)."""
+
+    exit_code = 3
 
 
 # ---------------------------------------------------------------- small file helpers
