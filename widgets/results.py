@@ -45,7 +45,9 @@ class TestResultsPanel(QWidget):
             table.setFocusPolicy(Qt.NoFocus)
         self.per_class_table.verticalHeader().setVisible(False)
         self.per_class_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.per_class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        # Class names are what the student reads first: never squeezed to "b…"; the last
+        # column takes what is left.
+        self.per_class_table.horizontalHeader().setStretchLastSection(True)
         self.confusion_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.confusion_table.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
         confusion_caption = QLabel("Confusion matrix: rows are the true class, columns the class "
