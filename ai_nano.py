@@ -21,34 +21,33 @@ from typing import Any
 
 from PyQt5 import uic
 from PyQt5.QtCore import Qt, QTimer
-from PyQt5.QtGui import QImage, QPixmap
-from PyQt5.QtWidgets import (QApplication, QFileDialog, QMessageBox,
-                             QWidget)
+from PyQt5.QtGui import QImage, QKeySequence, QPixmap
+from PyQt5.QtWidgets import QApplication, QMessageBox, QShortcut, QWidget
 
 import app_state
+import window_i18n
+import window_input
 from core import checks, tasks
 from core.applog import setup_log_file
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config, read_language
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
-from core.protocol import EVENT_MARKER
 from core.steps import ProjectState
 from core.version import __version__
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
 from thread_command import TaskRunner
 from widgets.live import LivePanel
+from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_results import ResultsController
 from window_steps import WindowSteps
 from window_tasks import WindowTasks
 
 log = logging.getLogger("ai_nano")
 
 APP_DIR = Path(__file__).resolve().parent
-
-LOG_STYLE = ("QPlainTextEdit {background-color: #333; color: #00FF00;"
-             " font-family: Courier, monospace;}")
 
 
 class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
@@ -59,13 +58,13 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         super().__init__()
         uic.loadUi(str(APP_DIR / "ai_nano.ui"), self)
         self.setWindowTitle(f"{self.windowTitle()} {__version__}")
-        self.txt_log.setStyleSheet(LOG_STYLE)
-        self.txt_log.setMaximumBlockCount(20000)
-        self.sp_right.setSizes([300, 480])  # the panels matter more than the preview
+        self.log_view = LogView(self.txt_log)
+        self.sp_right.setSizes([200, 480])  # the panels matter more than the preview
         self.known_hosts = known_hosts
         self.connect = functools.partial(open_connection, known_hosts=known_hosts,
                                          timeout=connect_timeout)
         self._connect_timeout = connect_timeout
+        self._camera_source = ""   # the camera last applied (typed or chosen)
         self._led_nanos: dict = {}  # name -> MachineConfig of each Nano that ran inference
         self.workspace: tasks.Workspace | None = None
         self.forms: list[RecordImagesForm] = []
@@ -100,6 +99,12 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         self.vl_live.addWidget(self.live_panel)
         self.vl_machines.addWidget(self.machines_panel)
         self.machines_panel.check_requested.connect(self.check_machines)
+        self.results = ResultsController(self)   # wrong pictures, trainings list (issue 17)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+
+    def _on_tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.tab_log:
+            self.log_view.scroll_to_end()   # the newest line, not where it was left
 
     def _load_config(self, path: Path) -> Config:
         """A broken config.json is reported, and the app opens without machines."""
@@ -109,18 +114,21 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
             self.show_error(str(error))
             return Config(dl_server=None, nanos=(), path=path)
         for warning in config.warnings:
-            self.update_log(f"Warning: {warning}")
+            self.update_log(self.tr("Warning: {0}").format(warning))
         for nano in config.nanos:
             self.cb_nano_name.addItem(nano.name)
         if config.dl_server is None:
-            self.update_log(f"{path}: no DL server configured")
+            self.update_log(self.tr("{0}: no DL server configured").format(path))
         return config
 
     def _connect_buttons(self) -> None:
         self.btn_working_space.clicked.connect(self.select_ws)
         self.btn_project_ok.clicked.connect(self.create_project)
         self.cb_camera.activated.connect(self._on_camera_chosen)
+        # what is typed counts without Enter: leaving the box applies it (issue 16)
+        self.cb_camera.lineEdit().editingFinished.connect(self._on_camera_chosen)
         self.cb_camera.lineEdit().returnPressed.connect(self._on_camera_chosen)
+        self.le_working_space.editingFinished.connect(self._on_workspace_typed)
         self.btn_split_image.clicked.connect(self.split_images)
         self.btn_upload_to_dl.clicked.connect(self.upload_to_dl)
         self.btn_train_model.clicked.connect(self.train_model)
@@ -130,6 +138,14 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         self.btn_stop.clicked.connect(self.stop_running)
         self.cb_nano_name.currentIndexChanged.connect(self._on_nano_chosen)
         self.cb_select_model.currentTextChanged.connect(self._on_model_selected)
+        QShortcut(QKeySequence(Qt.Key_Space), self, self.toggle_recording)
+
+    def toggle_recording(self) -> None:
+        """Space: start or stop recording the selected class (focused, or last used)."""
+        form = window_input.selected_form(self.forms, QApplication.focusWidget())
+        if form is not None and form.pushButton_record.isEnabled():
+            self._on_camera_chosen()
+            form.pushButton_record.toggle()
 
     def _show_cameras(self, cameras: list) -> None:
         for info in cameras:
@@ -149,13 +165,12 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     def update_log(self, text: str) -> None:
         """A line for the student; machine-readable `@ai_nano` lines feed the panels only."""
         self.live_panel.feed_line(text)
-        if not text.startswith(EVENT_MARKER):
-            self.txt_log.appendPlainText(text)
+        self.log_view.line(text)
 
     def show_error(self, text: str) -> None:
         """Every problem reaches the student here: the log, and the status line in red."""
         log.warning("%s", text)
-        self.txt_log.appendHtml(f'<span style="color:#ff6060">ERROR: {_html(text)}</span>')
+        self.log_view.error(text)
         self.lbl_status.setStyleSheet("color: #c00000;")
         self.lbl_status.setText(text)
 
@@ -165,21 +180,36 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
 
     # --- step 1: project --------------------------------------------------------------
     def _on_camera_chosen(self, *_: Any) -> None:
-        index = self.cb_camera.currentIndex()
-        text = self.cb_camera.currentText().strip()
-        data = self.cb_camera.itemData(index) if index >= 0 else None
-        source = data if data is not None and self.cb_camera.itemText(index) == text else text
-        if source:
-            self.camera.set_source(str(source))
+        """Use the camera shown in the box, chosen or typed (Enter not needed)."""
+        source = window_input.camera_source(self.cb_camera)
+        if source and source != self._camera_source:
+            self._camera_source = source
+            self.camera.set_source(source)
 
     def select_ws(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Select Directory")
+        folder = window_input.choose_folder(self, self.le_working_space.text())
         if folder:
             self.open_workspace(Path(folder))
 
+    def _on_workspace_typed(self) -> None:
+        if not self.le_working_space.isModified():   # focus left without an edit
+            return
+        self.le_working_space.setModified(False)
+        folder = window_input.typed_folder(self.le_working_space.text(), self.workspace)
+        if folder is not None:
+            self.open_workspace(folder)
+
     def open_workspace(self, folder: Path) -> None:
+        """Forget the previous folder's project at once: its steps never stay enabled."""
+        for form in self.forms:
+            form.stop_recording()
+            form.deleteLater()
+        self.forms.clear()
+        self.workspace = None
+        self._set_state(workspace_open=False, forms=0, classes=0, split_done=False, model_name="",
+                        trained=False, converted=False)
         self.le_working_space.setText(str(folder))
-        self.update_log(f"Selection of {folder} as working directory")
+        self.update_log(self.tr("Selection of {0} as working space").format(folder))
         self.run_task("open", tasks.open_workspace_task, folder, on_done=self._on_workspace)
 
     def ask(self, question: str) -> bool:
@@ -191,21 +221,24 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         """A (re)opened folder: its state replaces the previous folder's, steps included."""
         if info.found is not None and self.ask(info.found.question()):   # issue 11: reopen any layout
             self.run_task("adopt", tasks.adopt_task, info.workspace, info.found,
-                          busy="bringing the pictures in…", on_done=self._on_workspace)
+                          busy=self.tr("bringing the pictures in…"), on_done=self._on_workspace)
             return
         self.workspace = info.workspace
+        self.le_working_space.setText(str(info.workspace.root))
         for form in self.forms:
             form.deleteLater()
         self.forms.clear()
         if info.classes:
-            self.update_log("Existing project: " + ", ".join(
-                f"{name} ({count} images)" for name, count in info.classes.items()))
+            self.update_log(self.tr("Existing project: {0}").format(", ".join(
+                self.tr("{0} ({1} images)").format(name, count)
+                for name, count in info.classes.items())))
             for name in info.classes:
                 self._add_form(name)
         reopened = bool(info.model_name)  # its training and conversion may have been done
         self._set_state(workspace_open=True, forms=len(self.forms), classes=self._created_classes(),
                         split_done=info.split_done,
                         model_name=info.model_name, trained=reopened, converted=reopened)
+        self.results.project_opened(info.model_name)
         if info.model_name:
             self._show_nano_models([self.cb_select_model.itemText(i)
                                     for i in range(self.cb_select_model.count())])
@@ -222,6 +255,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         form.class_renamed.connect(lambda _old, _new: self._set_state(split_done=False))
         form.message.connect(self.show_error)
         form.log.connect(self.update_log)
+        form.pushButton_record.pressed.connect(self._on_camera_chosen)  # before its toggle
         self.vl_record.insertWidget(self.vl_record.count() - 1, form)
         self.forms.append(form)
         return form
@@ -237,12 +271,13 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
 
     def create_project(self) -> None:
         if self.workspace is None:
-            self.show_error("Choose a working space first")
+            self.show_error(self.tr("Choose a working space first"))
             return
+        self._on_camera_chosen()
         wanted = self.sb_nb_categories.value() - len(self.forms)
         for _ in range(max(0, wanted)):
             self._add_form()
-        self.update_log("Project creation")
+        self.update_log(self.tr("Project created: {0} classes").format(len(self.forms)))
         self._set_state(forms=len(self.forms))
 
     # --- camera and closing --------------------------------------------------------------
@@ -279,10 +314,6 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         event.accept()
 
 
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ai_nano", description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=APP_DIR / "config.json",
@@ -296,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--version", action="version", version=f"ai_nano {__version__}")
+    parser.add_argument("--lang", choices=window_i18n.LANGUAGES,
+                        help="the window's language (default: config.json's, else the system's)")
     args, check_options = parser.parse_known_args(argv)
     logging.basicConfig(level=args.log_level.upper(),
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
@@ -309,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     app_state.enable_high_dpi()
     app = QApplication(sys.argv[:1])
     app_state.setup_application(app)
+    window_i18n.install(app, window_i18n.choose_language(args.lang, read_language(args.config)))
     log_path = setup_log_file()
     window = GUI_ai_nano(args.config)
     app_state.install_excepthook(window, log_path)

@@ -8,6 +8,7 @@ the count label, Import turned into Cancel. Problems go out through `message(str
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -88,8 +89,9 @@ class RecordImagesForm(QWidget):
         self._renaming = False
         self._import: CommandWorker | None = None
         self._loader: CommandWorker | None = None   # kept alive until it reports
+        self.last_used = 0.0   # time.monotonic() of the last Create/Start/Stop (Space's class)
         self.setAcceptDrops(True)
-        self.listWidget_thumbnails.setIconSize(QSize(48, 36))
+        self.listWidget_thumbnails.setIconSize(QSize(56, 42))   # no captions: they overlapped
         self.pushButton_create.clicked.connect(self._on_create_clicked)
         self.lineEdit_class_name.returnPressed.connect(self._on_create_clicked)
         self.pushButton_record.toggled.connect(self._on_record_toggled)
@@ -136,8 +138,8 @@ class RecordImagesForm(QWidget):
         worker.failed.connect(self.message)
         worker.succeeded.connect(self._on_import_done)
         worker.finished.connect(self._on_import_finished)
-        self.pushButton_import.setText("Cancel")
-        self.log.emit(f"Importing {len(paths)} item(s) into {self._class_name!r}")
+        self.pushButton_import.setText(self.tr("Cancel"))
+        self.log.emit(self.tr("Importing {0} item(s) into {1!r}").format(len(paths), self._class_name))
         self._import = worker
         start_in_thread(worker, "import")
 
@@ -182,42 +184,46 @@ class RecordImagesForm(QWidget):
         try:
             name = validate_class_name(self.lineEdit_class_name.text())
             if self._taken_names is not None and name in set(self._taken_names()):
-                raise WorkspaceError(f"Another form already records class {name!r}: choose another name.")
+                raise WorkspaceError(self.tr("Another form already records class {0!r}: choose another name.").format(name))
             name = self.workspace.create_class(name)
         except WorkspaceError as error:
             self.message.emit(str(error))
             return
         self._class_name = name
+        self.last_used = time.monotonic()
         self.lineEdit_class_name.setText(name)
         self.lineEdit_class_name.setReadOnly(True)
-        self.pushButton_create.setEnabled(False)
         for button in (self.pushButton_record, self.pushButton_import, self.pushButton_rename,
                        self.pushButton_remove):
             button.setEnabled(True)
+        if self.pushButton_create.hasFocus():   # not to the next form: no jump of the area
+            self.pushButton_record.setFocus()
+        self.pushButton_create.setEnabled(False)
         self.class_created.emit(name)
         self.reload()
 
     @pyqtSlot(bool)
     def _on_record_toggled(self, checked: bool) -> None:
-        self.pushButton_record.setText("Stop" if checked else "Start")
+        self.last_used = time.monotonic()
+        self.pushButton_record.setText(self.tr("Stop") if checked else self.tr("Start"))
         if self._class_name is None:
             return
         if checked:
             if self._camera is None:
-                self.message.emit("No camera: choose a camera in the project settings first.")
+                self.message.emit(self.tr("No camera: choose a camera in the project settings first."))
                 self._set_record_button(False)
                 return
             self._camera.start_recording(self.workspace, self._class_name)
-            self.log.emit(f"Start recording {self._class_name}")
+            self.log.emit(self.tr("Start recording {0}").format(self._class_name))
         elif self._camera is not None and self._camera.recording_class() == self._class_name:
             self._camera.stop_recording()
         if not checked:
-            self.log.emit(f"Stop recording {self._class_name}")
+            self.log.emit(self.tr("Stop recording {0}").format(self._class_name))
 
     def _set_record_button(self, checked: bool) -> None:
         self.pushButton_record.blockSignals(True)
         self.pushButton_record.setChecked(checked)
-        self.pushButton_record.setText("Stop" if checked else "Start")
+        self.pushButton_record.setText(self.tr("Stop") if checked else self.tr("Start"))
         self.pushButton_record.blockSignals(False)
 
     @pyqtSlot(str, bool)
@@ -265,8 +271,8 @@ class RecordImagesForm(QWidget):
             moved += 1
         if moved:
             self._set_count(max(0, self._count - moved))
-            self.log.emit(f"Moved {moved} image(s) of {self._class_name!r} to the trash "
-                              f"({self.workspace.trash_dir / str(self._class_name)}).")
+            self.log.emit(self.tr("Moved {0} image(s) of {1!r} to the trash ({2}).").format(
+                moved, self._class_name, self.workspace.trash_dir / str(self._class_name)))
 
     @pyqtSlot()
     def _on_import_clicked(self) -> None:
@@ -274,24 +280,25 @@ class RecordImagesForm(QWidget):
             self._import.stop()                       # the button says Cancel meanwhile
             return
         patterns = " ".join(f"*{s}" for s in importing.PICTURE_SUFFIXES + importing.VIDEO_SUFFIXES)
-        paths, _ = QFileDialog.getOpenFileNames(self, f"Import into {self._class_name}", "",
-                                                f"Pictures and videos ({patterns});;All files (*)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Import into {0}").format(self._class_name), "",
+            self.tr("Pictures and videos ({0});;All files (*)").format(patterns))
         self.import_paths(paths)
 
     @pyqtSlot(int, int)
     def _on_import_progress(self, done: int, total: int) -> None:
-        self.label_count.setText(f"importing {done}/{total}")
+        self.label_count.setText(self.tr("importing {0}/{1}").format(done, total))
 
     def _on_import_done(self, result: importing.ImportResult) -> None:
         self.log.emit(result.summary(str(self._class_name)))
         if result.skipped:
-            self.message.emit(f"{len(result.skipped)} file(s) not imported into "
-                              f"{self._class_name!r}: " + "; ".join(result.skipped[:5]))
+            self.message.emit(self.tr("{0} file(s) not imported into {1!r}: {2}").format(
+                len(result.skipped), self._class_name, "; ".join(result.skipped[:5])))
 
     @pyqtSlot()
     def _on_import_finished(self) -> None:
         self._import = None
-        self.pushButton_import.setText("Import…")
+        self.pushButton_import.setText(self.tr("Import…"))
         self.reload()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
@@ -304,9 +311,9 @@ class RecordImagesForm(QWidget):
 
     def _busy_reason(self) -> str | None:
         if self.is_recording():
-            return f"Stop recording {self._class_name!r} first."
+            return self.tr("Stop recording {0!r} first.").format(self._class_name)
         if self._import is not None:
-            return f"Wait for the import into {self._class_name!r} to end (or cancel it)."
+            return self.tr("Wait for the import into {0!r} to end (or cancel it).").format(self._class_name)
         return None
 
     @pyqtSlot()
@@ -319,14 +326,14 @@ class RecordImagesForm(QWidget):
                 return
             self._renaming = True
             self.lineEdit_class_name.setReadOnly(False), self.lineEdit_class_name.setFocus()
-            self.pushButton_rename.setText("Save name")
+            self.pushButton_rename.setText(self.tr("Save name"))
             return
         old = self._class_name
         try:
             new = validate_class_name(self.lineEdit_class_name.text())
             if new != old:
                 if self._taken_names is not None and new in set(self._taken_names()):
-                    raise WorkspaceError(f"Another form already records class {new!r}: choose another name.")
+                    raise WorkspaceError(self.tr("Another form already records class {0!r}: choose another name.").format(new))
                 new = classes.rename_class(self.workspace, old, new)
         except WorkspaceError as error:
             self.message.emit(str(error))
@@ -334,9 +341,9 @@ class RecordImagesForm(QWidget):
         self._renaming = False
         self._class_name = new
         self.lineEdit_class_name.setText(new)
-        self.lineEdit_class_name.setReadOnly(True), self.pushButton_rename.setText("Rename")
+        self.lineEdit_class_name.setReadOnly(True), self.pushButton_rename.setText(self.tr("Rename"))
         if new != old:
-            self.log.emit(f"Renamed class {old!r} to {new!r}: split again before uploading.")
+            self.log.emit(self.tr("Renamed class {0!r} to {1!r}: split again before uploading.").format(old, new))
             self.class_renamed.emit(old, new)
             self.reload()
 
@@ -348,23 +355,24 @@ class RecordImagesForm(QWidget):
         if (reason := self._busy_reason()) is not None:
             self.message.emit(reason)
             return
-        if not self._ask(f"Remove class {name!r}? Its {self._count} picture(s) go to the "
-                         "trash (.ai_nano/trash), from where they can be restored."):
+        if not self._ask(self.tr("Remove class {0!r}? Its {1} picture(s) go to the trash "
+                                 "(.ai_nano/trash), from where they can be restored.").format(
+                                     name, self._count)):
             return
         try:
             where = classes.remove_class(self.workspace, name)
         except WorkspaceError as error:
             self.message.emit(str(error))
             return
-        self.log.emit(f"Removed class {name!r}: its pictures are in {where}.")
+        self.log.emit(self.tr("Removed class {0!r}: its pictures are in {1}.").format(name, where))
         self.class_removed.emit(name)
 
     # ----- helpers -------------------------------------------------------------------------
 
     def _add_thumbnail(self, path: str, image: QImage, at_front: bool) -> None:
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), Path(path).stem)
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), "")
         item.setData(PATH_ROLE, path)
-        item.setToolTip(path)
+        item.setToolTip(f"{Path(path).stem} ({path})")
         if at_front:
             self.listWidget_thumbnails.insertItem(0, item)
             while self.listWidget_thumbnails.count() > MAX_THUMBNAILS:
@@ -374,4 +382,5 @@ class RecordImagesForm(QWidget):
 
     def _set_count(self, count: int) -> None:
         self._count = count
-        self.label_count.setText(f"{count} image" + ("" if count == 1 else "s"))
+        self.label_count.setText(self.tr("{0} image").format(count) if count == 1
+                                 else self.tr("{0} images").format(count))

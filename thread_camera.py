@@ -193,7 +193,9 @@ class CameraThread(QObject):
         self.worker.preview_size = (int(width), int(height))
 
     def start_recording(self, workspace: Workspace, class_name: str) -> None:
+        """Record; with no camera chosen yet the loop starts anyway, to say so at once."""
         self.worker.start_recording(workspace, class_name)
+        self.start()
 
     def stop_recording(self) -> None:
         self.worker.stop_recording()

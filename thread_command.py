@@ -25,6 +25,7 @@ from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.machines import MachineError, UnknownHostKey
 from core.pipeline import Report, StepError
+from core.workspace import WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,12 @@ class CommandWorker(QObject):
         except UnknownHostKey as error:
             self.unknown_host.emit(error)
             self.failed.emit(str(error))
-        except (StepError, MachineError) as error:
+        except (StepError, MachineError, WorkspaceError) as error:
             log.info("%s failed: %s", self.name, error)
             self.failed.emit(str(error))
+        except OSError as error:   # disk full, a read-only folder: known, not a bug
+            log.info("%s failed: %s", self.name, error)
+            self.failed.emit(os_error_text(error))
         except Exception as error:  # the worker's boundary: never let it kill the app
             log.exception("unexpected error in %s", self.name)
             self.failed.emit(f"Unexpected error: {error}")
@@ -110,6 +114,13 @@ class CommandWorker(QObject):
         """Stop following, but leave a detached job (a training) running on its server."""
         self.detached_event.set()
         self.stop_event.set()
+
+
+def os_error_text(error: OSError) -> str:
+    """A disk or folder problem in one line: what, and where ("No space left on device: /x")."""
+    what = error.strerror or str(error) or type(error).__name__
+    where = error.filename if error.filename is not None else ""
+    return f"{what}: {where}" if where else what
 
 
 def start_in_thread(worker: CommandWorker, name: str = "") -> threading.Thread:

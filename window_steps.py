@@ -6,6 +6,7 @@ step changes in the project goes through `_set_state`, so the buttons follow.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Callable
 
@@ -78,22 +79,23 @@ class WindowSteps:
         if self.workspace is None:
             return
         self.run_task("split", tasks.split_warnings_task, self.workspace,
-                      busy="3 - checking the images…",
+                      busy=self.tr("3 - checking the pictures…"),
                       on_done=self._split_after_warnings)
 
     def _split_after_warnings(self, warnings: list[str]) -> None:
         for warning in warnings:
-            self.update_log(f"Warning: {warning}")
+            self.update_log(self.tr("Warning: {0}").format(warning))
         if warnings and not self.confirm_split(warnings):
-            self.set_status("Split cancelled: record more images, then split again")
+            self.set_status(self.tr("Split cancelled: record more images, then split again"))
             return
-        self.run_task("split", tasks.split_task, self.workspace, busy="3 - splitting…",
+        self.run_task("split", tasks.split_task, self.workspace, busy=self.tr("3 - splitting…"),
                       on_done=lambda _: self._set_state(split_done=True))
 
     def confirm_split(self, warnings: list[str]) -> bool:
         """Ask whether to split a dataset with problems anyway."""
         answer = QMessageBox.question(
-            self, "Split anyway?", "\n".join(warnings) + "\n\nSplit the images anyway?",
+            self, self.tr("Split anyway?"),
+            "\n".join(warnings) + "\n\n" + self.tr("Split the images anyway?"),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -101,7 +103,7 @@ class WindowSteps:
         if self.workspace is None or self._need_dl() is None:
             return
         self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
-                      self.workspace, busy="4 - uploading…", at_close=AtClose.STOP,
+                      self.workspace, busy=self.tr("4 - uploading…"), at_close=AtClose.STOP,
                       on_done=self._on_uploaded)
 
     def _on_uploaded(self, model_name: str) -> None:
@@ -110,12 +112,14 @@ class WindowSteps:
                                 for i in range(self.cb_select_model.count())])
         self.cb_select_model.setCurrentText(model_name)
         self._set_state(trained=False, converted=False)
+        self.results.record(model_name, with_counts=True, dl_server=self.config.dl_server.name)
 
     def train_model(self) -> None:
         if self._need_dl() is None or not self._need_model():
             return
         self._run_training(jobs.train_model, self.connect, self.config.dl_server,
                            self.model_name, self.config.training)
+        self.results.record(self.model_name, settings=dataclasses.asdict(self.config.training))
 
     def _run_training(self, function: Callable[..., Any], *args: Any,
                       switch_tab: bool = True) -> None:
@@ -123,7 +127,7 @@ class WindowSteps:
         self.training_panel.reset()
         if switch_tab:
             self.tabs.setCurrentWidget(self.tab_training)
-        worker = self.run_task("train", function, *args, busy="5 - training…",
+        worker = self.run_task("train", function, *args, busy=self.tr("5 - training…"),
                                at_close=AtClose.DETACH, on_done=self._on_trained)
         if worker is not None:
             worker.line.connect(self.training_panel.feed_line)
@@ -136,7 +140,7 @@ class WindowSteps:
             return
         worker = self.run_task("convert", jobs.convert_to_onnx, self.connect,
                                self.config.dl_server, self.model_name,
-                               busy="6 - converting…", at_close=AtClose.DETACH,
+                               busy=self.tr("6 - converting…"), at_close=AtClose.DETACH,
                                on_done=lambda _: self._after_conversion())
         if worker is not None:
             worker.line.connect(self.results_panel.feed_line)
@@ -148,18 +152,19 @@ class WindowSteps:
     def upload_to_nano(self) -> None:
         nano = self.selected_nano()
         if nano is None or self._need_dl() is None or not self._need_model():
-            self.show_error("Choose a Nano first") if nano is None else None
+            self.show_error(self.tr("Choose a Nano first")) if nano is None else None
             return
         self.run_task("upload-nano", tasks.upload_model_task, self.connect,
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
-                      busy="7 - uploading to the Nano…", at_close=AtClose.STOP,
+                      busy=self.tr("7 - uploading to the Nano…"), at_close=AtClose.STOP,
                       on_done=lambda _: (self._set_state(nano_models=True),
-                                         self.refresh_nano_models()))
+                                         self.refresh_nano_models(),
+                                         self.results.record(self.model_name, nano=nano.name)))
 
     def inference(self) -> None:
         nano = self.selected_nano()
         if nano is None:
-            self.show_error("Choose a Nano first")
+            self.show_error(self.tr("Choose a Nano first"))
             return
         if not self._need_model():
             return
@@ -169,7 +174,7 @@ class WindowSteps:
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
                       take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
-                      busy="8 - inference running…", at_close=AtClose.STOP)
+                      busy=self.tr("8 - running on the Nano…"), at_close=AtClose.STOP)
         self._take_over = False
 
     def _on_inference_end(self, result: Any) -> None:
@@ -180,10 +185,10 @@ class WindowSteps:
 
     def _need_dl(self):
         if self.config.dl_server is None:
-            self.show_error("No DL server in config.json")
+            self.show_error(self.tr("No DL server in config.json"))
         return self.config.dl_server
 
     def _need_model(self) -> bool:
         if not self.model_name:
-            self.show_error("No model yet: upload the data to the DL machine first (step 4)")
+            self.show_error(self.tr("No model yet: upload the data to the DL server first (step 4)"))
         return bool(self.model_name)

@@ -36,7 +36,7 @@ class WindowTasks:
         """
         worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
         if worker is None:
-            self.show_error(f"{busy or key} is already running")
+            self.show_error(self.tr("{0} is already running").format(busy or key))
             return None
         self._busy_labels[key] = busy
         if not quiet:
@@ -44,19 +44,30 @@ class WindowTasks:
             worker.progress.connect(self._on_progress)
             worker.failed.connect(self._on_step_failed)
             worker.succeeded.connect(self._on_step_succeeded)
-            self.set_status(busy or "Working…")
+            self.set_status(busy or self.tr("Working…"))
             self.pb_step.setRange(0, 0)
         worker.failed.connect(self.show_error)
+        if not quiet:   # after show_error: the reason, then "✗ failed"
+            self._frame_step(worker, key, busy)
         worker.unknown_host.connect(self._on_unknown_host)
         if on_done is not None:
             worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
         self.runner.run(key)
         return worker
 
+    def _frame_step(self, worker: CommandWorker, key: str, busy: str) -> None:
+        """The step's start and end stand out in the Log."""
+        title = self.tr("Opening the working space") if key == "open" else next(
+            (self._step_labels[step] for step, task in STEP_TASKS.items() if task == key),
+            busy or key)
+        self.log_view.step_started(title)
+        worker.succeeded.connect(lambda _: self.log_view.step_ended(title, True))
+        worker.failed.connect(lambda _: self.log_view.step_ended(title, False))
+
     def _on_step_succeeded(self, _result: Any) -> None:
         self.pb_step.setRange(0, 100)
-        self.pb_step.setValue(100)
-        self.set_status("Ready")
+        self.pb_step.setValue(0)      # idle: empty, as before anything was done
+        self.set_status(self.tr("Ready"))
 
     def _on_step_failed(self, _message: str) -> None:
         self.pb_step.setRange(0, 100)
@@ -93,10 +104,11 @@ class WindowTasks:
                 button.setText(text)
         if self.gb_recording.isEnabled() != enabled["record"]:
             self.gb_recording.setEnabled(enabled["record"])
+        self.lbl_hint.setVisible(not self.state.workspace_open)   # the first-start hint
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():
-            self.update_log(f"Stopping {key}…")
+            self.update_log(self.tr("Stopping {0}…").format(key))
             self.runner.stop(key)
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
@@ -104,14 +116,15 @@ class WindowTasks:
             self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
                           self.known_hosts, error, quiet=True,
                           on_done=lambda _: (self.update_log(
-                              f"Host key of {error.host} remembered; press the step again."),
+                              self.tr("Host key of {0} remembered; press the step again.").format(error.host)),
                               self.check_machines()))
 
     def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
         """Ask once, showing the fingerprint, whether to trust a new machine."""
         answer = QMessageBox.question(
-            self, "Unknown machine",
-            f"{error}\n\nThe key's fingerprint is\n{error.key_type} {error.fingerprint}\n\n"
-            "Compare it with the one your instructor gave. Trust this machine?",
+            self, self.tr("Unknown machine"),
+            self.tr("{0}\n\nThe key's fingerprint is\n{1} {2}\n\nCompare it with the one your "
+                    "instructor gave. Trust this machine?").format(
+                error, error.key_type, error.fingerprint),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes

@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
-"""Training speed: our dl_scripts/train.py against what the old pytorch-classification script did.
+"""Head-only training against full fine-tuning, from the same pretrained weights, in one run.
 
-Both train ResNet-18 from scratch on the same generated dataset on this machine, in one run:
-- baseline: torchvision ImageFolder + DataLoader decoding every JPEG each epoch, batch 8,
-  2 workers, RandomResizedCrop + flip, fp32, SGD lr 0.1 (the old defaults), no early stop;
-- ours: `python3 dl_scripts/train.py ... --no-pretrained` exactly as the app runs it.
-Both are judged on the same validation set with the Nano's preprocessing. Printed: training
-images/s (median over epochs after the first), epochs and wall time to reach --target-acc,
-and what the old script's fixed 35 epochs would take.
+Each repeat times, as the app runs them, `train.py` then `onnx_export.py` (which checks the
+file it writes): from the start of step 5 to a checked ONNX file. Then every exported model
+is scored with ONNX Runtime on a large held-out test set with the Nano's preprocessing.
 
-    python3 bench/bench_train.py                       # 224 px, about 5 minutes on 2 CPU cores
-    python3 bench/bench_train.py --resolution 64 --images 20   # a quick look
+- data: 3 shape classes (bench/shapes.py TARGET_SHAPES) x --images webcam-like pictures of
+  320x240, split 80/10/10 like the app; plus --test-images per class never trained on;
+- weights: ResNet-18 pretrained on 10 *other* generated shape classes (bench/pretrain_weights.py,
+  cached under bench/out/; why it is a fair stand-in for ImageNet is said there);
+- head: `train.py --mode head` (a fresh model folder each repeat: no cached feature);
+  head+mirror: the same with `--head-views 2` (each training picture and its mirror image);
+  head, cached: the first head training again with every feature cached (a retraining);
+- full: `train.py --mode full` from the same weights (--full-epochs, --full-patience);
+- baseline (--baseline, default on CUDA): the old pytorch-classification recipe (fp32,
+  DataLoader decoding every epoch), from bench_train_recipe.py, for the GPU figures.
+
+    python3 bench/bench_train.py                        # 2-core CPU: about 15 minutes
+    python3 bench/bench_train.py --device cuda          # a GPU: full (AMP, channels_last),
+                                                        # baseline and head-only
 """
 from __future__ import annotations
 
@@ -18,6 +26,7 @@ import argparse
 import json
 import logging
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,140 +35,160 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-import torchvision
-from torch import nn
-from torchvision import transforms
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "dl_scripts"))
 
-from tests.media import CLASS_COLOURS, make_split_dataset  # noqa: E402
+from shapes import TARGET_SHAPES, make_dataset  # noqa: E402
 
 log = logging.getLogger(__name__)
 MARKER = "@ai_nano "
-OLD_SCRIPT_EPOCHS = 35
 
 
-def nano_val_loader(folder: Path, resolution: int) -> torch.utils.data.DataLoader:
-    """Validation with the Nano's preprocessing (nearest stretch, ImageNet mean/std), old-style loading."""
-    transform = transforms.Compose([
-        transforms.Resize((resolution, resolution), interpolation=transforms.InterpolationMode.NEAREST),
-        transforms.ToTensor(),
-        transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])
-    return torch.utils.data.DataLoader(torchvision.datasets.ImageFolder(str(folder), transform),
-                                       batch_size=8, num_workers=2)
-
-
-def run_baseline(dataset: Path, resolution: int, epochs: int, target: float) -> dict[str, Any]:
-    """The old recipe: decode JPEGs every epoch, batch 8, 2 workers, RandomResizedCrop, fp32."""
-    torch.manual_seed(0)
-    train_set = torchvision.datasets.ImageFolder(str(dataset / "train"), transforms.Compose([
-        transforms.RandomResizedCrop(resolution), transforms.RandomHorizontalFlip(), transforms.ToTensor(),
-        transforms.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))]))
-    loader = torch.utils.data.DataLoader(train_set, batch_size=8, shuffle=True, num_workers=2)
-    val_loader = nano_val_loader(dataset / "val", resolution)
-    model = torchvision.models.resnet18(num_classes=len(train_set.classes))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
-    criterion = nn.CrossEntropyLoss()
+def run_step(command: list[str], label: str) -> tuple[float, list[dict[str, Any]]]:
+    """Run one script as the app does; (seconds, its @ai_nano events). Fails loudly."""
     started = time.perf_counter()
-    rates, seconds, reached = [], [], None
-    for epoch in range(1, epochs + 1):
-        model.train()
-        epoch_start = time.perf_counter()
-        for images, labels in loader:
-            loss = criterion(model(images), labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        train_seconds = time.perf_counter() - epoch_start
-        model.eval()
-        correct = 0
-        with torch.inference_mode():
-            for images, labels in val_loader:
-                correct += (model(images).argmax(1) == labels).sum().item()
-        val_acc = correct / len(val_loader.dataset)
-        rates.append(len(train_set) / train_seconds)
-        seconds.append(time.perf_counter() - epoch_start)
-        print(f"  baseline epoch {epoch}/{epochs}: {rates[-1]:.1f} img/s, val acc {val_acc:.1%}", flush=True)
-        if reached is None and val_acc >= target:
-            reached = {"epoch": epoch, "seconds": time.perf_counter() - started}
-    return {"images_per_s": float(np.median(rates[1:] or rates)), "epoch_seconds": float(np.mean(seconds)),
-            "reached": reached, "epochs_run": epochs}
+    result = subprocess.run(command, cwd=ROOT / "dl_scripts", stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - started
+    lines = result.stdout.splitlines()
+    if result.returncode != 0:
+        raise SystemExit(f"error: {label} failed ({result.returncode}): " + "\n".join(lines[-15:]))
+    for line in lines:
+        if not line.startswith(MARKER) and ("mode" in line or line.startswith(("features", "checked", "best"))):
+            print(f"    {label}: {line}", flush=True)
+    return seconds, [json.loads(line[len(MARKER):]) for line in lines if line.startswith(MARKER)]
 
 
-def run_ours(dataset: Path, resolution: int, epochs: int, patience: int, target: float,
-             batch_size: int, precision: str) -> dict[str, Any]:
-    """dl_scripts/train.py as a subprocess; events are timed as they arrive."""
-    command = [sys.executable, str(ROOT / "dl_scripts/train.py"), f"--model-dir={dataset / 'model'}", str(dataset),
-               "--no-pretrained", "--resolution", str(resolution), "--epochs", str(epochs),
-               "--patience", str(patience), "--batch-size", str(batch_size), "--precision", precision]
-    started = time.perf_counter()
-    rates, seconds, reached, end = [], [], None, {}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            line = line.rstrip("\n")
-            if not line.startswith(MARKER):
-                print(f"  ours: {line}", flush=True)
+VARIANTS = {"head": ("head", []), "head+mirror": ("head", ["--head-views", "2"]), "full": ("full", [])}
+
+
+def train_and_export(dataset: Path, model_dir: Path, variant: str, args: argparse.Namespace, weights: Path,
+                     seed: int) -> dict[str, Any]:
+    """Step 5 and the export: train.py then onnx_export.py, timed together."""
+    mode, extra = VARIANTS[variant]
+    command = [sys.executable, "train.py", f"--model-dir={model_dir}", str(dataset), "--mode", mode,
+               "--weights", str(weights), "--seed", str(seed), "--resolution", str(args.resolution),
+               "--device", args.device, *extra]
+    if mode == "full":
+        command += ["--epochs", str(args.full_epochs), "--patience", str(args.full_patience)]
+    train_s, events = run_step(command, variant)
+    export_s, _ = run_step([sys.executable, "onnx_export.py", f"--model-dir={model_dir}"], f"{variant} export")
+    end = next(e for e in events if e["event"] == "end")
+    return {"seconds": train_s + export_s, "train_s": train_s, "export_s": export_s,
+            "epochs": end["epochs_run"], "val_acc": end["best_val_acc"], "onnx": model_dir / "resnet18.onnx"}
+
+
+def test_accuracy(onnx_path: Path, test_dir: Path, classes: list[str], resolution: int) -> float:
+    """The exported model on the held-out pictures, Nano preprocessing, ONNX Runtime (CPU)."""
+    import onnxruntime
+    from nano_data import decode_rgb, list_images, nano_preprocess
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    correct = total = 0
+    for path, label in list_images(test_dir, classes):
+        scores = session.run(None, {"input_0": nano_preprocess(decode_rgb(path), resolution)})[0]
+        correct += int(np.argmax(scores) == label)
+        total += 1
+    return correct / total
+
+
+def spread(values: list[float], unit: str = "", scale: float = 1.0, digits: int = 1) -> str:
+    """median (min-max) of the repeats."""
+    values = [v * scale for v in values]
+    text = f"{statistics.median(values):.{digits}f}{unit}"
+    return text + (f" ({min(values):.{digits}f}-{max(values):.{digits}f})" if len(values) > 1 else "")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=100, help="pictures per class (3 classes), split 80/10/10")
+    parser.add_argument("--test-images", type=int, default=100, help="held-out pictures per class for accuracy")
+    parser.add_argument("--resolution", type=int, default=224)
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of each head-only variant")
+    parser.add_argument("--variants", nargs="+", choices=tuple(VARIANTS), default=["head", "head+mirror", "full"],
+                        help="head: the Nano's view of each picture; head+mirror: also its mirror image")
+    parser.add_argument("--full-repeats", type=int, default=1, help="repeats of full fine-tuning (slow on a CPU)")
+    parser.add_argument("--full-epochs", type=int, default=10)
+    parser.add_argument("--full-patience", type=int, default=3)
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda (passed to train.py)")
+    parser.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=None,
+                        help="also run the old recipe (default: on CUDA only)")
+    parser.add_argument("--baseline-epochs", type=int, default=10)
+    return parser.parse_args()
+
+
+def run_repeats(args: argparse.Namespace, root: Path, weights: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each variant once per repeat, alternating so that load changes hit all alike.
+
+    Every run gets a fresh model folder (no cached feature); once, the first head-only
+    training is run again with every feature cached (a retraining).
+    """
+    dataset = root / "models/bench"
+    classes = sorted(TARGET_SHAPES)
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in (*args.variants, "head, cached")}
+    for repeat in range(max(args.repeats, args.full_repeats)):
+        for variant in args.variants:
+            if repeat >= (args.full_repeats if variant == "full" else args.repeats):
                 continue
-            event = json.loads(line[len(MARKER):])
-            if event["event"] == "epoch":
-                rates.append(event["images_per_s"])
-                seconds.append(event["seconds"])
-                print(f"  ours epoch {event['epoch']}/{epochs}: {event['images_per_s']:.1f} img/s, "
-                      f"val acc {event['val_acc']:.1%}", flush=True)
-                if reached is None and event["val_acc"] >= target:
-                    reached = {"epoch": event["epoch"], "seconds": time.perf_counter() - started}
-            elif event["event"] == "end":
-                end = event
-    if process.returncode != 0:
-        raise SystemExit(f"error: train.py failed with exit status {process.returncode}")
-    return {"images_per_s": float(np.median(rates[1:] or rates)), "reached": reached,
-            "epochs_run": end.get("epochs_run"), "stopped_early": end.get("stopped_early"),
-            "total_seconds": time.perf_counter() - started}
+            model_dir = dataset / f"model-{variant.replace('+', '-')}-{repeat}"  # export finds its pictures in ..
+            runs = [train_and_export(dataset, model_dir, variant, args, weights, seed=repeat)]
+            if variant == "head" and repeat == 0:
+                runs.append(train_and_export(dataset, model_dir, variant, args, weights, seed=repeat))
+            for name, result in zip((variant, "head, cached"), runs):
+                result["test_acc"] = test_accuracy(result["onnx"], root / "heldout/test", classes, args.resolution)
+                results[name].append(result)
+                print(f"  {name} #{repeat + 1}: {result['seconds']:.1f} s to a checked ONNX file "
+                      f"(train {result['train_s']:.1f} s, export {result['export_s']:.1f} s), "
+                      f"{result['epochs']} epochs, test acc {result['test_acc']:.1%}", flush=True)
+    return results
 
 
 def main() -> int:
-    """Generate the dataset, run both trainers, print the comparison."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--resolution", type=int, default=224)
-    parser.add_argument("--images", type=int, default=30, help="training images per class (3 classes)")
-    parser.add_argument("--image-size", default="320x240", help="generated image size WxH")
-    parser.add_argument("--target-acc", type=float, default=0.95, help="validation accuracy to reach")
-    parser.add_argument("--baseline-epochs", type=int, default=4, help="epochs of the (slow) baseline")
-    parser.add_argument("--epochs", type=int, default=35, help="maximum epochs of ours")
-    parser.add_argument("--patience", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--precision", default="auto", help="ours: auto, fp32, bf16 (see train.py)")
-    args = parser.parse_args()
-    width, height = (int(v) for v in args.image_size.lower().split("x"))
+    args = parse_args()
+    import torch
+
+    from pretrain_weights import parse_args as pretrain_args
+    from pretrain_weights import pretrain
+
+    cuda = args.device.startswith("cuda") or (args.device == "auto" and torch.cuda.is_available())
+    weights = pretrain(pretrain_args([]))
     with tempfile.TemporaryDirectory(prefix="bench_train_") as folder:
-        dataset = make_split_dataset(Path(folder) / "models/bench", CLASS_COLOURS,
-                                     counts=(args.images, max(4, args.images // 3), 2),
-                                     size=(width, height))
-        print(f"dataset: 3 classes x {args.images} train images of {width}x{height}, "
-              f"resolution {args.resolution}, torch {torch.__version__}, {torch.get_num_threads()} threads",
+        root = Path(folder)
+        per_split = (int(args.images * 0.8), args.images // 10, args.images - int(args.images * 0.8) - args.images // 10)
+        make_dataset(root / "models/bench", TARGET_SHAPES, per_split, seed=100)
+        make_dataset(root / "heldout", TARGET_SHAPES, (0, 0, args.test_images), seed=200)
+        print(f"dataset: 3 classes x {args.images} pictures of 320x240 (train/val/test {per_split}), "
+              f"{3 * args.test_images} held-out test pictures, {args.resolution} px, torch {torch.__version__}, "
+              f"{'CUDA ' + torch.cuda.get_device_name(0) if cuda else f'{os.cpu_count()} CPUs'}, weights {weights.name}",
               flush=True)
-        print("baseline (old recipe):", flush=True)
-        baseline = run_baseline(dataset, args.resolution, args.baseline_epochs, args.target_acc)
-        print("ours (dl_scripts/train.py):", flush=True)
-        ours = run_ours(dataset, args.resolution, args.epochs, args.patience, args.target_acc, args.batch_size,
-                        args.precision)
-
-    def reached(result: dict[str, Any]) -> str:
-        hit = result["reached"]
-        return f"epoch {hit['epoch']}, {hit['seconds']:.0f} s" if hit else "not reached"
-
-    print(f"\nresult (load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    print(f"  training throughput: baseline {baseline['images_per_s']:.1f} img/s, "
-          f"ours {ours['images_per_s']:.1f} img/s ({ours['images_per_s'] / baseline['images_per_s']:.1f}x)")
-    print(f"  val accuracy >= {args.target_acc:.0%}: baseline {reached(baseline)} "
-          f"(of {baseline['epochs_run']} epochs run), ours {reached(ours)}")
-    print(f"  whole training: baseline runs {OLD_SCRIPT_EPOCHS} epochs, about "
-          f"{baseline['epoch_seconds'] * OLD_SCRIPT_EPOCHS:.0f} s here (estimated from its epochs); "
-          f"ours ran {ours['epochs_run']} epochs (stopped early: {ours['stopped_early']}) in "
-          f"{ours['total_seconds']:.0f} s, start-up included")
+        results = run_repeats(args, root, weights)
+        if args.baseline if args.baseline is not None else cuda:
+            from bench_train_recipe import run_baseline
+            base = run_baseline(root / "models/bench", args.resolution, args.baseline_epochs, 2.0,
+                                "cuda" if cuda else "cpu")
+            print(f"  baseline (old recipe, fp32, from scratch): {base['images_per_s']:.1f} img/s, "
+                  f"{base['epoch_seconds']:.1f} s per epoch", flush=True)
+            results["baseline"] = [{"images_per_s": base["images_per_s"]}]
+    print(f"\nresult ({args.repeats} head / {args.full_repeats} full repeats; median (min-max); "
+          f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    for name, runs in results.items():
+        if runs and "seconds" in runs[0]:
+            print(f"  {name:13s} {spread([r['seconds'] for r in runs], ' s')} to a checked ONNX file "
+                  f"(train {spread([r['train_s'] for r in runs], ' s')}), epochs {spread([r['epochs'] for r in runs], '', 1, 0)}, "
+                  f"test acc {spread([r['test_acc'] for r in runs], ' %', 100)}")
+    for name in ("head", "head+mirror"):
+        if results.get(name) and results.get("full"):
+            gap = 100 * (statistics.mean(r["test_acc"] for r in results["full"])
+                         - statistics.mean(r["test_acc"] for r in results[name]))
+            ratio = statistics.median(r["seconds"] for r in results["full"]) / statistics.median(
+                r["seconds"] for r in results[name])
+            print(f"  {name} is {ratio:.1f}x faster than full; full fine-tuning's mean test accuracy is "
+                  f"{gap:+.1f} points from {name}'s")
     return 0
 
 

@@ -40,8 +40,12 @@ DEFAULT_PINS: tuple[int, ...] = (12, 16, 18)
 #: The pins a Jetson Nano's 40-pin header offers as GPIO (BOARD numbering).
 _NANO_GPIO_PINS = frozenset({7, 11, 12, 13, 15, 16, 18, 19, 21, 22, 23, 24, 26, 29, 31, 32,
                              33, 35, 36, 37, 38, 40})
-_TOP_KEYS = {"DL_server", "jetson_nano", "training"}
-_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience"}
+_TOP_KEYS = {"DL_server", "jetson_nano", "training", "language"}
+#: The window's languages (config key "language"; "" = the system's).
+LANGUAGES = ("en", "fr")
+_TRAINING_KEYS = {"arch", "epochs", "batch_size", "resolution", "pretrained", "patience", "mode"}
+# train.py --mode: head-only on a CPU with pretrained weights, full fine-tuning otherwise (auto).
+TRAINING_MODES = ("auto", "head", "full")
 
 
 def host_port(host: str, port: int) -> str:
@@ -122,6 +126,7 @@ class TrainingSettings:
     resolution: int = 224
     pretrained: bool = True
     patience: int = 8
+    mode: str = "auto"  # auto | head | full (train.py --mode decides and says why)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class Config:
     training: TrainingSettings = TrainingSettings()
     path: Path | None = None
     warnings: tuple[str, ...] = ()
+    language: str = ""   # "en" | "fr"; "" = the system's language (issue 16)
 
     def nano(self, name: str) -> MachineConfig:
         """The Nano called ``name``; ConfigError when there is none."""
@@ -278,6 +284,9 @@ def _training(reader: _Reader, obj: Any) -> TrainingSettings:
         values[key] = value
     values["arch"] = reader.get(obj, "arch", "training", str, default=base.arch)
     values["pretrained"] = reader.get(obj, "pretrained", "training", bool, default=base.pretrained)
+    values["mode"] = reader.get(obj, "mode", "training", str, default=base.mode)
+    if values["mode"] not in TRAINING_MODES:
+        raise reader.fail(f"training.mode must be one of {', '.join(TRAINING_MODES)}, not {values['mode']!r}")
     return TrainingSettings(**values)
 
 
@@ -358,6 +367,7 @@ def load_config(path: Path) -> Config:
             raise reader.fail(f"jetson_nano[{index}].name {nano.name!r} is used twice")
         seen.add(nano.name)
     training = _training(reader, data.get("training"))
+    language = _language(reader, data.get("language"))
     machines = ([dl_server] if dl_server else []) + list(nanos)
     warning = _permission_warning(path, label, any(m.password for m in machines))
     if warning:
@@ -365,4 +375,24 @@ def load_config(path: Path) -> Config:
     for message in reader.warnings:
         log.warning("%s", message)
     return Config(dl_server=dl_server, nanos=nanos, training=training, path=path,
-                  warnings=tuple(reader.warnings))
+                  warnings=tuple(reader.warnings), language=language)
+
+
+def _language(reader: "_Reader", value: Any) -> str:
+    """The window's language; a wrong one is a warning (the system's language is used)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str) and value.strip().lower() in LANGUAGES:
+        return value.strip().lower()
+    reader.warnings.append(f"{reader.label}: language must be one of "
+                           f"{', '.join(LANGUAGES)}, not {value!r} (ignored)")
+    return ""
+
+
+def read_language(path: Path) -> str:
+    """The "language" of a config file before the window exists; "" when unset or unreadable
+    (the window reports a broken file itself)."""
+    try:
+        return load_config(path).language
+    except ConfigError:
+        return ""

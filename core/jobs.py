@@ -124,6 +124,8 @@ def train_argv(python: str, model_name: str, settings: TrainingSettings) -> list
             f"--batch-size={settings.batch_size}", f"--resolution={settings.resolution}",
             f"--patience={settings.patience}"]
     argv.append("--pretrained" if settings.pretrained else "--no-pretrained")
+    if settings.mode != "auto":  # train.py's default is auto: it knows whether a GPU is there
+        argv.append(f"--mode={settings.mode}")
     return argv
 
 

@@ -281,8 +281,8 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
                             f"{last_error(lines, f'exit status {rc}')}")
     finally:
         archive.unlink(missing_ok=True)
-    report.line("Unzip done on DL machine")
-    report.line("End : ZIP file uploaded and extracted to DL machine")
+    report.line("Archive (tar) unpacked on the DL machine")
+    report.line("End : data (tar archive) uploaded and extracted to DL machine")
 
 
 def resplit_if_stale(workspace, report: Report) -> None:

@@ -180,6 +180,51 @@ def events(lines: Iterable[str]) -> list[Event]:
     return found
 
 
+@dataclass(frozen=True)
+class TrainingSetup:
+    """train.py's `training <arch> at ... weights: <source>, ... patience <n|off>` line."""
+
+    device: str
+    weights: str            # "ImageNet", "random (--no-pretrained)", a file, "checkpoint"
+    patience: int | None    # None: early stopping off
+
+    @property
+    def from_scratch(self) -> bool:
+        return self.weights.startswith("random")
+
+
+_SETUP_RE = re.compile(r"^training \S+ at \S+ on (?P<device>\S+?)[ ,].*?weights: (?P<weights>.+?), "
+                       r"lr .*patience (?P<patience>\d+|off)\s*$")
+_WARNING_PREFIX = "warning:"
+
+
+def parse_training_setup(line: str) -> TrainingSetup | None:
+    """The device, weights and patience train.py announces before its first epoch, or None."""
+    match = _SETUP_RE.match(line.strip())
+    if match is None:
+        return None
+    patience = match.group("patience")
+    return TrainingSetup(device=match.group("device"), weights=match.group("weights"),
+                         patience=None if patience == "off" else int(patience) or None)
+
+
+def parse_warning(line: str) -> str | None:
+    """The text of a script's `warning: <text>` line (dl_common.warn), or None."""
+    text = line.strip()
+    if not text.lower().startswith(_WARNING_PREFIX):
+        return None
+    return text[len(_WARNING_PREFIX):].strip() or None
+
+
+def likely_epochs(best_epoch: int, epochs_done: int, epochs_total: int,
+                  patience: int | None) -> int:
+    """The epoch a training will likely end at: early stopping ends it `patience` epochs
+    after the best one unless the accuracy improves again; never less than done so far."""
+    if not patience or epochs_total <= 0:
+        return epochs_total
+    return max(epochs_done, min(epochs_total, best_epoch + patience))
+
+
 def time_left_s(epoch_seconds: Iterable[float], epochs_done: int, epochs_total: int) -> float | None:
     """Seconds the remaining epochs should take at the mean pace so far, or None if unknown.
 

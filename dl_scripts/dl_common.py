@@ -1,5 +1,9 @@
 """Shared plumbing of the DL-server scripts: output contract, errors, atomic files, device.
 
+The one writer of the remote protocol on this side: the `@ai_nano ` marker (emit), the
+argparse whose failure ends with `error: ...` (ArgumentParser) and the boundary that turns
+any failure into that last line (run_main); every script here, job.py included, uses them.
+
 The scripts run on the DL server, copied there as one folder, so this module imports only
 the standard library and torch. Every script talks to the desktop app through stdout:
 human lines, plus `@ai_nano {json}` lines the app parses; on failure the last line is
@@ -22,7 +26,12 @@ MARKER = "@ai_nano "
 
 
 class ScriptError(Exception):
-    """A failure the user can act on; str() is the one-line reason printed as `error: ...`."""
+    """A failure the user can act on; str() is the one-line reason printed as `error: ...`.
+
+    exit_code: the script's exit status (a subclass may say more, e.g. job.py's 3).
+    """
+
+    exit_code = 1
 
 
 def say(text: str = "") -> None:
@@ -35,6 +44,11 @@ def warn(text: str) -> None:
     say(f"warning: {text}")
 
 
+def error_line(reason: str) -> str:
+    """The last line of a failed run, `error: <reason>` (the app shows the reason)."""
+    return f"error: {reason}"
+
+
 def emit(event: str, **fields: Any) -> None:
     """Print one machine-readable record: the marker followed by a JSON object."""
     say(MARKER + json.dumps({"event": event, **fields}, sort_keys=False))
@@ -45,7 +59,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stdout)
-        say(f"error: {message}")
+        say(error_line(message))
         raise SystemExit(2)
 
 
@@ -59,17 +73,23 @@ def run_main(main: Callable[[list[str] | None], int], argv: list[str] | None = N
     try:
         return main(argv)
     except ScriptError as error:
-        say(f"error: {error}")
-        return 1
+        say(error_line(str(error)))
+        return error.exit_code
+    except BrokenPipeError:
+        return 1  # the reader went away (a dropped SSH link): nobody to tell
     except KeyboardInterrupt:
-        say("error: interrupted")
+        say(error_line("interrupted"))
         return 130
     except MemoryError:
-        say("error: out of memory on this computer: use fewer or smaller images")
+        say(error_line("out of memory on this computer: use fewer or smaller images"))
         return 1
     except Exception as error:  # the boundary: one readable line, details in the log
         log.debug("unexpected failure", exc_info=True)
-        say(f"error: unexpected {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
+        if isinstance(error, OSError) and error.strerror:  # a file problem: its name and the reason
+            say(error_line(f"{error.filename or os.path.basename(sys.argv[0])}: {error.strerror}"))
+        else:
+            first = str(error).splitlines()[0] if str(error) else ""
+            say(error_line(f"unexpected {type(error).__name__}: {first}"))
         return 1
 
 

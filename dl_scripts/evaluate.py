@@ -5,7 +5,9 @@
 preprocessing (whole frame stretched, RGB, /255, ImageNet mean/std), so the accuracy is
 the one the Nano should give. It prints overall and per-class accuracy and the confusion
 matrix, writes them to `<model-dir>/evaluation.json` and prints the same object as an
-`@ai_nano` `evaluation` event for the desktop app to draw.
+`@ai_nano` `evaluation` event for the desktop app to draw. Its `pictures` field gives
+every test picture's result compactly, `[file, true id, predicted id, confidence]` with
+`file` relative to test/ (the laptop has the pictures: only these results travel).
 """
 from __future__ import annotations
 
@@ -77,8 +79,10 @@ def open_session(path: Path) -> tuple[onnxruntime.InferenceSession, int]:
 
 
 def evaluate(session: onnxruntime.InferenceSession, resolution: int, labels: list[str],
-             items: list[tuple[Path, int]]) -> tuple[np.ndarray, list[dict[str, Any]], int]:
-    """Confusion matrix (rows true, columns predicted), the mistakes, and files skipped."""
+             items: list[tuple[Path, int]], pictures: list[list[Any]] | None = None,
+             ) -> tuple[np.ndarray, list[dict[str, Any]], int]:
+    """Confusion matrix (rows true, columns predicted), the mistakes, and files skipped;
+    every picture's `[file, true id, predicted id, confidence]` is appended to `pictures`."""
     confusion = np.zeros((len(labels), len(labels)), dtype=np.int64)
     mistakes: list[dict[str, Any]] = []
     skipped = 0
@@ -92,6 +96,9 @@ def evaluate(session: onnxruntime.InferenceSession, resolution: int, labels: lis
             raise ScriptError(f"the model gives {scores.shape[0]} outputs but labels.txt has {len(labels)} lines")
         predicted = int(scores.argmax())
         confusion[truth, predicted] += 1
+        if pictures is not None:
+            pictures.append([f"{path.parent.name}/{path.name}", int(truth), predicted,
+                             round(float(scores[predicted]), 4)])
         if predicted != truth and len(mistakes) < MAX_MISTAKES_LISTED:
             mistakes.append({"file": f"{path.parent.name}/{path.name}", "label": labels[truth],
                              "predicted": labels[predicted], "confidence": round(float(scores[predicted]), 4)})
@@ -101,8 +108,9 @@ def evaluate(session: onnxruntime.InferenceSession, resolution: int, labels: lis
 
 
 def report(confusion: np.ndarray, labels: list[str], onnx_path: Path, resolution: int,
-           mistakes: list[dict[str, Any]]) -> dict[str, Any]:
-    """The evaluation object of doc/ARCHITECTURE.md (plus the first mistakes)."""
+           mistakes: list[dict[str, Any]], pictures: list[list[Any]] | None = None) -> dict[str, Any]:
+    """The evaluation object of doc/ARCHITECTURE.md (plus the first mistakes and, when
+    given, every picture's result)."""
     totals = confusion.sum(axis=1)
     correct = np.diag(confusion)
     per_class = [{"label": label, "total": int(totals[i]), "correct": int(correct[i]),
@@ -113,7 +121,8 @@ def report(confusion: np.ndarray, labels: list[str], onnx_path: Path, resolution
             "accuracy": round(float(correct.sum() / images), 5) if images else 0.0,
             "per_class": per_class, "confusion": confusion.tolist(),
             "preprocessing": NANO_PREPROCESSING.format(w=resolution, h=resolution),
-            "model": onnx_path.name, "resolution": resolution, "mistakes": mistakes}
+            "model": onnx_path.name, "resolution": resolution, "mistakes": mistakes,
+            **({"pictures": pictures} if pictures is not None else {})}
 
 
 def print_report(result: dict[str, Any]) -> None:
@@ -153,10 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         raise ScriptError(f"{test_dir} holds no image")
     say(f"evaluating {onnx_path.name} on {len(items)} test images with the Nano's preprocessing "
         f"({resolution}x{resolution})")
-    confusion, mistakes, skipped = evaluate(session, resolution, labels, items)
+    pictures: list[list[Any]] = []
+    confusion, mistakes, skipped = evaluate(session, resolution, labels, items, pictures)
     if confusion.sum() == 0:
         raise ScriptError(f"no readable image in {test_dir}")
-    result = report(confusion, labels, onnx_path, resolution, mistakes)
+    result = report(confusion, labels, onnx_path, resolution, mistakes, pictures)
     print_report(result)
     if skipped:
         say(f"{skipped} unreadable file(s) skipped")

@@ -15,9 +15,11 @@ import logging
 import signal
 from typing import Any, Dict, List, Optional
 
+from dl_common import MARKER
+
 log = logging.getLogger(__name__)
 
-MARKER = "@ai_nano "
+
 TAIL_BYTES = 65536
 RUNNER_DIED = "the job runner was killed (kill -9, or the system ran out of memory)"
 OUT_OF_MEMORY = ("killed by SIGKILL: it may have run out of memory (the system's "

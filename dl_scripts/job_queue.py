@@ -17,7 +17,8 @@ import re
 import subprocess
 from typing import Any, Dict, Optional
 
-from job_outcome import describe_exit  # noqa: F401  (job.py imports it from here)
+from dl_common import ScriptError
+from job_outcome import describe_exit  # noqa: F401  (job.py and job_runner.py import it here)
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +27,14 @@ ACTIVE = ("waiting", "pending", "running")
 TERMINAL = ("finished", "cancelled", "failed")
 
 
-class JobError(Exception):
+class JobError(ScriptError):
     """A problem told to the user in one line (`error: ...`)."""
 
 
 class AlreadyActive(JobError):
-    """`start` on a folder whose job is still waiting or running."""
+    """`start` on a folder whose job is still waiting or running (exit status 3)."""
+
+    exit_code = 3
 
 
 # ---------------------------------------------------------------- small file helpers
@@ -249,4 +252,3 @@ def retire_previous_run(job: JobDir) -> None:
             os.unlink(path)
         except FileNotFoundError:
             pass
-

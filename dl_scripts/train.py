@@ -7,42 +7,40 @@ each epoch and validated with a crop the Nano never makes. Here:
 - every image decoded once into memory, augmented as tensors (on the GPU when training there);
 - validation with the Nano's preprocessing, so the accuracy printed is the Nano's;
 - early stopping (--patience), --resume, --seed; checkpoints written atomically;
+- --mode head|full|auto: head-only training on cached features of the frozen pretrained
+  backbone (head_train.py, seconds on a CPU) or full fine-tuning; auto picks (choose_mode);
 - stdout contract: human lines + `@ai_nano {json}` events (start, epoch, end), epochs also
   appended to <model-dir>/metrics.jsonl; on failure a last `error: <reason>` line.
 """
 from __future__ import annotations
 
-import errno
-import json
 import logging
 import math
 import os
-import random
-import shutil
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from dl_common import (ArgumentParser, ScriptError, atomic_torch_save, atomic_write_text,  # noqa: E402
-                       cpu_has_fast_bf16, emit, ensure_writable_dir, labels_text, pick_device,
-                       run_main, say, set_cpu_threads, usable_cpus, warn)
+from dl_common import (ArgumentParser, ScriptError, atomic_write_text, cpu_has_fast_bf16, emit,  # noqa: E402
+                       ensure_writable_dir, labels_text, pick_device, run_main, say, set_cpu_threads,
+                       usable_cpus, warn)
 from dl_model import (BEST_CHECKPOINT, LAST_CHECKPOINT, build_model, imagenet_state,  # noqa: E402
                       load_backbone, load_weights_file, read_checkpoint)
-from nano_data import (IMAGENET_MEAN, IMAGENET_STD, dataset_classes,  # noqa: E402
+from head_train import run_head  # noqa: E402
+from nano_data import (IMAGENET_MEAN, IMAGENET_STD, DecodedSplit, dataset_classes,  # noqa: E402
                        decode_split, stored_size)
+from training import (checkpoint_payload, finish_run, keep_previous_run,  # noqa: E402
+                      choose_mode, new_run_state, publish_epoch, save_checkpoint, score_epoch,
+                      seed_everything, should_stop)
 
 log = logging.getLogger(__name__)
-
-METRICS_FILE = "metrics.jsonl"
 
 
 def parse_args(argv: list[str] | None) -> Any:
@@ -67,6 +65,12 @@ def parse_args(argv: list[str] | None) -> Any:
                         help="stop after this many epochs without better val accuracy (0: never)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true", help="continue from <model-dir>/checkpoint.pth.tar")
+    parser.add_argument("--mode", choices=("auto", "head", "full"), default="auto",
+                        help="head: train only the last layer on features of the frozen pretrained "
+                             "backbone (seconds on a CPU); full: fine-tune the whole network; auto: "
+                             "head on a computer without GPU when pretrained weights are there, else full")
+    parser.add_argument("--head-views", type=int, choices=(1, 2), default=1,
+                        help="head-only: 1 = the Nano's view of each training picture, 2 = also its mirror")
     parser.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"), default="auto",
                         help="auto: fp16/bf16 on CUDA, bf16 on CPUs that compute it natively")
     args = parser.parse_args(argv)
@@ -229,37 +233,18 @@ def train_epoch(trainer: Trainer, images: torch.Tensor, labels: torch.Tensor, re
             state["batch_size"] = smaller
 
 
-def keep_previous_run(model_dir: Path) -> None:
-    """A fresh run moves an earlier run's files to previous-<time>/ instead of overwriting them.
-
-    The ONNX file, labels and evaluation go too: left beside new checkpoints they would
-    describe another model, and could be sent to a Nano by mistake.
-    """
-    names = [BEST_CHECKPOINT, LAST_CHECKPOINT, METRICS_FILE, "evaluation.json"]
-    old = [model_dir / name for name in names if (model_dir / name).exists()] + sorted(model_dir.glob("*.onnx"))
-    if not old:
-        return
-    if (model_dir / "labels.txt").exists():
-        old.append(model_dir / "labels.txt")
-    keep = model_dir / f"previous-{datetime.now():%Y%m%d-%H%M%S}"
-    keep.mkdir(exist_ok=True)
-    for path in old:
-        os.replace(path, keep / path.name)
-    say(f"an earlier training of this model was kept in {keep}")
-
-
-def initial_weights(model: nn.Module, args: Any, num_classes: int) -> str:
-    """Load --weights or ImageNet weights into the backbone; returns where the weights came from."""
+def initial_weights(model: nn.Module, args: Any, num_classes: int) -> tuple[str, bool]:
+    """Load --weights or ImageNet weights into the backbone; returns (where from, pretrained?)."""
     if args.weights is not None:
         loaded = load_backbone(model, load_weights_file(args.weights), num_classes, f"--weights {args.weights}")
-        return f"{args.weights} ({loaded} tensors)"
+        return f"{args.weights} ({loaded} tensors)", True
     if not args.pretrained:
-        return "random (--no-pretrained)"
+        return "random (--no-pretrained)", False
     state = imagenet_state(args.arch)
     if state is None:
-        return "random (ImageNet weights unavailable)"
+        return "random (ImageNet weights unavailable)", False
     load_backbone(model, state, num_classes, f"ImageNet weights of {args.arch}")
-    return "ImageNet"
+    return "ImageNet", True
 
 
 def adapt_batchnorm_momentum(model: nn.Module, steps_per_epoch: int) -> float:
@@ -277,50 +262,77 @@ def adapt_batchnorm_momentum(model: nn.Module, steps_per_epoch: int) -> float:
     return momentum
 
 
-def seed_everything(seed: int) -> None:
-    """Same seed, same run (on CPU; cuDNN keeps some non-determinism for speed)."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
+
+def resume_checkpoint(args: Any, classes: list[str]) -> dict[str, Any] | None:
+    """--resume: the last checkpoint, checked against the dataset; its arch and resolution win."""
+    if not args.resume:
+        return None
+    checkpoint = read_checkpoint(Path(args.model_dir) / LAST_CHECKPOINT)
+    if checkpoint["classes"] != classes:
+        raise ScriptError(f"cannot resume: the checkpoint's classes {checkpoint['classes']} differ "
+                          f"from the dataset's {classes}")
+    for name in ("arch", "resolution"):
+        if getattr(args, name) != checkpoint[name]:
+            say(f"resuming with the checkpoint's {name} {checkpoint[name]} (not {getattr(args, name)})")
+            setattr(args, name, checkpoint[name])
+    return checkpoint
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse, check inputs, decode the dataset once, train with early stopping."""
+    """Parse, check inputs, load the starting weights, choose the mode, train with early stopping."""
     args = parse_args(argv)
-    dataset = Path(args.dataset)
-    model_dir = Path(args.model_dir)
-    classes = dataset_classes(dataset)
-    checkpoint = read_checkpoint(model_dir / LAST_CHECKPOINT) if args.resume else None
-    if checkpoint is not None:
-        if checkpoint["classes"] != classes:
-            raise ScriptError(f"cannot resume: the checkpoint's classes {checkpoint['classes']} differ "
-                              f"from the dataset's {classes}")
-        for name in ("arch", "resolution"):
-            if getattr(args, name) != checkpoint[name]:
-                say(f"resuming with the checkpoint's {name} {checkpoint[name]} (not {getattr(args, name)})")
-                setattr(args, name, checkpoint[name])
-    ensure_writable_dir(model_dir)
+    classes = dataset_classes(Path(args.dataset))
+    checkpoint = resume_checkpoint(args, classes)
+    model_dir = ensure_writable_dir(Path(args.model_dir))
     device = pick_device(args.device)
     threads = set_cpu_threads() if device.type == "cpu" else torch.get_num_threads()
-    dtype = choose_precision(args.precision, device)
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # fixed input size: let cuDNN pick its fastest kernels
     seed_everything(args.seed)
+    model = build_model(args.arch, len(classes))
+    source, pretrained = (("checkpoint", True) if checkpoint is not None
+                          else initial_weights(model, args, len(classes)))
+    mode, reason = choose_mode(args.mode, device, pretrained, checkpoint is not None)
+    say(f"training mode: {'head-only' if mode == 'head' else 'full fine-tuning'} ({reason})")
+    where = f"{device}{f' ({threads} threads)' if device.type == 'cpu' else ''}"
 
+    def announce(train_images: int, val_images: int, details: str = "") -> None:
+        """Once the data is known good: keep the earlier run's files aside, then say what starts."""
+        if checkpoint is None:
+            keep_previous_run(model_dir)
+        atomic_write_text(model_dir / "labels.txt", labels_text(classes))
+        say(f"training {args.arch} at {args.resolution}x{args.resolution} on {where}, weights: {source}, "
+            f"{details}up to {args.epochs} epochs, patience {args.patience or 'off'}")
+        emit("start", epochs=args.epochs, classes=classes, train_images=train_images,
+             val_images=val_images, device=str(device), resolution=args.resolution, mode=mode,
+             mode_reason=reason)
+
+    if mode == "head":
+        return run_head(args, model, classes, device, announce)
+    return run_full(args, model, classes, device, checkpoint, announce)
+
+
+def decode_datasets(args: Any, classes: list[str]) -> tuple[DecodedSplit, DecodedSplit]:
+    """Train pictures decoded once at a size with room to crop; val with the Nano's stretch."""
+    dataset = Path(args.dataset)
     started = time.perf_counter()
     train = decode_split(dataset / "train", classes, stored_size(args.resolution), nano=False,
                          workers=args.workers)
     val = decode_split(dataset / "val", classes, args.resolution, nano=True, workers=args.workers)
     say(f"decoded {len(train)} train and {len(val)} val images of {len(classes)} classes in "
         f"{time.perf_counter() - started:.1f} s ({(train.images.nbytes + val.images.nbytes) / 2**20:.0f} MiB in memory)")
+    return train, val
 
-    model = build_model(args.arch, len(classes))
-    source = "checkpoint" if checkpoint is not None else initial_weights(model, args, len(classes))
+
+def run_full(args: Any, model: nn.Module, classes: list[str], device: torch.device,
+             checkpoint: dict[str, Any] | None, announce: Callable[..., None]) -> int:
+    """Fine-tune the whole network: augmented batches, one epoch at a time, checkpoints each epoch."""
+    train, val = decode_datasets(args, classes)
+    dtype = choose_precision(args.precision, device)
     lr = args.lr if args.lr is not None else 0.01
     adapt_batchnorm_momentum(model, math.ceil(len(train) / args.batch_size))
     trainer = Trainer(model, device, dtype, lr, args.epochs)
-    state: dict[str, Any] = {"epoch": 0, "best_val_acc": -1.0, "best_val_loss": math.inf, "best_epoch": 0,
-                             "since_improvement": 0, "batch_size": args.batch_size}
+    state = new_run_state(args.batch_size)
     if checkpoint is not None:
         trainer.model.load_state_dict(checkpoint["state_dict"])
         trainer.optimizer.load_state_dict(checkpoint["optimizer"])
@@ -330,92 +342,42 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_rng_state(checkpoint["rng"])
         say(f"resuming after epoch {state['epoch']} (best val accuracy {state['best_val_acc']:.1%} "
             f"at epoch {state['best_epoch']})")
-    else:
-        keep_previous_run(model_dir)
-    atomic_write_text(model_dir / "labels.txt", labels_text(classes))
-
-    say(f"training {args.arch} at {args.resolution}x{args.resolution} on {device}"
-        f"{f' ({threads} threads)' if device.type == 'cpu' else ''}, "
-        f"precision {str(dtype).replace('torch.', '') if dtype else 'fp32'}, weights: {source}, lr {lr:g}, "
-        f"batch {state['batch_size']}, up to {args.epochs} epochs, patience {args.patience or 'off'}")
-    emit("start", epochs=args.epochs, classes=classes, train_images=len(train), val_images=len(val),
-         device=str(device), resolution=args.resolution)
+    announce(len(train), len(val), f"precision {str(dtype).replace('torch.', '') if dtype else 'fp32'}, "
+             f"lr {lr:g}, batch {state['batch_size']}, ")
     train_images = torch.from_numpy(train.images)
-    val_images = torch.from_numpy(val.images)
     if device.type == "cuda":
         train_images = train_images.to(device)  # augmentation then runs on the GPU
-    train_labels = torch.from_numpy(train.labels)
-    val_labels = torch.from_numpy(val.labels)
-
-    stopped_early = False
-    while state["epoch"] < args.epochs:
-        if args.patience and state["since_improvement"] >= args.patience:
-            stopped_early = True
-            break
-        epoch = state["epoch"] + 1
-        lr_now = trainer.optimizer.param_groups[0]["lr"]
-        train_loss, train_acc, seconds = train_epoch(trainer, train_images, train_labels, args.resolution, state)
-        if not math.isfinite(train_loss):
-            raise ScriptError(f"training diverged at epoch {epoch} (loss is {train_loss}): lower --lr "
-                              f"(now {lr:g}); the best epoch so far is kept in {model_dir / BEST_CHECKPOINT}")
-        val_loss, val_acc = trainer.evaluate(val_images, val_labels, max(state["batch_size"], 64))
-        trainer.scheduler.step()
-        best = val_acc > state["best_val_acc"] or (val_acc == state["best_val_acc"]
-                                                    and val_loss < state["best_val_loss"])
-        state["since_improvement"] = 0 if val_acc > state["best_val_acc"] else state["since_improvement"] + 1
-        state["epoch"] = epoch
-        if best:
-            state.update(best_val_acc=val_acc, best_val_loss=val_loss, best_epoch=epoch)
-            save_checkpoint(model_dir / BEST_CHECKPOINT, trainer, args, classes, state, full=False)
-        save_checkpoint(model_dir / LAST_CHECKPOINT, trainer, args, classes, state, full=True)
-        record = {"epoch": epoch, "epochs": args.epochs, "train_loss": round(train_loss, 5),
-                  "train_acc": round(train_acc, 5), "val_loss": round(val_loss, 5),
-                  "val_acc": round(val_acc, 5), "seconds": round(seconds, 3),
-                  "images_per_s": round(len(train) / seconds, 1), "best": best,
-                  "best_val_acc": round(state["best_val_acc"], 5), "lr": lr_now}
-        with open(model_dir / METRICS_FILE, "a", encoding="utf-8") as metrics:
-            metrics.write(json.dumps(record) + "\n")
-        say(f"epoch {epoch}/{args.epochs}  train loss {train_loss:.4f} acc {train_acc:.1%}  "
-            f"val loss {val_loss:.4f} acc {val_acc:.1%}  {seconds:.1f} s  {record['images_per_s']:.0f} img/s"
-            f"{'  * best' if best else ''}")
-        emit("epoch", **record)
-    if args.patience and state["since_improvement"] >= args.patience and state["epoch"] < args.epochs:
-        stopped_early = True
-    if stopped_early:
-        say(f"stopping early: val accuracy has not improved for {args.patience} epochs")
-    say(f"best val accuracy {state['best_val_acc']:.1%} at epoch {state['best_epoch']}: "
-        f"{model_dir / BEST_CHECKPOINT}")
-    emit("end", best_epoch=state["best_epoch"], best_val_acc=round(state["best_val_acc"], 5),
-         epochs_run=state["epoch"], stopped_early=stopped_early)
+    data = {"train_x": train_images, "train_y": torch.from_numpy(train.labels),
+            "val_x": torch.from_numpy(val.images), "val_y": torch.from_numpy(val.labels)}
+    while state["epoch"] < args.epochs and not should_stop(state, args.patience):
+        full_epoch(trainer, data, args, classes, state, lr)
+    finish_run(Path(args.model_dir), state, args.epochs, args.patience)
     return 0
 
 
-# A ResNet-18 checkpoint is ~45 MB: less free space than this after a failed save = full.
-CHECKPOINT_MARGIN_BYTES = 64 * 1024 * 1024
-
-
-def save_checkpoint(path: Path, trainer: Trainer, args: Any, classes: list[str], state: dict[str, Any],
-                    full: bool) -> None:
-    """model_best holds the weights; checkpoint (full) also the optimiser and RNG for --resume."""
-    model_state = {key: value.detach().to("cpu", copy=True).contiguous()
-                   for key, value in trainer.model.state_dict().items()}
-    payload: dict[str, Any] = {"format": 1, "arch": args.arch, "classes": classes,
-                               "resolution": args.resolution, "epoch": state["epoch"],
-                               "best_val_acc": state["best_val_acc"], "state_dict": model_state}
-    if full:
-        payload.update(optimizer=trainer.optimizer.state_dict(), scheduler=trainer.scheduler.state_dict(),
-                       run=dict(state), rng=torch.get_rng_state())
-    try:
-        atomic_torch_save(payload, path)
-    except (OSError, RuntimeError) as error:
-        # torch reports a full disk as an opaque RuntimeError ("unexpected pos ..."): say it.
-        path.with_name(f".{path.name}.part").unlink(missing_ok=True)
-        free = shutil.disk_usage(path.parent).free
-        if getattr(error, "errno", None) == errno.ENOSPC or free < CHECKPOINT_MARGIN_BYTES:
-            raise ScriptError(f"no space left on the disk of this server to save {path.name} "
-                              f"({free / 1e6:.1f} MB free in {path.parent}): free some space "
-                              "there and train again") from None
-        raise
+def full_epoch(trainer: Trainer, data: dict[str, torch.Tensor], args: Any, classes: list[str],
+               state: dict[str, Any], lr: float) -> None:
+    """Train one epoch, validate, save checkpoints, publish the record."""
+    model_dir = Path(args.model_dir)
+    epoch = state["epoch"] + 1
+    lr_now = trainer.optimizer.param_groups[0]["lr"]
+    train_loss, train_acc, seconds = train_epoch(trainer, data["train_x"], data["train_y"], args.resolution, state)
+    if not math.isfinite(train_loss):
+        raise ScriptError(f"training diverged at epoch {epoch} (loss is {train_loss}): lower --lr "
+                          f"(now {lr:g}); the best epoch so far is kept in {model_dir / BEST_CHECKPOINT}")
+    val_loss, val_acc = trainer.evaluate(data["val_x"], data["val_y"], max(state["batch_size"], 64))
+    trainer.scheduler.step()
+    best = score_epoch(state, epoch, val_loss, val_acc)
+    if best:
+        save_checkpoint(model_dir / BEST_CHECKPOINT, checkpoint_payload(
+            trainer.model, args.arch, classes, args.resolution, state, mode="full"))
+    save_checkpoint(model_dir / LAST_CHECKPOINT, checkpoint_payload(
+        trainer.model, args.arch, classes, args.resolution, state, mode="full",
+        optimizer=trainer.optimizer.state_dict(), scheduler=trainer.scheduler.state_dict(),
+        run=dict(state), rng=torch.get_rng_state()))
+    figures = {"train_loss": train_loss, "train_acc": train_acc, "val_loss": val_loss, "val_acc": val_acc,
+               "seconds": seconds}
+    publish_epoch(model_dir, state, args.epochs, figures, len(data["train_y"]), best, lr_now)
 
 
 if __name__ == "__main__":

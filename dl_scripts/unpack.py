@@ -10,20 +10,28 @@ plain file or folder inside the destination.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
+import logging
 import os
 import shutil
 import sys
 import tarfile
 from pathlib import Path, PurePosixPath
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from dl_common import ArgumentParser, ScriptError, run_main, say  # noqa: E402
+
+log = logging.getLogger(__name__)
+
 # The only top-level names a dataset archive may hold.
 ALLOWED_TOP = {"train", "val", "test", "labels.txt"}
 
 
-class UnpackError(Exception):
-    """A problem with the archive, told in one line."""
+class UnpackError(ScriptError):
+    """A problem with the archive, told in one line (exit status 2, as before)."""
+
+    exit_code = 2
 
 
 def file_sha256(path: Path) -> str:
@@ -122,7 +130,7 @@ def unpack(archive: Path, dest: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("archive", type=Path)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--sha256", required=True)
@@ -132,22 +140,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_archive(args.archive, args.sha256, args.size)
         count = unpack(args.archive, args.dest)
-    except (UnpackError, tarfile.TarError, OSError) as error:
-        print(f"error: {error}", flush=True)
-        return 2
-    except Exception as error:  # e.g. a Python this script was not tested on: still one line
-        print(f"error: unexpected {type(error).__name__} while unpacking with Python "
-              f"{sys.version.split()[0]}: {error}", flush=True)
-        return 2
+    except (tarfile.TarError, OSError) as error:
+        raise UnpackError(str(error)) from None
     finally:  # a broken archive is never used again: the retry uploads a new one
         if not args.keep:
             try:
                 args.archive.unlink()
             except OSError:
                 pass
-    print(f"Unpacked {count} files into {args.dest}", flush=True)
+    say(f"Unpacked {count} files into {args.dest}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main(main))

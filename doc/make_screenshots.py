@@ -12,7 +12,9 @@ Two kinds, both grabbed offscreen with QWidget.grab():
 
 Run from anywhere:
 
-    python3 doc/make_screenshots.py [--out DIR] [--panels-only] [--keep-work]
+    python3 doc/make_screenshots.py [--lang en|fr] [--out DIR] [--panels-only] [--keep-work]
+
+`--lang fr` makes the same pictures of the French window in doc/fr/ (issue 16).
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 from tests.media import CLASS_COLOURS, make_video, mjpeg_stream  # noqa: E402
 
 import ai_nano  # noqa: E402
+import window_i18n  # noqa: E402
 from core.check_report import FAIL, OK, SKIP, WARN, CheckResult, CheckRow  # noqa: E402
 from widgets.live import LivePanel  # noqa: E402
 from widgets.machines_table import MachineStatusPanel  # noqa: E402
@@ -116,7 +119,7 @@ PANELS = {
 
 CLASSES = ("blue", "red")
 IMAGES_PER_CLASS = 20
-WINDOW_SIZE = (1180, 780)
+WINDOW_SIZE = (1280, 680)   # the window's default: fits a 1366x768 laptop
 TRAINING = {"epochs": 4, "batch_size": 16, "resolution": 32, "pretrained": False}
 
 
@@ -147,6 +150,9 @@ class Tour:
     def __init__(self, app: QApplication, window: ai_nano.GUI_ai_nano) -> None:
         self.app = app
         self.window = window
+        self.errors: list[str] = []      # what the window showed as errors (any language)
+        shown = window.show_error
+        window.show_error = lambda text: (self.errors.append(text), shown(text))
 
     def wait(self, seconds: float) -> None:
         """Let the window live (frames, workers' signals) for `seconds`."""
@@ -160,10 +166,9 @@ class Tour:
         deadline = time.monotonic() + timeout_s
         while not done():
             log_text = self.window.txt_log.toPlainText()
-            if "ERROR:" in log_text:
-                tail = log_text[log_text.index("ERROR:"):][:300]
+            if self.errors:
                 raise WindowTourError(f"the window reported an error while waiting for "
-                                      f"{what}: {tail}")
+                                      f"{what}: {self.errors[0][:300]}")
             if time.monotonic() > deadline:
                 raise WindowTourError(f"no {what} after {timeout_s:.0f} s; last log lines: "
                                       + " | ".join(log_text.splitlines()[-3:]))
@@ -193,6 +198,8 @@ def window_tour(app: QApplication, work: Path, nano_camera: str,
     saved = True
     started = time.monotonic()
     try:
+        tour.wait(0.5)
+        saved &= shoot(window, "step0_start.png")   # the first start: its hint
         # 1. Project: the workspace chosen, two classes asked for.
         window.open_workspace(work / "workspace")
         tour.wait_until(window.btn_project_ok.isEnabled, "open workspace", 20)
@@ -203,12 +210,11 @@ def window_tour(app: QApplication, work: Path, nano_camera: str,
 
         # 2. Recording, one video per class standing in for the webcam.
         for form, name in zip(window.forms, CLASSES):
-            window.cb_camera.setEditText(str(videos[name]))
-            window.cb_camera.lineEdit().returnPressed.emit()
+            window.cb_camera.setEditText(str(videos[name]))   # typed: used without Enter
             form.lineEdit_class_name.setText(name)
             form.pushButton_create.click()
             tour.wait_until(lambda: form.class_name() == name, f"class {name}", 10)
-            form.pushButton_record.setChecked(True)
+            window.toggle_recording()                          # Space: the class just made
             tour.wait_until(lambda: form.count() >= IMAGES_PER_CLASS,
                             f"{IMAGES_PER_CLASS} images of {name}", 60)
             form.pushButton_record.setChecked(False)
@@ -220,7 +226,7 @@ def window_tour(app: QApplication, work: Path, nano_camera: str,
         tour.wait_log("Images split to train, val and test directories", 60)
         tour.wait_until(window.btn_upload_to_dl.isEnabled, "step 4's button", 10)
         window.btn_upload_to_dl.click()
-        tour.wait_log("End : ZIP file uploaded and extracted to DL machine", 120)
+        tour.wait_log("End : data (tar archive) uploaded and extracted to DL machine", 120)
         tour.wait_until(window.btn_train_model.isEnabled, "step 5's button", 10)
 
         # 5. Train: the curves after the last epoch.
@@ -298,10 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "doc", help="folder for the PNGs")
     parser.add_argument("--panels-only", action="store_true",
                         help="only the panel_*.png (no training, a second instead of minutes)")
+    parser.add_argument("--lang", choices=window_i18n.LANGUAGES, default="en",
+                        help="the window's language; fr writes to doc/fr/ unless --out is given")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the temporary workspace and machine folders, and say where")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    window_i18n.install(app, args.lang)
+    if args.lang != "en" and args.out == ROOT / "doc":
+        args.out = ROOT / "doc" / args.lang
     args.out.mkdir(parents=True, exist_ok=True)
     status = 0
     for name, build in PANELS.items():

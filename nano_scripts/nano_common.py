@@ -1,10 +1,45 @@
-"""What both classification backends share: the error type, labels, camera URIs."""
+"""What the Nano scripts share: the output contract, the LED pins, labels, camera URIs.
+
+The one writer of the remote protocol on this side: every line the app reads goes through
+write_line, every failure ends with one `error: ...` line (error_line, ArgumentParser), and
+the LEDs' default BOARD pins are defined here once (the app passes its own as --pins).
+"""
+import argparse
 import logging
 import os
+import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional, Tuple
 
 log = logging.getLogger(__name__)
+
+DEFAULT_PINS: Tuple[int, ...] = (12, 16, 18)
+DEFAULT_PINS_TEXT = ",".join(str(pin) for pin in DEFAULT_PINS)
+
+
+def write_line(text: str) -> None:
+    """Print one line and flush it now: the app reads the output live over SSH.
+
+    A closed stdout (the SSH session went away) must not stop the LEDs being switched off.
+    """
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def error_line(reason: str) -> None:
+    """The last line of a failed run: `error: <reason>` (the app shows the reason)."""
+    write_line(f"error: {reason}")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose errors follow the contract: one `error: ...` line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        error_line(message)
+        sys.exit(2)
 
 
 class NanoError(Exception):

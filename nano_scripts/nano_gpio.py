@@ -6,14 +6,14 @@ Pins use BOARD numbering (the numbers printed on the 40-pin header), as on the N
 """
 import importlib
 import logging
-import sys
 import threading
 from types import ModuleType
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from nano_common import DEFAULT_PINS_TEXT, write_line
+
 log = logging.getLogger(__name__)
 
-DEFAULT_PINS: Tuple[int, ...] = (12, 16, 18)
 GPIO_CHOICES = ("auto", "jetson", "rpi", "sim")
 PERMISSION_FIX = ("no permission to use the GPIO pins: add the user to the gpio group "
                   "(sudo usermod -aG gpio $USER), then log in again")
@@ -31,23 +31,11 @@ def parse_pins(text: str) -> List[int]:
         if not part:
             continue
         if not part.isdigit() or int(part) < 1:
-            raise ValueError(f"--pins: '{part}' is not a pin number (expected e.g. 12,16,18)")
+            raise ValueError(f"--pins: '{part}' is not a pin number (expected e.g. {DEFAULT_PINS_TEXT})")
         if int(part) in pins:
             raise ValueError(f"--pins: pin {part} is listed twice")
         pins.append(int(part))
     return pins
-
-
-def write_line(text: str) -> None:
-    """Print one line and flush it now: the app reads the output live over SSH.
-
-    A closed stdout (the SSH session went away) must not stop the LEDs being switched off.
-    """
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
 
 
 class SimulatedGPIO:

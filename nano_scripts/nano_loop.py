@@ -12,10 +12,11 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, List, NoReturn, Optional, Sequence
+from typing import Any, Callable, List, Optional, Sequence
 
-from nano_common import NanoError, confidence_text, load_labels, log_level
-from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins, write_line
+from nano_common import (DEFAULT_PINS_TEXT, ArgumentParser, NanoError, confidence_text, error_line,
+                         load_labels, log_level, write_line)
+from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +24,8 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 SHUTDOWN_WAIT_S = 0.5  # how long the worker may take to notice a stop before we leave anyway
 
 
-class _Parser(argparse.ArgumentParser):
-    """Parser errors as one `error: ...` line, like every other failure."""
-
-    def error(self, message: str) -> NoReturn:
-        write_line(f"error: {message}")
-        sys.exit(2)
-
-
 def build_parser(program: str = "my-imagenet.py") -> argparse.ArgumentParser:
-    parser = _Parser(prog=program, allow_abbrev=False,
+    parser = ArgumentParser(prog=program, allow_abbrev=False,
                      description="Classify camera frames and light one LED per class. "
                                  "Unknown options are passed to jetson-inference.")
     parser.add_argument("input_URI", nargs="?", default=None,
@@ -46,7 +39,7 @@ def build_parser(program: str = "my-imagenet.py") -> argparse.ArgumentParser:
     parser.add_argument("--headless", action="store_true", help="no display (always so)")
     parser.add_argument("--backend", choices=("auto", "tensorrt", "onnxruntime"),
                         default="auto")
-    parser.add_argument("--pins", default="12,16,18",
+    parser.add_argument("--pins", default=DEFAULT_PINS_TEXT,
                         help="BOARD pins of the LEDs of classes 0, 1, 2, ...")
     parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
     parser.add_argument("--threshold", type=float, default=0.01,
@@ -181,7 +174,7 @@ class Session:
         if self.leds is not None:
             self.leds.close()
         if not self.stop.is_set():
-            write_line(f"error: {reason}")
+            error_line(reason)
             self.exit_code = 1
 
     def shut_down(self, worker: threading.Thread) -> bool:

@@ -6,30 +6,22 @@
 Why: after a crash or a lost connection a LED may stay lit; this puts the board back in a
 known state. Exits 0 once all pins are low.
 """
-import argparse
 import logging
 import os
 import sys
-from typing import NoReturn, Optional, Sequence
+from typing import Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nano_common import log_level  # noqa: E402
-from nano_gpio import (GPIO_CHOICES, GpioError, load_gpio, parse_pins,  # noqa: E402
-                       switch_all_off, write_line)
+from nano_common import DEFAULT_PINS_TEXT, ArgumentParser, error_line, log_level  # noqa: E402
+from nano_gpio import GPIO_CHOICES, GpioError, load_gpio, parse_pins, switch_all_off  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        write_line(f"error: {message}")
-        sys.exit(2)
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = _Parser(prog="switch_off_led.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--pins", default="12,16,18", help="BOARD pins of the LEDs")
+    parser = ArgumentParser(prog="switch_off_led.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--pins", default=DEFAULT_PINS_TEXT, help="BOARD pins of the LEDs")
     parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
     parser.add_argument("--log-level", default="WARNING", type=log_level,
                         help="silent, error, warning, info, verbose or debug (any case)")
@@ -41,7 +33,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         gpio, name = load_gpio(args.gpio)
         switch_all_off(gpio, pins)
     except (GpioError, ValueError) as error:
-        write_line(f"error: {error}")
+        error_line(str(error))
         return 1
     log.info("pins %s off (%s)", pins, name)
     return 0

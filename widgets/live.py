@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Sequence
 
-from PyQt5.QtCore import QRectF, QSize, Qt
+from PyQt5.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
 from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QSizePolicy,
                              QVBoxLayout, QWidget)
@@ -66,7 +66,8 @@ class VirtualLed(QWidget):
         painter.drawEllipse(circle)
         painter.setPen(self.palette().windowText().color())
         text_box = QRectF(0, circle.bottom() + 4, self.width(), self.height() - circle.bottom() - 4)
-        painter.drawText(text_box, Qt.AlignHCenter | Qt.AlignTop, f"pin {self.pin}\n{self.label}")
+        text = QCoreApplication.translate("VirtualLed", "pin {0}\n{1}").format(self.pin, self.label)
+        painter.drawText(text_box, Qt.AlignHCenter | Qt.AlignTop, text)
 
 
 class LivePanel(QWidget):
@@ -118,7 +119,7 @@ class LivePanel(QWidget):
         """Back to "not running": no class, empty bars, every LED off."""
         self._scores_seen = False
         self.class_label.setText("–")
-        self.confidence_label.setText("not running")
+        self.confidence_label.setText(self.tr("not running"))
         self.message_label.setText("")
         for bar in self.bars:
             self._set_bar(bar, 0.0)
@@ -141,7 +142,7 @@ class LivePanel(QWidget):
         elif isinstance(parsed, Event) and parsed.name == "labels":
             self.set_labels(parsed.data.get("labels") or [])
         elif isinstance(parsed, ScriptError):
-            self.message_label.setText(f"The Nano reported an error: {parsed.reason}")
+            self.message_label.setText(self.tr("The Nano reported an error: {0}").format(parsed.reason))
 
     def led_for_pin(self, pin: int) -> VirtualLed | None:
         """The virtual LED of one board pin, or None."""
@@ -161,7 +162,7 @@ class LivePanel(QWidget):
             self._labels[result.class_id] = result.label
             self._rebuild()
         self.class_label.setText(result.label)
-        self.confidence_label.setText(f"{result.confidence * 100:.1f} % confidence")
+        self.confidence_label.setText(self.tr("{0:.1f} % confidence").format(result.confidence * 100))
         for index, name in enumerate(self._bar_names):
             name.setStyleSheet("font-weight: bold;" if index == result.class_id else "")
         if not self._scores_seen:

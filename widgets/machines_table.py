@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Sequence
 
-from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtCore import QT_TRANSLATE_NOOP, Qt, pyqtSignal
 from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,6 +14,13 @@ from core.check_report import CHECKS, FAIL, OK, SKIP, WARN, CheckRow
 
 log = logging.getLogger(__name__)
 
+#: The check titles, as literals for pylupdate5 (core.check_report is Qt-free).
+CHECK_TITLES = {"reachable": QT_TRANSLATE_NOOP("MachineStatusPanel", "Reachable"),
+                "login": QT_TRANSLATE_NOOP("MachineStatusPanel", "Login"),
+                "python": QT_TRANSLATE_NOOP("MachineStatusPanel", "Python"),
+                "software": QT_TRANSLATE_NOOP("MachineStatusPanel", "PyTorch / runtime"),
+                "camera": QT_TRANSLATE_NOOP("MachineStatusPanel", "Camera"),
+                "disk": QT_TRANSLATE_NOOP("MachineStatusPanel", "Free disk")}
 STATE_COLOURS = {OK: QColor("#b9e4bd"), WARN: QColor("#ffe0a3"), FAIL: QColor("#f6b3b3"),
                  SKIP: QColor("#e3e3e3")}
 
@@ -33,7 +40,7 @@ class MachineStatusPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(len(CHECKS), 0)
-        self.table.setVerticalHeaderLabels([title for _key, title in CHECKS])
+        self.table.setVerticalHeaderLabels([self.tr(CHECK_TITLES.get(key, title)) for key, title in CHECKS])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.NoSelection)
         self.table.setFocusPolicy(Qt.NoFocus)
@@ -42,9 +49,10 @@ class MachineStatusPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.setWordWrap(True)
-        self.status_label = QLabel("Not checked yet.")
+        self.status_label = QLabel(self.tr("Not checked yet."))
         self.status_label.setWordWrap(True)
-        self.check_button = QPushButton("Check again")
+        self.check_button = QPushButton(self.tr("Check again"))
+        self.check_button.setToolTip(self.tr("Check again that the DL server and the Nanos are reachable and ready"))
         self.check_button.clicked.connect(self.check_requested)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
@@ -57,16 +65,16 @@ class MachineStatusPanel(QWidget):
     def set_checking(self, checking: bool) -> None:
         """Say that a check runs (and disable the button until it ends)."""
         self.check_button.setEnabled(not checking)
-        self.check_button.setText("Checking…" if checking else "Check again")
+        self.check_button.setText(self.tr("Checking…") if checking else self.tr("Check again"))
         if checking:
-            self.status_label.setText("Checking the machines…")
+            self.status_label.setText(self.tr("Checking the machines…"))
 
     def set_rows(self, rows: Sequence[CheckRow]) -> None:
         """Show the result of a check, one column per machine."""
         self._rows = list(rows)
         self.table.setColumnCount(len(rows))
         self.table.setHorizontalHeaderLabels(
-            [f"{row.machine} ({'DL server' if row.role == 'dl' else 'Nano'})" for row in rows])
+            [self._column_title(row) for row in rows])
         for index, row in enumerate(rows):
             for check, (key, title) in enumerate(CHECKS):
                 result = row.result(key)
@@ -79,9 +87,15 @@ class MachineStatusPanel(QWidget):
         failed = [row.machine for row in rows if row.failed]
         self.set_checking(False)
         self.status_label.setText(
-            "No machines in config.json." if not rows
-            else "All machines ready." if not failed
-            else f"Not ready: {', '.join(failed)} (hover a red cell for the reason).")
+            self.tr("No machines in config.json.") if not rows
+            else self.tr("All machines ready.") if not failed
+            else self.tr("Not ready: {0} (hover a red cell for the reason).").format(", ".join(failed)))
+
+    def _column_title(self, row: CheckRow) -> str:
+        """"nano-1 (Nano)"; a name that already says its role is not repeated (issue 16)."""
+        role = self.tr("DL server") if row.role == "dl" else self.tr("Nano")
+        said = ("(dl server)", "(serveur dl)") if row.role == "dl" else ("(nano)",)
+        return row.machine if row.machine.lower().endswith(said) else f"{row.machine} ({role})"
 
     def cell_state(self, row: int, key: str) -> str:
         """The state ("ok", "warn", "fail", "skip") of check `key` for machine number `row`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Sequence
 
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
                              QTableWidgetItem, QVBoxLayout, QWidget)
@@ -25,6 +25,9 @@ class TestResultsPanel(QWidget):
 
     __test__ = False  # not a pytest test class despite its name
 
+    #: evaluation_shown(dict): an evaluation was just drawn (the wrong pictures follow it)
+    evaluation_shown = pyqtSignal(dict)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary_label = QLabel()
@@ -42,7 +45,9 @@ class TestResultsPanel(QWidget):
             table.setFocusPolicy(Qt.NoFocus)
         self.per_class_table.verticalHeader().setVisible(False)
         self.per_class_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.per_class_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        # Class names are what the student reads first: never squeezed to "b…"; the last
+        # column takes what is left.
+        self.per_class_table.horizontalHeader().setStretchLastSection(True)
         self.confusion_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.confusion_table.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
         confusion_caption = QLabel("Confusion matrix: rows are the true class, columns the class "
@@ -96,7 +101,9 @@ class TestResultsPanel(QWidget):
             "which the training never saw.")
         self._fill_per_class(evaluation.get("per_class", []))
         self._fill_confusion(labels, confusion)
-        self.mistakes_label.setText(_mistakes_text(evaluation.get("mistakes", [])))
+        self.mistakes_label.setText(_mistakes_text(evaluation.get("mistakes", []))
+                                    if "pictures" not in evaluation else "")
+        self.evaluation_shown.emit(dict(evaluation))
 
     def _fill_per_class(self, per_class: Sequence[dict[str, Any]]) -> None:
         self.per_class_table.setRowCount(len(per_class))

@@ -176,7 +176,7 @@ def test_all_eight_steps(qtbot, tmp_path, lab):
     # 4. Upload
     qtbot.waitUntil(window.btn_upload_to_dl.isEnabled, timeout=5000)
     window.btn_upload_to_dl.click()
-    wait_log(qtbot, window, "End : ZIP file uploaded and extracted to DL machine", 60)
+    wait_log(qtbot, window, "End : data (tar archive) uploaded and extracted to DL machine", 60)
     qtbot.waitUntil(window.btn_train_model.isEnabled, timeout=5000)
     assert window.model_name and window.cb_select_model.currentText() == window.model_name
 

@@ -217,7 +217,7 @@ def test_killed_upload_is_never_unpacked_and_a_retry_completes(sshd_server, make
     lines: list[str] = []
     connect = functools.partial(open_connection, known_hosts=known_hosts)
     model = tasks.upload_dataset_task(connect, machine, Workspace(ws), Report(line=lines.append))
-    assert "End : ZIP file uploaded and extracted to DL machine" in lines
+    assert "End : data (tar archive) uploaded and extracted to DL machine" in lines
     assert Workspace(ws).read_state()["model"] == model
     uploaded = sorted(str(p.relative_to(models / model)) for p in (models / model).rglob("*.jpg"))
     assert uploaded == sorted(f"{part}/{name}" for part, names in parts_of(ws).items()

@@ -214,7 +214,7 @@ def test_passwords_never_reach_logs_or_messages(sshd_server, make_machine, known
         tasks.upload_dataset_task(connect, wrong, workspace, report)
     right = make_machine(sshd_server)
     model = tasks.upload_dataset_task(connect, right, workspace, report)
-    assert model and "End : ZIP file uploaded and extracted to DL machine" in lines
+    assert model and "End : data (tar archive) uploaded and extracted to DL machine" in lines
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
     seen = caplog.text + "\n".join(lines) + str(caught.value) + repr(right) + str(right)
     for secret in (test_user.password, wrong.password):

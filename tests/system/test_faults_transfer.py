@@ -110,7 +110,7 @@ def test_server_killed_mid_upload_then_retry_completes(fresh_sshd, make_machine,
     report, lines = recording_report()
     with open_connection(machine, known_hosts=tmp_path / "known_hosts") as conn:
         pipeline.upload_dataset(workspace, model, conn, report)
-    assert "End : ZIP file uploaded and extracted to DL machine" in lines
+    assert "End : data (tar archive) uploaded and extracted to DL machine" in lines
     uploaded = sorted(str(p.relative_to(base)) for p in base.rglob("*.jpg"))
     local = sorted(str(p.relative_to(workspace.root)) for part in ("train", "val", "test")
                    for p in (workspace.root / part).rglob("*.jpg"))

@@ -258,7 +258,7 @@ def test_form_for_an_existing_class_loads_count_and_thumbnails(qtbot, tmp_path):
     assert not form.pushButton_create.isEnabled()
     qtbot.wait_until(lambda: form.count() == 30, timeout=5000)
     assert form.listWidget_thumbnails.count() == MAX_THUMBNAILS
-    assert form.listWidget_thumbnails.item(0).text() == "00030"    # newest first
+    assert Path(form.listWidget_thumbnails.item(0).data(Qt.UserRole)).stem == "00030"  # newest first
     assert form.label_count.text() == "30 images"
 
 
