@@ -8,27 +8,20 @@ Why: a LED on the wrong pin or in reverse shows up at once, before a student won
 "class 2" never lights. With --lock it refuses a Nano whose inference is running (it would
 fight over the same pins) and says who uses it. Ends with every LED off; exits 0.
 """
-import argparse
 import logging
 import os
 import signal
 import sys
 import time
-from typing import Any, NoReturn, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nano_gpio import (GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins,  # noqa: E402
-                       write_line)
+from nano_common import DEFAULT_PINS_TEXT, ArgumentParser, error_line, write_line  # noqa: E402
+from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins  # noqa: E402
 from nano_lock import Busy, acquire, release  # noqa: E402
 
 log = logging.getLogger(__name__)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        write_line("error: %s" % message)
-        sys.exit(2)
 
 
 def blink(leds: LedBank, cycles: int, on_s: float) -> None:
@@ -42,8 +35,8 @@ def blink(leds: LedBank, cycles: int, on_s: float) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = _Parser(prog="blink_leds.py", description=__doc__.splitlines()[0])
-    parser.add_argument("--pins", default="12,16,18", help="BOARD pins of the LEDs")
+    parser = ArgumentParser(prog="blink_leds.py", description=__doc__.splitlines()[0])
+    parser.add_argument("--pins", default=DEFAULT_PINS_TEXT, help="BOARD pins of the LEDs")
     parser.add_argument("--gpio", choices=GPIO_CHOICES, default="auto")
     parser.add_argument("--cycles", type=int, default=2)
     parser.add_argument("--on-s", type=float, default=0.5)
@@ -67,10 +60,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         leds.setup()
         blink(leds, max(args.cycles, 1), max(args.on_s, 0.01))
     except Busy as busy:
-        write_line("error: %s" % busy)
+        error_line(str(busy))
         return 3
     except (GpioError, ValueError, OSError) as error:
-        write_line("error: %s" % error)
+        error_line(str(error))
         return 1
     except KeyboardInterrupt:
         return 0

@@ -23,9 +23,12 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from nano_common import ArgumentParser, error_line, record, write_line  # noqa: E402
+
 log = logging.getLogger(__name__)
 
-MARKER = "@ai_nano "
 TAKE_OVER_WAIT_S = 10.0   # the holder needs about a second to switch its LEDs off and exit
 
 
@@ -36,14 +39,6 @@ def holder_path(lock: str) -> str:
 def reason_path(lock: str) -> str:
     """Written by whoever stops the holder: the holder reads it to say who did."""
     return lock + ".stopped"
-
-
-def _say(text: str) -> None:
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
 
 
 def _read_json(path: str) -> Dict[str, Any]:
@@ -181,45 +176,45 @@ def guarded(run: Callable[[List[str]], int], argv: Sequence[str]) -> int:
         if not isinstance(owner, dict):
             raise ValueError("not an object")
     except ValueError as error:
-        _say("error: --owner is not a JSON object: %s" % error)
+        error_line("--owner is not a JSON object: %s" % error)
         return 2
     try:
         fd = acquire(options.lock, owner, options.take_over)
     except Busy as busy:
-        _say(MARKER + json.dumps({"event": "nano_busy", "holder": busy.holder}))
-        _say("error: %s" % busy)
+        record("nano_busy", holder=busy.holder)
+        error_line(str(busy))
         return 3
     except OSError as error:
-        _say("error: cannot use the lock file %s: %s" % (options.lock, error.strerror or error))
+        error_line("cannot use the lock file %s: %s" % (options.lock, error.strerror or error))
         return 1
     try:
         code = run([argv[0]] + rest)
     finally:
         stopper = release(options.lock, fd)
     if stopper is not None:
-        _say(MARKER + json.dumps({"event": "taken_over", "by": stopper}))
-        _say("stopped: taken over by %s on %s" % (stopper.get("login") or "?",
-                                                 stopper.get("laptop") or "?"))
+        record("taken_over", by=stopper)
+        write_line("stopped: taken over by %s on %s" % (stopper.get("login") or "?",
+                                                       stopper.get("laptop") or "?"))
     return code
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="nano_lock.py", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="nano_lock.py", description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("status", "stop"))
     parser.add_argument("--lock", required=True)
     parser.add_argument("--by", default='{"login": "the instructor", "laptop": "?"}')
     args = parser.parse_args(argv)
     if args.action == "status":
-        _say(json.dumps(status(args.lock)))
+        write_line(json.dumps(status(args.lock)))
         return 0
     try:
         by = json.loads(args.by)
     except ValueError:
         by = {"login": args.by}
     if not stop_holder(args.lock, by if isinstance(by, dict) else {"login": str(by)}):
-        _say("error: the inference holding %s did not stop" % args.lock)
+        error_line("the inference holding %s did not stop" % args.lock)
         return 1
-    _say(json.dumps({"held": False}))
+    write_line(json.dumps({"held": False}))
     return 0
 
 
