@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import pyqtgraph as pg
 from PyQt5.QtCore import pyqtSignal
-from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+from PyQt5.QtWidgets import (QGridLayout, QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ class HistoryPanel(QWidget):
         self.use_button = QPushButton("Use this model (steps 6–8)")
         self.save_button = QPushButton("Save to this computer…")
         self.compare_button = QPushButton("Compare the two selected")
-        buttons = QHBoxLayout()
-        for button in (self.refresh_button, self.use_button, self.save_button, self.compare_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()   # two rows: the tab fits beside the steps on a 1366-px laptop
+        for index, button in enumerate((self.use_button, self.save_button,
+                                        self.compare_button, self.refresh_button)):
+            buttons.addWidget(button, index // 2, index % 2)
         self.accuracy_plot = pg.PlotWidget(background="w", title="Validation accuracy (%)")
         self.loss_plot = pg.PlotWidget(background="w", title="Validation loss")
         for plot in (self.accuracy_plot, self.loss_plot):
