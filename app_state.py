@@ -92,11 +92,14 @@ def remember(window: Any, open_workspace: bool = True) -> None:
 
 def add_help_menu(window: Any, log_path: Path | None) -> QMenuBar:
     bar = QMenuBar(window)
-    menu = bar.addMenu("&Help")
-    save = menu.addAction("Save log…", lambda: save_log(window, log_path))
+    menu = bar.addMenu(QCoreApplication.translate("app_state", "&Help"))
+    save = menu.addAction(QCoreApplication.translate("app_state", "Save log…"),
+                          lambda: save_log(window, log_path))
     save.setEnabled(log_path is not None)
-    menu.addAction("About ai_nano", lambda: QMessageBox.about(
-        window, "About ai_nano", f"ai_nano {__version__}\n\nLog file: {log_path or 'none'}"))
+    about = QCoreApplication.translate("app_state", "About ai_nano")
+    text = QCoreApplication.translate("app_state", "ai_nano {0}\n\nLog file: {1}").format(
+        __version__, log_path or QCoreApplication.translate("app_state", "none"))
+    menu.addAction(about, lambda: QMessageBox.about(window, about, text))
     window.layout().setMenuBar(bar)
     return bar
 
@@ -106,18 +109,20 @@ def save_log(window: Any, log_path: Path | None, destination: Path | None = None
     if log_path is None:
         return
     if destination is None:
-        chosen, _ = QFileDialog.getSaveFileName(window, "Save log",
-                                                str(Path.home() / "ai_nano-log.txt"))
+        title = QCoreApplication.translate("app_state", "Save log")
+        chosen, _ = QFileDialog.getSaveFileName(window, title, str(Path.home() / "ai_nano-log.txt"))
         if not chosen:
             return
         destination = Path(chosen)
     window.run_task("save-log", save_log_task, log_path, destination, quiet=True,
-                    on_done=lambda path: window.set_status(f"Log saved to {path}"))
+                    on_done=lambda path: window.set_status(
+                        QCoreApplication.translate("app_state", "Log saved to {0}").format(path)))
 
 
 def install_excepthook(window: QWidget, log_path: Path | None) -> None:
     """PyQt aborts on an exception escaping a slot unless sys.excepthook is ours."""
-    where = f"details in {log_path}" if log_path else "details on the console"
+    where = (QCoreApplication.translate("app_state", "details in {0}").format(log_path) if log_path
+             else QCoreApplication.translate("app_state", "details on the console"))
 
     def hook(kind: type[BaseException], value: BaseException,
              tb: TracebackType | None) -> None:
@@ -126,8 +131,9 @@ def install_excepthook(window: QWidget, log_path: Path | None) -> None:
             return
         try:
             text = str(value).splitlines()[0] if str(value) else ""
-            window.show_error(f"Unexpected error ({kind.__name__}{': ' + text if text else ''})"
-                              f"; the app goes on; {where}")
+            error = f"{kind.__name__}{': ' + text if text else ''}"
+            window.show_error(QCoreApplication.translate(
+                "app_state", "Unexpected error ({0}); the app goes on; {1}").format(error, where))
         except Exception:  # the window is gone: the log has it
             pass
     sys.excepthook = hook

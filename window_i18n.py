@@ -30,7 +30,9 @@ LANGUAGES = ("en", "fr")
 #: The files whose texts are translated (pylupdate5 reads tr() calls and .ui files).
 SOURCES = ("ai_nano.py", "ai_nano.ui", "record_images.py", "record_images.ui", "window_input.py",
            "widgets/log_view.py", "widgets/training.py", "widgets/live.py",
-           "widgets/machines_table.py")
+           "widgets/machines_table.py", "widgets/results.py", "widgets/mistakes.py",
+           "widgets/history.py", "window_results.py", "app_state.py", "window_tasks.py",
+           "window_steps.py")
 
 
 def system_language() -> str:

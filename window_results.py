@@ -128,7 +128,7 @@ class ResultsController(QObject):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([200, 400])     # the pictures get the room; the border moves
         self.splitter.setChildrenCollapsible(False)
-        window.tabs.addTab(self.history, "Trainings")
+        window.tabs.addTab(self.history, self.tr("Trainings"))
         self._keys = itertools.count()
         self.last_analysis: Analysis | None = None
         self.thumbnails_done = False
@@ -196,9 +196,9 @@ class ResultsController(QObject):
     def _on_moved(self, moved: tuple[str, Path]) -> None:
         old, new = moved
         self.mistakes.picture_moved(old)
-        self.window.update_log(f"Moved {Path(old).parent.name}/{Path(old).name} to "
-                               f"{new.parent.name}/{new.name}; the next upload splits the "
-                               "pictures again.")
+        self.window.update_log(self.tr("Moved {0} to {1}; the next upload splits the pictures "
+                                       "again.").format(f"{Path(old).parent.name}/{Path(old).name}",
+                                                        f"{new.parent.name}/{new.name}"))
         for form in self.window.forms:
             form.reload()
 
@@ -221,7 +221,8 @@ class ResultsController(QObject):
             for record in found.epochs:
                 window.training_panel.add_record(record)
             window.training_panel.status_label.setText(
-                f"The last training of {found.model_name}, read from the DL server.")
+                self.tr("The last training of {0}, read from the DL server.")
+                .format(found.model_name))
         if found.evaluation is not None:
             window.results_panel.show_evaluation(found.evaluation)
 
@@ -251,7 +252,7 @@ class ResultsController(QObject):
         self.window._show_nano_models([self.window.cb_select_model.itemText(i)
                                        for i in range(self.window.cb_select_model.count())])
         self.window.cb_select_model.setCurrentText(model_name)
-        self.window.update_log(f"Model {model_name} chosen for the steps 6 to 8")
+        self.window.update_log(self.tr("Model {0} chosen for the steps 6 to 8").format(model_name))
         self.window.training_panel.reset()
         self.window.results_panel.clear()
         self.mistakes.clear()
@@ -270,9 +271,10 @@ class ResultsController(QObject):
             return
         self.window.run_task(f"save-{next(self._keys)}", save_model_task, self.window.connect, dl,
                              model_name, Path(folder), self.window.config.training.resolution,
-                             busy="saving the model…",
+                             busy=self.tr("saving the model…"),
                              on_done=lambda path: self.window.update_log(
-                                 f"Model saved in {path} (README.txt says how to run it)"))
+                                 self.tr("Model saved in {0} (README.txt says how to run it)")
+                                 .format(path)))
 
     def ask_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self.window, "Save the model in…")
+        return QFileDialog.getExistingDirectory(self.window, self.tr("Save the model in…"))

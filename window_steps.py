@@ -10,12 +10,16 @@ import dataclasses
 import logging
 from typing import Any, Callable
 
+from PyQt5.QtCore import QCoreApplication
 from PyQt5.QtWidgets import QMessageBox
 
 from core import jobs, tasks
 from thread_command import AtClose
 
 log = logging.getLogger(__name__)
+#: The window's texts, in the context of the window class (the one PyQt's self.tr() uses at
+#: run time for these mixins), so that pylupdate5 files them there too.
+_translate = QCoreApplication.translate
 
 
 class WindowSteps:
@@ -79,23 +83,25 @@ class WindowSteps:
         if self.workspace is None:
             return
         self.run_task("split", tasks.split_warnings_task, self.workspace,
-                      busy=self.tr("3 - checking the pictures…"),
+                      busy=_translate("GUI_ai_nano", "3 - checking the pictures…"),
                       on_done=self._split_after_warnings)
 
     def _split_after_warnings(self, warnings: list[str]) -> None:
         for warning in warnings:
-            self.update_log(self.tr("Warning: {0}").format(warning))
+            self.update_log(_translate("GUI_ai_nano", "Warning: {0}").format(warning))
         if warnings and not self.confirm_split(warnings):
-            self.set_status(self.tr("Split cancelled: record more images, then split again"))
+            self.set_status(_translate("GUI_ai_nano",
+                                       "Split cancelled: record more images, then split again"))
             return
-        self.run_task("split", tasks.split_task, self.workspace, busy=self.tr("3 - splitting…"),
+        self.run_task("split", tasks.split_task, self.workspace,
+                      busy=_translate("GUI_ai_nano", "3 - splitting…"),
                       on_done=lambda _: self._set_state(split_done=True))
 
     def confirm_split(self, warnings: list[str]) -> bool:
         """Ask whether to split a dataset with problems anyway."""
         answer = QMessageBox.question(
-            self, self.tr("Split anyway?"),
-            "\n".join(warnings) + "\n\n" + self.tr("Split the images anyway?"),
+            self, _translate("GUI_ai_nano", "Split anyway?"),
+            "\n".join(warnings) + "\n\n" + _translate("GUI_ai_nano", "Split the images anyway?"),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
@@ -103,7 +109,8 @@ class WindowSteps:
         if self.workspace is None or self._need_dl() is None:
             return
         self.run_task("upload", tasks.upload_dataset_task, self.connect, self.config.dl_server,
-                      self.workspace, busy=self.tr("4 - uploading…"), at_close=AtClose.STOP,
+                      self.workspace, busy=_translate("GUI_ai_nano", "4 - uploading…"),
+                      at_close=AtClose.STOP,
                       on_done=self._on_uploaded)
 
     def _on_uploaded(self, model_name: str) -> None:
@@ -127,7 +134,7 @@ class WindowSteps:
         self.training_panel.reset()
         if switch_tab:
             self.tabs.setCurrentWidget(self.tab_training)
-        worker = self.run_task("train", function, *args, busy=self.tr("5 - training…"),
+        worker = self.run_task("train", function, *args, busy=_translate("GUI_ai_nano", "5 - training…"),
                                at_close=AtClose.DETACH, on_done=self._on_trained)
         if worker is not None:
             worker.line.connect(self.training_panel.feed_line)
@@ -140,7 +147,7 @@ class WindowSteps:
             return
         worker = self.run_task("convert", jobs.convert_to_onnx, self.connect,
                                self.config.dl_server, self.model_name,
-                               busy=self.tr("6 - converting…"), at_close=AtClose.DETACH,
+                               busy=_translate("GUI_ai_nano", "6 - converting…"), at_close=AtClose.DETACH,
                                on_done=lambda _: self._after_conversion())
         if worker is not None:
             worker.line.connect(self.results_panel.feed_line)
@@ -152,11 +159,11 @@ class WindowSteps:
     def upload_to_nano(self) -> None:
         nano = self.selected_nano()
         if nano is None or self._need_dl() is None or not self._need_model():
-            self.show_error(self.tr("Choose a Nano first")) if nano is None else None
+            self.show_error(_translate("GUI_ai_nano", "Choose a Nano first")) if nano is None else None
             return
         self.run_task("upload-nano", tasks.upload_model_task, self.connect,
                       self.config.dl_server, nano, self.model_name, self.config.training.arch,
-                      busy=self.tr("7 - uploading to the Nano…"), at_close=AtClose.STOP,
+                      busy=_translate("GUI_ai_nano", "7 - uploading to the Nano…"), at_close=AtClose.STOP,
                       on_done=lambda _: (self._set_state(nano_models=True),
                                          self.refresh_nano_models(),
                                          self.results.record(self.model_name, nano=nano.name)))
@@ -164,7 +171,7 @@ class WindowSteps:
     def inference(self) -> None:
         nano = self.selected_nano()
         if nano is None:
-            self.show_error(self.tr("Choose a Nano first"))
+            self.show_error(_translate("GUI_ai_nano", "Choose a Nano first"))
             return
         if not self._need_model():
             return
@@ -174,7 +181,7 @@ class WindowSteps:
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
                       take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
-                      busy=self.tr("8 - running on the Nano…"), at_close=AtClose.STOP)
+                      busy=_translate("GUI_ai_nano", "8 - running on the Nano…"), at_close=AtClose.STOP)
         self._take_over = False
 
     def _on_inference_end(self, result: Any) -> None:
@@ -185,10 +192,11 @@ class WindowSteps:
 
     def _need_dl(self):
         if self.config.dl_server is None:
-            self.show_error(self.tr("No DL server in config.json"))
+            self.show_error(_translate("GUI_ai_nano", "No DL server in config.json"))
         return self.config.dl_server
 
     def _need_model(self) -> bool:
         if not self.model_name:
-            self.show_error(self.tr("No model yet: upload the data to the DL server first (step 4)"))
+            self.show_error(_translate("GUI_ai_nano", "No model yet: upload the data to the DL "
+                                       "server first (step 4)"))
         return bool(self.model_name)

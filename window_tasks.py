@@ -12,6 +12,7 @@ import logging
 from typing import Any, Callable
 
 from PyQt5 import sip
+from PyQt5.QtCore import QCoreApplication
 from PyQt5.QtWidgets import QMessageBox
 
 from core import tasks
@@ -20,6 +21,9 @@ from core.steps import STEP_TASKS, enabled_steps
 from thread_command import AtClose, CommandWorker
 
 log = logging.getLogger(__name__)
+#: The window's texts, in the context of the window class (the one PyQt's self.tr() uses at
+#: run time for these mixins), so that pylupdate5 files them there too.
+_translate = QCoreApplication.translate
 
 
 class WindowTasks:
@@ -36,7 +40,7 @@ class WindowTasks:
         """
         worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
         if worker is None:
-            self.show_error(self.tr("{0} is already running").format(busy or key))
+            self.show_error(_translate("GUI_ai_nano", "{0} is already running").format(busy or key))
             return None
         self._busy_labels[key] = busy
         if not quiet:
@@ -44,7 +48,7 @@ class WindowTasks:
             worker.progress.connect(self._on_progress)
             worker.failed.connect(self._on_step_failed)
             worker.succeeded.connect(self._on_step_succeeded)
-            self.set_status(busy or self.tr("Working…"))
+            self.set_status(busy or _translate("GUI_ai_nano", "Working…"))
             self.pb_step.setRange(0, 0)
         worker.failed.connect(self.show_error)
         if not quiet:   # after show_error: the reason, then "✗ failed"
@@ -57,7 +61,7 @@ class WindowTasks:
 
     def _frame_step(self, worker: CommandWorker, key: str, busy: str) -> None:
         """The step's start and end stand out in the Log."""
-        title = self.tr("Opening the working space") if key == "open" else next(
+        title = _translate("GUI_ai_nano", "Opening the working space") if key == "open" else next(
             (self._step_labels[step] for step, task in STEP_TASKS.items() if task == key),
             busy or key)
         self.log_view.step_started(title)
@@ -67,7 +71,7 @@ class WindowTasks:
     def _on_step_succeeded(self, _result: Any) -> None:
         self.pb_step.setRange(0, 100)
         self.pb_step.setValue(0)      # idle: empty, as before anything was done
-        self.set_status(self.tr("Ready"))
+        self.set_status(_translate("GUI_ai_nano", "Ready"))
 
     def _on_step_failed(self, _message: str) -> None:
         self.pb_step.setRange(0, 100)
@@ -108,7 +112,7 @@ class WindowTasks:
 
     def stop_running(self) -> None:
         for key in self.runner.stoppable():
-            self.update_log(self.tr("Stopping {0}…").format(key))
+            self.update_log(_translate("GUI_ai_nano", "Stopping {0}…").format(key))
             self.runner.stop(key)
 
     def _on_unknown_host(self, error: UnknownHostKey) -> None:
@@ -116,15 +120,16 @@ class WindowTasks:
             self.run_task(f"trust-{error.host}:{error.port}", tasks.remember_host_key_task,
                           self.known_hosts, error, quiet=True,
                           on_done=lambda _: (self.update_log(
-                              self.tr("Host key of {0} remembered; press the step again.").format(error.host)),
+                              _translate("GUI_ai_nano", "Host key of {0} remembered; press the "
+                                         "step again.").format(error.host)),
                               self.check_machines()))
 
     def ask_trust_host_key(self, error: UnknownHostKey) -> bool:
         """Ask once, showing the fingerprint, whether to trust a new machine."""
         answer = QMessageBox.question(
-            self, self.tr("Unknown machine"),
-            self.tr("{0}\n\nThe key's fingerprint is\n{1} {2}\n\nCompare it with the one your "
-                    "instructor gave. Trust this machine?").format(
+            self, _translate("GUI_ai_nano", "Unknown machine"),
+            _translate("GUI_ai_nano", "{0}\n\nThe key's fingerprint is\n{1} {2}\n\nCompare it with "
+                       "the one your instructor gave. Trust this machine?").format(
                 error, error.key_type, error.fingerprint),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes

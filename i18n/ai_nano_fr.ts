@@ -4,159 +4,49 @@
 <context>
     <name>GUI_ai_nano</name>
     <message>
-        <location filename="../ai_nano.py" line="431"/>
+        <location filename="../window_steps.py" line="91"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="114"/>
+        <location filename="../ai_nano.py" line="120"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="185"/>
-        <source>{0} is already running</source>
-        <translation>{0} est déjà en cours</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="193"/>
-        <source>Working…</source>
-        <translation>Travail en cours…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="206"/>
-        <source>Opening the working space</source>
-        <translation>Ouverture de l’espace de travail</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.ui" line="92"/>
+        <location filename="../window_tasks.py" line="74"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="252"/>
-        <source>Stopping {0}…</source>
-        <translation>Arrêt de {0}…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="257"/>
-        <source>Host key of {0} remembered; press the step again.</source>
-        <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="265"/>
-        <source>Unknown machine</source>
-        <translation>Machine inconnue</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="265"/>
-        <source>{0}
-
-The key&apos;s fingerprint is
-{1} {2}
-
-Compare it with the one your instructor gave. Trust this machine?</source>
-        <translation>{0}
-
-L’empreinte de sa clé est
-{1} {2}
-
-Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette machine ?</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="356"/>
+        <location filename="../ai_nano.py" line="211"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="367"/>
+        <location filename="../ai_nano.py" line="222"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="376"/>
+        <location filename="../ai_nano.py" line="231"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="376"/>
+        <location filename="../ai_nano.py" line="231"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="411"/>
+        <location filename="../ai_nano.py" line="273"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="417"/>
+        <location filename="../ai_nano.py" line="279"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="425"/>
-        <source>3 - checking the pictures…</source>
-        <translation>3 - vérification des images…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="433"/>
-        <source>Split cancelled: record more images, then split again</source>
-        <translation>Répartition annulée : enregistrez plus d’images, puis relancez la répartition</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="435"/>
-        <source>3 - splitting…</source>
-        <translation>3 - répartition…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="440"/>
-        <source>Split anyway?</source>
-        <translation>Répartir quand même ?</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="440"/>
-        <source>Split the images anyway?</source>
-        <translation>Répartir les images quand même ?</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="449"/>
-        <source>4 - uploading…</source>
-        <translation>4 - envoi…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="472"/>
-        <source>5 - training…</source>
-        <translation>5 - entraînement…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="483"/>
-        <source>6 - converting…</source>
-        <translation>6 - conversion…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="508"/>
-        <source>Choose a Nano first</source>
-        <translation>Choisissez d’abord une Nano</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="499"/>
-        <source>7 - uploading to the Nano…</source>
-        <translation>7 - envoi vers la Nano…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="516"/>
-        <source>8 - running on the Nano…</source>
-        <translation>8 - exécution sur la Nano…</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="521"/>
-        <source>No DL server in config.json</source>
-        <translation>Aucun serveur DL dans config.json</translation>
-    </message>
-    <message>
-        <location filename="../ai_nano.py" line="526"/>
-        <source>No model yet: upload the data to the DL server first (step 4)</source>
-        <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
     <message>
         <location filename="../ai_nano.ui" line="19"/>
@@ -358,6 +248,204 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <source>2 - Record each class</source>
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
+    <message>
+        <location filename="../window_tasks.py" line="43"/>
+        <source>{0} is already running</source>
+        <translation>{0} est déjà en cours</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="51"/>
+        <source>Working…</source>
+        <translation>Travail en cours…</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="64"/>
+        <source>Opening the working space</source>
+        <translation>Ouverture de l’espace de travail</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="115"/>
+        <source>Stopping {0}…</source>
+        <translation>Arrêt de {0}…</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="120"/>
+        <source>Host key of {0} remembered; press the step again.</source>
+        <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="129"/>
+        <source>Unknown machine</source>
+        <translation>Machine inconnue</translation>
+    </message>
+    <message>
+        <location filename="../window_tasks.py" line="129"/>
+        <source>{0}
+
+The key&apos;s fingerprint is
+{1} {2}
+
+Compare it with the one your instructor gave. Trust this machine?</source>
+        <translation>{0}
+
+L’empreinte de sa clé est
+{1} {2}
+
+Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette machine ?</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="85"/>
+        <source>3 - checking the pictures…</source>
+        <translation>3 - vérification des images…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="93"/>
+        <source>Split cancelled: record more images, then split again</source>
+        <translation>Répartition annulée : enregistrez plus d’images, puis relancez la répartition</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="96"/>
+        <source>3 - splitting…</source>
+        <translation>3 - répartition…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="102"/>
+        <source>Split anyway?</source>
+        <translation>Répartir quand même ?</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="102"/>
+        <source>Split the images anyway?</source>
+        <translation>Répartir les images quand même ?</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="111"/>
+        <source>4 - uploading…</source>
+        <translation>4 - envoi…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="137"/>
+        <source>5 - training…</source>
+        <translation>5 - entraînement…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="148"/>
+        <source>6 - converting…</source>
+        <translation>6 - conversion…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="174"/>
+        <source>Choose a Nano first</source>
+        <translation>Choisissez d’abord une Nano</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="164"/>
+        <source>7 - uploading to the Nano…</source>
+        <translation>7 - envoi vers la Nano…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="182"/>
+        <source>8 - running on the Nano…</source>
+        <translation>8 - exécution sur la Nano…</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="187"/>
+        <source>No DL server in config.json</source>
+        <translation>Aucun serveur DL dans config.json</translation>
+    </message>
+    <message>
+        <location filename="../window_steps.py" line="192"/>
+        <source>No model yet: upload the data to the DL server first (step 4)</source>
+        <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../widgets/history.py" line="100"/>
+        <source>No training yet.</source>
+        <translation>Pas encore d’entraînement.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Classes</source>
+        <translation>Classes</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Pictures</source>
+        <translation>Images</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Best val.</source>
+        <translation>Meilleure val.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="46"/>
+        <source>Where</source>
+        <translation>Où</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="54"/>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="55"/>
+        <source>Use this model (steps 6–8)</source>
+        <translation>Utiliser ce modèle (étapes 6 à 8)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="56"/>
+        <source>Save to this computer…</source>
+        <translation>Enregistrer sur cet ordinateur…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="57"/>
+        <source>Compare the two selected</source>
+        <translation>Comparer les deux sélectionnés</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="65"/>
+        <source>Validation accuracy (%)</source>
+        <translation>Précision de validation (%)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="66"/>
+        <source>Validation loss</source>
+        <translation>Perte de validation</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="70"/>
+        <source>epoch</source>
+        <translation>époque</translation>
+    </message>
+    <message>
+        <location filename="../widgets/history.py" line="100"/>
+        <source>{0} training(s) of this project, newest first. Select one to use or save it, two to compare them.</source>
+        <translation>{0} entraînement(s) de ce projet, du plus récent au plus ancien. Sélectionnez-en un pour l’utiliser ou l’enregistrer, deux pour les comparer.</translation>
+    </message>
 </context>
 <context>
     <name>LivePanel</name>
@@ -484,24 +572,77 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
     </message>
 </context>
 <context>
+    <name>MistakesPanel</name>
+    <message>
+        <location filename="../widgets/mistakes.py" line="167"/>
+        <source>Click a picture to see it larger.</source>
+        <translation>Cliquez sur une image pour l’agrandir.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="58"/>
+        <source>Move to class …</source>
+        <translation>Déplacer vers la classe …</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="59"/>
+        <source>The picture is in the wrong class folder: move it (it gets a new number there; the next upload splits again).</source>
+        <translation>L’image est dans le dossier d’une autre classe : déplacez-la (elle y reçoit un nouveau numéro ; le prochain envoi refait la répartition).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="95"/>
+        <source>What went wrong</source>
+        <translation>Ce qui n’a pas marché</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="111"/>
+        <source>test/{0}: a &apos;{1}&apos; picture answered as &apos;{2}&apos; with {3:.0f} % confidence</source>
+        <translation>test/{0} : une image « {1} » reconnue comme « {2} » avec une confiance de {3:.0f} %</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="118"/>
+        <source>{0} wrong test picture(s), the most confident mistakes first:</source>
+        <translation>{0} image(s) de test mal reconnue(s), les erreurs commises avec le plus de confiance en premier :</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="118"/>
+        <source>No wrong test picture.</source>
+        <translation>Aucune image de test mal reconnue.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="159"/>
+        <source>{0} wrong test picture(s) left to look at (moved pictures count at the next training).</source>
+        <translation>{0} image(s) de test mal reconnue(s) encore à examiner (les images déplacées comptent au prochain entraînement).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="179"/>
+        <source>(picture not on this computer any more)</source>
+        <translation>(image plus présente sur cet ordinateur)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mistakes.py" line="181"/>
+        <source>{0}: labelled &apos;{1}&apos;, the model answered &apos;{2}&apos; ({3:.0f} %). Is the label wrong? Move it.</source>
+        <translation>{0} : étiquetée « {1} », le modèle a répondu « {2} » ({3:.0f} %). L’étiquette est-elle fausse ? Déplacez l’image.</translation>
+    </message>
+</context>
+<context>
     <name>RecordImagesForm</name>
     <message>
-        <location filename="../record_images.py" line="145"/>
+        <location filename="../record_images.py" line="141"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="146"/>
+        <location filename="../record_images.py" line="142"/>
         <source>Importing {0} item(s) into {1!r}</source>
         <translation>Import de {0} élément(s) dans {1!r}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="342"/>
+        <location filename="../record_images.py" line="336"/>
         <source>Another form already records class {0!r}: choose another name.</source>
         <translation>Un autre formulaire enregistre déjà la classe {0!r} : choisissez un autre nom.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="231"/>
+        <location filename="../record_images.py" line="226"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
@@ -511,42 +652,42 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Démarrer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="217"/>
+        <location filename="../record_images.py" line="213"/>
         <source>No camera: choose a camera in the project settings first.</source>
         <translation>Pas de caméra : choisissez d’abord une caméra dans les réglages du projet.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="221"/>
+        <location filename="../record_images.py" line="217"/>
         <source>Start recording {0}</source>
         <translation>Début de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="225"/>
+        <location filename="../record_images.py" line="221"/>
         <source>Stop recording {0}</source>
         <translation>Fin de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="280"/>
+        <location filename="../record_images.py" line="274"/>
         <source>Moved {0} image(s) of {1!r} to the trash ({2}).</source>
         <translation>{0} image(s) de {1!r} mise(s) à la corbeille ({2}).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="289"/>
+        <location filename="../record_images.py" line="283"/>
         <source>Import into {0}</source>
         <translation>Importer dans {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="289"/>
+        <location filename="../record_images.py" line="283"/>
         <source>Pictures and videos ({0});;All files (*)</source>
         <translation>Images et vidéos ({0});;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="296"/>
+        <location filename="../record_images.py" line="290"/>
         <source>importing {0}/{1}</source>
         <translation>import {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="301"/>
+        <location filename="../record_images.py" line="295"/>
         <source>{0} file(s) not imported into {1!r}: {2}</source>
         <translation>{0} fichier(s) non importé(s) dans {1!r} : {2}</translation>
     </message>
@@ -556,17 +697,17 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Importer…</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="320"/>
+        <location filename="../record_images.py" line="314"/>
         <source>Stop recording {0!r} first.</source>
         <translation>Arrêtez d’abord l’enregistrement de {0!r}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="322"/>
+        <location filename="../record_images.py" line="316"/>
         <source>Wait for the import into {0!r} to end (or cancel it).</source>
         <translation>Attendez la fin de l’import dans {0!r} (ou annulez-le).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="335"/>
+        <location filename="../record_images.py" line="329"/>
         <source>Save name</source>
         <translation>Enregistrer le nom</translation>
     </message>
@@ -576,27 +717,27 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Renommer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="352"/>
+        <location filename="../record_images.py" line="346"/>
         <source>Renamed class {0!r} to {1!r}: split again before uploading.</source>
         <translation>Classe {0!r} renommée en {1!r} : répartissez à nouveau avant l’envoi.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="364"/>
+        <location filename="../record_images.py" line="358"/>
         <source>Remove class {0!r}? Its {1} picture(s) go to the trash (.ai_nano/trash), from where they can be restored.</source>
         <translation>Supprimer la classe {0!r} ? Ses {1} image(s) vont à la corbeille (.ai_nano/trash), d’où elles peuvent être restaurées.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="373"/>
+        <location filename="../record_images.py" line="367"/>
         <source>Removed class {0!r}: its pictures are in {1}.</source>
         <translation>Classe {0!r} supprimée : ses images sont dans {1}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="391"/>
+        <location filename="../record_images.py" line="385"/>
         <source>{0} image</source>
         <translation>{0} image</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="391"/>
+        <location filename="../record_images.py" line="385"/>
         <source>{0} images</source>
         <translation>{0} images</translation>
     </message>
@@ -677,6 +818,122 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
     </message>
 </context>
 <context>
+    <name>ResultsController</name>
+    <message>
+        <location filename="../window_results.py" line="131"/>
+        <source>Trainings</source>
+        <translation>Entraînements</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="199"/>
+        <source>Moved {0} to {1}; the next upload splits the pictures again.</source>
+        <translation>{0} déplacée vers {1} ; le prochain envoi refait la répartition des images.</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="223"/>
+        <source>The last training of {0}, read from the DL server.</source>
+        <translation>Le dernier entraînement de {0}, lu sur le serveur DL.</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="255"/>
+        <source>Model {0} chosen for the steps 6 to 8</source>
+        <translation>Modèle {0} choisi pour les étapes 6 à 8</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="272"/>
+        <source>saving the model…</source>
+        <translation>enregistrement du modèle…</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="272"/>
+        <source>Model saved in {0} (README.txt says how to run it)</source>
+        <translation>Modèle enregistré dans {0} (README.txt explique comment l’exécuter)</translation>
+    </message>
+    <message>
+        <location filename="../window_results.py" line="280"/>
+        <source>Save the model in…</source>
+        <translation>Enregistrer le modèle dans…</translation>
+    </message>
+</context>
+<context>
+    <name>TestResultsPanel</name>
+    <message>
+        <location filename="../widgets/results.py" line="41"/>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="41"/>
+        <source>Correct / images</source>
+        <translation>Correctes / images</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="41"/>
+        <source>Accuracy</source>
+        <translation>Précision</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="53"/>
+        <source>Confusion matrix: rows are the true class, columns the class the model answered; the diagonal counts the correct answers.</source>
+        <translation>Matrice de confusion : les lignes sont la vraie classe, les colonnes la classe répondue par le modèle ; la diagonale compte les bonnes réponses.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="58"/>
+        <source>Per class</source>
+        <translation>Par classe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="75"/>
+        <source>No test results yet: they appear after the ONNX conversion.</source>
+        <translation>Pas encore de résultats de test : ils apparaissent après la conversion en ONNX.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="96"/>
+        <source>Test set: {0} of {1} images recognised ({2:.1f} %)</source>
+        <translation>Ensemble de test : {0} images sur {1} reconnues ({2:.1f} %)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="99"/>
+        <source>the Nano&apos;s</source>
+        <translation>celui de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="102"/>
+        <source>Computed with the Nano&apos;s preprocessing ({0}) on the images of test/, which the training never saw.</source>
+        <translation>Calculé avec le prétraitement de la Nano ({0}) sur les images de test/, que l’entraînement n’a jamais vues.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="127"/>
+        <source>class #{0}</source>
+        <translation>classe n° {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="131"/>
+        <source>true: {0}</source>
+        <translation>vraie : {0}</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="141"/>
+        <source>{0} image(s) of &apos;{1}&apos; answered as &apos;{2}&apos;</source>
+        <translation>{0} image(s) de « {1} » reconnue(s) comme « {2} »</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="153"/>
+        <source>{0} (&apos;{1}&apos; answered as &apos;{2}&apos;, {3:.0f} %)</source>
+        <translation>{0} (« {1} » reconnue comme « {2} », {3:.0f} %)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="156"/>
+        <source> and {0} more</source>
+        <translation> et {0} autre(s)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="158"/>
+        <source>Wrong answers in test/: {0}{1}.</source>
+        <translation>Mauvaises réponses dans test/ : {0}{1}.</translation>
+    </message>
+</context>
+<context>
     <name>TrainingPanel</name>
     <message>
         <location filename="../widgets/training.py" line="77"/>
@@ -684,7 +941,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="280"/>
+        <location filename="../widgets/training.py" line="284"/>
         <source>Loss</source>
         <translation>Perte</translation>
     </message>
@@ -699,7 +956,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Pas encore d’entraînement.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="304"/>
+        <location filename="../widgets/training.py" line="308"/>
         <source>not started</source>
         <translation>pas commencé</translation>
     </message>
@@ -761,57 +1018,57 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Échec de l’entraînement (code de sortie {0}).</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="280"/>
+        <location filename="../widgets/training.py" line="284"/>
         <source>Loss (log scale)</source>
         <translation>Perte (échelle log)</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="301"/>
+        <location filename="../widgets/training.py" line="305"/>
         <source>stopped early after epoch {0} of {1}</source>
         <translation>arrêt anticipé après l’époque {0} sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="302"/>
+        <location filename="../widgets/training.py" line="306"/>
         <source>finished: {0} of {1} epochs</source>
         <translation>terminé : {0} époques sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="304"/>
+        <location filename="../widgets/training.py" line="308"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="309"/>
+        <location filename="../widgets/training.py" line="313"/>
         <source>epoch {0} of {1}, time left ~ {2}</source>
         <translation>époque {0} sur {1}, temps restant ~ {2}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="311"/>
+        <location filename="../widgets/training.py" line="315"/>
         <source>epoch {0} of {1} (early stopping: likely about {2}), time left ~ {3}, at most {4}</source>
         <translation>époque {0} sur {1} (arrêt anticipé : probablement vers {2}), temps restant ~ {3}, au plus {4}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="320"/>
+        <location filename="../widgets/training.py" line="324"/>
         <source>Best validation accuracy so far: {0:.1f} %</source>
         <translation>Meilleure précision de validation jusqu’ici : {0:.1f} %</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="324"/>
+        <location filename="../widgets/training.py" line="328"/>
         <source>Best validation accuracy: {0:.1f} % (epoch {1}); that model is the one exported.</source>
         <translation>Meilleure précision de validation : {0:.1f} % (époque {1}) ; c’est ce modèle qui est exporté.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="330"/>
+        <location filename="../widgets/training.py" line="334"/>
         <source>Stopped early after epoch {0} of {1}: the validation accuracy did not improve for {2} epochs; the best model is from epoch {3}.</source>
         <translation>Arrêt anticipé après l’époque {0} sur {1} : la précision de validation ne s’est pas améliorée pendant {2} époques ; le meilleur modèle est celui de l’époque {3}.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="334"/>
+        <location filename="../widgets/training.py" line="338"/>
         <source>Finished all {0} epochs; the best epoch was the last one: more epochs might still improve the model.</source>
         <translation>Les {0} époques sont terminées ; la meilleure était la dernière : plus d’époques pourraient encore améliorer le modèle.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="337"/>
+        <location filename="../widgets/training.py" line="341"/>
         <source>Finished all {0} epochs; best epoch {1}.</source>
         <translation>Les {0} époques sont terminées ; meilleure époque : {1}.</translation>
     </message>
@@ -859,6 +1116,63 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 {1}</source>
         <translation>broche {0}
 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>app_state</name>
+    <message>
+        <location filename="../app_state.py" line="95"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="96"/>
+        <source>Save log…</source>
+        <translation>Enregistrer le journal…</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="99"/>
+        <source>About ai_nano</source>
+        <translation>À propos d’ai_nano</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="100"/>
+        <source>ai_nano {0}
+
+Log file: {1}</source>
+        <translation>ai_nano {0}
+
+Fichier journal : {1}</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="100"/>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="112"/>
+        <source>Save log</source>
+        <translation>Enregistrer le journal</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="117"/>
+        <source>Log saved to {0}</source>
+        <translation>Journal enregistré dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="124"/>
+        <source>details in {0}</source>
+        <translation>détails dans {0}</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="124"/>
+        <source>details on the console</source>
+        <translation>détails dans la console</translation>
+    </message>
+    <message>
+        <location filename="../app_state.py" line="135"/>
+        <source>Unexpected error ({0}); the app goes on; {1}</source>
+        <translation>Erreur inattendue ({0}) ; l’application continue ; {1}</translation>
     </message>
 </context>
 <context>

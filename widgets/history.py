@@ -9,11 +9,12 @@ from typing import Any, Sequence
 
 import pyqtgraph as pg
 from PyQt5.QtCore import pyqtSignal
-from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                             QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+                             QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 log = logging.getLogger(__name__)
 
+#: The table's columns (their headers are translated in HistoryPanel.__init__).
 COLUMNS = ["Date", "Model", "Classes", "Pictures", "Settings", "Best val.", "Test", "Where"]
 COMPARE_COLOURS = ("#1f77b4", "#d62728")
 
@@ -39,29 +40,34 @@ class HistoryPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.status_label = QLabel("No training yet.")
+        self.status_label = QLabel(self.tr("No training yet."))
         self.status_label.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Date"), self.tr("Model"), self.tr("Classes"), self.tr("Pictures"),
+            self.tr("Settings"), self.tr("Best val."), self.tr("Test"), self.tr("Where")])
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.refresh_button = QPushButton("Refresh")
-        self.use_button = QPushButton("Use this model (steps 6–8)")
-        self.save_button = QPushButton("Save to this computer…")
-        self.compare_button = QPushButton("Compare the two selected")
-        buttons = QHBoxLayout()
-        for button in (self.refresh_button, self.use_button, self.save_button, self.compare_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.accuracy_plot = pg.PlotWidget(background="w", title="Validation accuracy (%)")
-        self.loss_plot = pg.PlotWidget(background="w", title="Validation loss")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.use_button = QPushButton(self.tr("Use this model (steps 6–8)"))
+        self.save_button = QPushButton(self.tr("Save to this computer…"))
+        self.compare_button = QPushButton(self.tr("Compare the two selected"))
+        # Two rows of two: in one row (longer still in French) they made the window wider
+        # than a 1366-pixel laptop screen.
+        buttons = QGridLayout()
+        for index, button in enumerate((self.refresh_button, self.use_button, self.save_button,
+                                        self.compare_button)):
+            buttons.addWidget(button, index // 2, index % 2)
+        buttons.setColumnStretch(2, 1)
+        self.accuracy_plot = pg.PlotWidget(background="w", title=self.tr("Validation accuracy (%)"))
+        self.loss_plot = pg.PlotWidget(background="w", title=self.tr("Validation loss"))
         for plot in (self.accuracy_plot, self.loss_plot):
             plot.addLegend(offset=(-10, 10))
             plot.showGrid(x=True, y=True, alpha=0.3)
-            plot.setLabel("bottom", "epoch")
+            plot.setLabel("bottom", self.tr("epoch"))
         plots = QHBoxLayout()
         plots.addWidget(self.accuracy_plot)
         plots.addWidget(self.loss_plot)
@@ -91,9 +97,10 @@ class HistoryPanel(QWidget):
                      _percent(training.best_val_acc), _percent(training.test_acc), training.where()]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(str(text)))
-        self.status_label.setText(f"{len(trainings)} training(s) of this project, newest first. "
-                                  "Select one to use or save it, two to compare them."
-                                  if trainings else "No training yet.")
+        self.status_label.setText(self.tr("{0} training(s) of this project, newest first. Select "
+                                          "one to use or save it, two to compare them.")
+                                  .format(len(trainings))
+                                  if trainings else self.tr("No training yet."))
         self._update_buttons()
 
     def show_message(self, text: str) -> None:

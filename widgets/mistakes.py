@@ -49,15 +49,16 @@ class MistakesPanel(QWidget):
         self.list.setMovement(QListView.Static)
         self.list.setWordWrap(True)
         self.list.setMinimumHeight(ICON_SIZE + 20)
-        self.preview = QLabel("Click a picture to see it larger.")
+        self.preview = QLabel(self.tr("Click a picture to see it larger."))
         self.preview.setAlignment(Qt.AlignCenter)
         self.preview.setWordWrap(True)
         self.preview.setFixedSize(PREVIEW_BOX[0], PREVIEW_BOX[1])
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.move_button = QPushButton("Move to class …")
-        self.move_button.setToolTip("The picture is in the wrong class folder: move it (it gets "
-                                    "a new number there; the next upload splits again).")
+        self.move_button = QPushButton(self.tr("Move to class …"))
+        self.move_button.setToolTip(self.tr("The picture is in the wrong class folder: move it "
+                                            "(it gets a new number there; the next upload "
+                                            "splits again)."))
         self.move_menu = QMenu(self)
         self.move_button.setMenu(self.move_menu)
         row = QHBoxLayout()
@@ -91,7 +92,8 @@ class MistakesPanel(QWidget):
     def show_findings(self, texts: Sequence[str]) -> None:
         """What went wrong, in plain words (core/diagnosis.py's sentences)."""
         items = "".join(f"<li>{_html(text)}</li>" for text in texts)
-        self.findings_label.setText(f"<b>What went wrong</b><ul>{items}</ul>" if items else "")
+        title = self.tr("What went wrong")
+        self.findings_label.setText(f"<b>{_html(title)}</b><ul>{items}</ul>" if items else "")
 
     def set_pictures(self, pictures: Sequence[Any], classes: Sequence[str],
                      notes: Sequence[str] = ()) -> None:
@@ -106,13 +108,16 @@ class MistakesPanel(QWidget):
                                    f"{picture.confidence * 100:.0f} %")
             item.setData(PATH_ROLE, str(picture.path) if picture.path else "")
             item.setData(INDEX_ROLE, index)
-            item.setToolTip(f"test/{picture.file}: a '{picture.true_class}' picture answered as "
-                            f"'{picture.predicted}' with {picture.confidence * 100:.0f} % confidence")
+            item.setToolTip(self.tr("test/{0}: a '{1}' picture answered as '{2}' with {3:.0f} % "
+                                    "confidence").format(picture.file, picture.true_class,
+                                                         picture.predicted,
+                                                         picture.confidence * 100))
             item.setSizeHint(QSize(ICON_SIZE + 24, ICON_SIZE + 44))
             self.list.addItem(item)
         count = len(self._pictures)
-        self.title_label.setText(f"{count} wrong test picture(s), the most confident mistakes first:"
-                                 if count else "No wrong test picture.")
+        self.title_label.setText(
+            self.tr("{0} wrong test picture(s), the most confident mistakes first:").format(count)
+            if count else self.tr("No wrong test picture."))
         self.notes_label.setText("\n".join(notes))
         self._on_current_changed(None, None)
 
@@ -151,14 +156,15 @@ class MistakesPanel(QWidget):
             if self.list.item(row).data(PATH_ROLE) == path:
                 self.list.takeItem(row)
                 break
-        self.title_label.setText(f"{self.list.count()} wrong test picture(s) left to look at "
-                                 "(moved pictures count at the next training).")
+        self.title_label.setText(self.tr("{0} wrong test picture(s) left to look at (moved "
+                                         "pictures count at the next training).")
+                                 .format(self.list.count()))
 
     def _on_current_changed(self, item: QListWidgetItem | None, _previous: Any) -> None:
         self.move_menu.clear()
         if item is None:
             self.preview.setPixmap(QPixmap())
-            self.preview.setText("Click a picture to see it larger.")
+            self.preview.setText(self.tr("Click a picture to see it larger."))
             self.caption.setText("")
             self.move_button.setEnabled(False)
             return
@@ -170,10 +176,12 @@ class MistakesPanel(QWidget):
                 PREVIEW_BOX[0], PREVIEW_BOX[1], Qt.KeepAspectRatio, Qt.SmoothTransformation)))
         else:
             self.preview.setPixmap(QPixmap())
-            self.preview.setText("(picture not on this computer any more)" if not path else "…")
-        self.caption.setText(f"{picture.file}: labelled '{picture.true_class}', the model answered "
-                             f"'{picture.predicted}' ({picture.confidence * 100:.0f} %). "
-                             "Is the label wrong? Move it.")
+            self.preview.setText(self.tr("(picture not on this computer any more)")
+                                 if not path else "…")
+        self.caption.setText(self.tr("{0}: labelled '{1}', the model answered '{2}' ({3:.0f} %). "
+                                     "Is the label wrong? Move it.")
+                             .format(picture.file, picture.true_class, picture.predicted,
+                                     picture.confidence * 100))
         for name in self._classes:
             if name != picture.true_class:
                 action = self.move_menu.addAction(name)

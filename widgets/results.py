@@ -32,12 +32,14 @@ class TestResultsPanel(QWidget):
         super().__init__(parent)
         self.summary_label = QLabel()
         self.summary_label.setFont(big_font(12))
+        self.summary_label.setWordWrap(True)   # its long lines must not widen the window
         self.preprocessing_label = QLabel()
         self.preprocessing_label.setWordWrap(True)
         self.mistakes_label = QLabel()
         self.mistakes_label.setWordWrap(True)
         self.per_class_table = QTableWidget(0, 3)
-        self.per_class_table.setHorizontalHeaderLabels(["Class", "Correct / images", "Accuracy"])
+        self.per_class_table.setHorizontalHeaderLabels(
+            [self.tr("Class"), self.tr("Correct / images"), self.tr("Accuracy")])
         self.confusion_table = QTableWidget(0, 0)
         for table in (self.per_class_table, self.confusion_table):
             table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -50,11 +52,12 @@ class TestResultsPanel(QWidget):
         self.per_class_table.horizontalHeader().setStretchLastSection(True)
         self.confusion_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.confusion_table.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        confusion_caption = QLabel("Confusion matrix: rows are the true class, columns the class "
-                                   "the model answered; the diagonal counts the correct answers.")
+        confusion_caption = QLabel(self.tr("Confusion matrix: rows are the true class, columns "
+                                           "the class the model answered; the diagonal counts "
+                                           "the correct answers."))
         confusion_caption.setWordWrap(True)
         per_class_box = QVBoxLayout()
-        per_class_box.addWidget(QLabel("Per class"))
+        per_class_box.addWidget(QLabel(self.tr("Per class")))
         per_class_box.addWidget(self.per_class_table)
         confusion_box = QVBoxLayout()
         confusion_box.addWidget(confusion_caption)
@@ -71,7 +74,8 @@ class TestResultsPanel(QWidget):
 
     def clear(self) -> None:
         """Show that no evaluation exists yet."""
-        self.summary_label.setText("No test results yet: they appear after the ONNX conversion.")
+        self.summary_label.setText(
+            self.tr("No test results yet: they appear after the ONNX conversion."))
         self.preprocessing_label.setText("")
         self.mistakes_label.setText("")
         self.per_class_table.setRowCount(0)
@@ -92,16 +96,17 @@ class TestResultsPanel(QWidget):
         correct = int(evaluation.get("correct", sum(confusion[i][i] for i in range(len(confusion)))))
         accuracy = float(evaluation.get("accuracy", correct / images if images else 0.0))
         self.summary_label.setText(
-            f"Test set: {correct} of {images} images recognised ({accuracy * 100:.1f} %)")
-        preprocessing = evaluation.get("preprocessing", "the Nano's")
+            self.tr("Test set: {0} of {1} images recognised ({2:.1f} %)")
+            .format(correct, images, accuracy * 100))
+        preprocessing = evaluation.get("preprocessing", self.tr("the Nano's"))
         if isinstance(preprocessing, dict):
             preprocessing = ", ".join(f"{k}: {v}" for k, v in preprocessing.items())
         self.preprocessing_label.setText(
-            f"Computed with the Nano's preprocessing ({preprocessing}) on the images of test/, "
-            "which the training never saw.")
+            self.tr("Computed with the Nano's preprocessing ({0}) on the images of test/, which "
+                    "the training never saw.").format(preprocessing))
         self._fill_per_class(evaluation.get("per_class", []))
         self._fill_confusion(labels, confusion)
-        self.mistakes_label.setText(_mistakes_text(evaluation.get("mistakes", []))
+        self.mistakes_label.setText(self._mistakes_text(evaluation.get("mistakes", []))
                                     if "pictures" not in evaluation else "")
         self.evaluation_shown.emit(dict(evaluation))
 
@@ -121,11 +126,11 @@ class TestResultsPanel(QWidget):
 
     def _fill_confusion(self, labels: list[str], confusion: list[list[int]]) -> None:
         size = len(confusion)
-        labels = labels + [f"class #{i}" for i in range(len(labels), size)]
+        labels = labels + [self.tr("class #{0}").format(i) for i in range(len(labels), size)]
         table = self.confusion_table
         table.setRowCount(size)
         table.setColumnCount(size)
-        table.setVerticalHeaderLabels([f"true: {label}" for label in labels[:size]])
+        table.setVerticalHeaderLabels([self.tr("true: {0}").format(label) for label in labels[:size]])
         table.setHorizontalHeaderLabels(labels[:size])
         for row, counts in enumerate(confusion):
             row_total = sum(counts) or 1
@@ -135,22 +140,24 @@ class TestResultsPanel(QWidget):
                 item.setTextAlignment(Qt.AlignCenter)
                 item.setFont(big_font(12))
                 item.setBackground(_confusion_colour(count / row_total, row == column))
-                item.setToolTip(f"{count} image(s) of '{labels[row]}' answered as '{labels[column]}'")
+                item.setToolTip(self.tr("{0} image(s) of '{1}' answered as '{2}'")
+                                .format(count, labels[row], labels[column]))
                 table.setItem(row, column, item)
 
     def cell_count(self, true_class: int, answered_class: int) -> int:
         """The number shown in one confusion-matrix cell."""
         return int(self.confusion_table.item(true_class, answered_class).text())
 
-
-def _mistakes_text(mistakes: Sequence[dict[str, Any]], shown: int = 4) -> str:
-    """The first wrongly recognised test images: worth a look (blurred? mislabelled?)."""
-    if not mistakes:
-        return ""
-    items = [f"{m.get('file', '?')} ('{m.get('label', '?')}' answered as '{m.get('predicted', '?')}', "
-             f"{float(m.get('confidence', 0)) * 100:.0f} %)" for m in mistakes[:shown]]
-    more = f" and {len(mistakes) - shown} more" if len(mistakes) > shown else ""
-    return "Wrong answers in test/: " + "; ".join(items) + more + "."
+    def _mistakes_text(self, mistakes: Sequence[dict[str, Any]], shown: int = 4) -> str:
+        """The first wrongly recognised test images: worth a look (blurred? mislabelled?)."""
+        if not mistakes:
+            return ""
+        items = [self.tr("{0} ('{1}' answered as '{2}', {3:.0f} %)").format(
+                     m.get("file", "?"), m.get("label", "?"), m.get("predicted", "?"),
+                     float(m.get("confidence", 0)) * 100) for m in mistakes[:shown]]
+        more = (self.tr(" and {0} more").format(len(mistakes) - shown)
+                if len(mistakes) > shown else "")
+        return self.tr("Wrong answers in test/: {0}{1}.").format("; ".join(items), more)
 
 
 def _accuracy_colour(accuracy: float) -> QColor:

@@ -51,8 +51,6 @@ def visible_texts(window: ai_nano.GUI_ai_nano) -> list[tuple[str, str]]:
     """(where, text) of every text a student can read, in a stable widget order."""
     texts: list[tuple[str, str]] = []
     for index, widget in enumerate(window.findChildren(QWidget)):
-        if window.results_panel.isAncestorOf(widget) or widget is window.results_panel:
-            continue   # the Test results tab (widgets/results.py) is translated by its owner
         where = f"{index}:{type(widget).__name__}:{widget.objectName()}"
         texts.append((where + ":tooltip", widget.toolTip()))
         if isinstance(widget, (QAbstractButton, QLabel)):
@@ -91,6 +89,11 @@ def test_every_visible_text_of_the_window_has_a_french_translation(qtbot, tmp_pa
         assert window.tabs.tabText(0) == "Journal"
         assert window.forms[0].pushButton_record.text() == "Démarrer"
         assert app.translate("QPlatformTheme", "Cancel") == "Annuler"   # Qt's qtbase_fr
+        assert window.tabs.tabText(window.tabs.indexOf(window.results.history)) == "Entraînements"
+        assert window.results_panel.summary_label.text().startswith("Pas encore de résultats")
+        # the mixins' texts (window_tasks.py, window_steps.py) in the window's context
+        assert app.translate("GUI_ai_nano", "Working…") == "Travail en cours…"
+        assert window.minimumSizeHint().width() <= 1366   # the longer French texts fit a laptop
     finally:
         for translator in translators:
             app.removeTranslator(translator)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core import pipeline, tasks
+from core import jobs, tasks
 from core.config import TrainingSettings
 from core.machines import open_connection
 from core.pipeline import Report
@@ -44,8 +44,8 @@ def test_a_reopened_project_shows_its_results_and_wrong_pictures(qtbot, tmp_path
     report = Report(line=lines.append)
     name = tasks.upload_dataset_task(open_connection, dl, workspace, report)
     settings = TrainingSettings(epochs=2, batch_size=8, resolution=32, pretrained=False, patience=0)
-    pipeline.train_model(open_connection, dl, name, settings, report)
-    pipeline.convert_to_onnx(open_connection, dl, name, report)
+    jobs.train_model(open_connection, dl, name, settings, report)
+    jobs.convert_to_onnx(open_connection, dl, name, report)
     tests_here = sorted(f"{p.parent.name}/{p.name}" for p in (workspace.root / "test").glob("*/*"))
 
     window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "known_hosts")
