@@ -8,6 +8,7 @@ steps 3 to 8 in window_steps.py.
 
     python3 ai_nano.py [--config FILE] [--workspace DIR]
     python3 ai_nano.py --check [--config FILE]      # the lab's machines, for instructors
+    python3 ai_nano.py --class [--text]             # what the class is doing, for instructors
 """
 from __future__ import annotations
 
@@ -321,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="check the lab's machines, print a table, exit non-zero "
                              "when something is red")
+    parser.add_argument("--class", dest="class_view", action="store_true",
+                        help="the instructor's view of the class (--text: print a table)")
+    parser.add_argument("--text", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument("--version", action="version", version=f"ai_nano {__version__}")
     parser.add_argument("--lang", choices=window_i18n.LANGUAGES,
@@ -330,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     if args.check:  # e.g. --known-hosts, --timeout, --accept-new-host-keys: machine_check's
         return checks.main(["--config", str(args.config), *check_options])
+    if args.class_view:
+        import class_view  # the instructor's window (issue 13)
+        return class_view.main(args.config, text=args.text)
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     app_state.enable_high_dpi()

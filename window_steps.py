@@ -180,7 +180,15 @@ class WindowSteps:
         self.tabs.setCurrentWidget(self.tab_live)
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
         self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
+                      take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
                       busy=_translate("GUI_ai_nano", "8 - running on the Nano…"), at_close=AtClose.STOP)
+        self._take_over = False
+
+    def _on_inference_end(self, result: Any) -> None:
+        """Another laptop holds the Nano (issue 13): offer to take it over."""
+        if isinstance(result, tasks.nano_steps.NanoInUse) and self.ask(result.question()):
+            self._take_over = True
+            self.inference()
 
     def _need_dl(self):
         if self.config.dl_server is None:

@@ -7,13 +7,33 @@ import posixpath
 import tempfile
 from pathlib import Path
 
+from core.identity import describe_holder, laptop_identity
 from core.machines import Connection
 from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError, check_model_name,
                            deploy_scripts, keeping_tail, last_error, missing_modules, python_of,
                            require_modules, stoppable_progress)
-from core.protocol import EVENT_MARKER
+from core.protocol import EVENT_MARKER, parse_event
 
 log = logging.getLogger(__name__)
+
+#: In the Nano's workdir: flocked by the running inference (nano_scripts/nano_lock.py),
+#: with the holder's login, laptop, model and start time in NANO_LOCK + ".json".
+NANO_LOCK = "ai_nano_inference.lock"
+
+
+class NanoInUse(StepError):
+    """Another laptop's inference holds the Nano; `holder` says whose (login, laptop...)."""
+
+    def __init__(self, nano_name: str, holder: dict) -> None:
+        super().__init__(f"{nano_name} is in use by {describe_holder(holder)}")
+        self.nano_name, self.holder = nano_name, holder
+
+    def question(self) -> str:
+        return f"{self}.\nTake it over? Their inference will stop and their window will say so."
+
+
+def nano_lock_path(nano: Connection) -> str:
+    return posixpath.join(nano.workdir(), NANO_LOCK)
 
 
 # --- step 7: the model to the Nano ------------------------------------------------
@@ -58,7 +78,9 @@ def list_nano_models(nano: Connection) -> list[str]:
 
 # --- step 8: inference on the Nano ------------------------------------------------
 
-def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[str]:
+def inference_argv(nano: Connection, model_name: str, scripts_dir: str,
+                   owner: dict | None = None, take_over: bool = False) -> list[str]:
+    """my-imagenet.py's command line; with `owner`, it holds the Nano's lock while it runs."""
     check_model_name(model_name)
     models = posixpath.join(nano.workdir(), "models", model_name)
     files = nano.listdir(models)
@@ -72,14 +94,20 @@ def inference_argv(nano: Connection, model_name: str, scripts_dir: str) -> list[
             "--input_blob=input_0", "--output_blob=output_0",
             f"--camera={nano.machine.camera or '/dev/video0'}",
             f"--pins={','.join(map(str, nano.machine.pins))}",
-            "--headless", "--log-level=info", "--print-scores"]
+            "--headless", "--log-level=info", "--print-scores"] + (
+            [f"--lock={nano_lock_path(nano)}",
+             "--owner=" + json.dumps(dict(owner, model=model_name), sort_keys=True)]
+            + (["--take-over"] if take_over else []) if owner is not None else [])
 
 
-def run_inference(nano: Connection, model_name: str, report: Report) -> int:
+def run_inference(nano: Connection, model_name: str, report: Report,
+                  owner: dict | None = None, take_over: bool = False) -> int:
     """Step 8: my-imagenet.py on the Nano until it ends or the user presses Stop.
 
     It runs in a pseudo-terminal, so a dropped connection hangs it up (SIGHUP) and it
-    switches its LEDs off by itself; Stop terminates it the same way.
+    switches its LEDs off by itself; Stop terminates it the same way. It holds the Nano's
+    lock: NanoInUse when another laptop's inference runs there (unless `take_over`), and
+    a StepError naming who took it over when another laptop does.
     """
     check_model_name(model_name)
     report.line("Begin inference. It may take a long time. Be patient.")
@@ -89,14 +117,28 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
         # no TensorRT backend: the ONNX Runtime one needs these
         require_modules(nano, ["onnxruntime", "cv2", "numpy"],
                         posixpath.join(scripts_dir, "requirements.txt"))
-    argv = inference_argv(nano, model_name, scripts_dir)
+    owner = owner if owner is not None else laptop_identity()
+    argv = inference_argv(nano, model_name, scripts_dir, owner, take_over)
     labels_file = posixpath.join(nano.workdir(), "models", model_name, "labels.txt")
     labels = [text.strip() for text in nano.read_text(labels_file).splitlines() if text.strip()]
     report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
     report.line("Starting inference")
     lines: list[str] = []
-    rc = nano.run(argv, cwd=scripts_dir, on_line=keeping_tail(report, lines).line,
-                  stop=report.stop, pty=True)
+    events: dict = {}
+    tail = keeping_tail(report, lines)
+
+    def on_line(text: str) -> None:
+        event = parse_event(text)
+        if event is not None and event.name in ("nano_busy", "taken_over"):
+            events[event.name] = event.data
+        tail.line(text)
+    rc = nano.run(argv, cwd=scripts_dir, on_line=on_line, stop=report.stop, pty=True)
+    if "nano_busy" in events:
+        raise NanoInUse(nano.machine.name, events["nano_busy"].get("holder") or {})
+    if "taken_over" in events:
+        by = events["taken_over"].get("by") or {}
+        raise StepError(f"{nano.machine.name} was taken over by {by.get('login') or '?'} on "
+                        f"{by.get('laptop') or '?'}: your inference stopped (LEDs off)")
     if report.stop.is_set():
         report.line("Inference stopped")
         return 0
@@ -107,8 +149,17 @@ def run_inference(nano: Connection, model_name: str, report: Report) -> int:
 
 
 def switch_off_leds(nano: Connection, report: Report) -> None:
-    """switch_off_led.py on the Nano (the original tool ran it when its window closed)."""
+    """switch_off_led.py on the Nano (the original tool ran it when its window closed),
+    unless an inference holds the Nano: its LEDs are its own (another student took it
+    over), and it switches them off itself when it ends."""
     scripts_dir = posixpath.join(nano.workdir(), NANO_SCRIPTS_DIR)
     deploy_scripts(nano, NANO_SCRIPTS, scripts_dir, report)
+    status = nano.output([python_of(nano), posixpath.join(scripts_dir, "nano_lock.py"), "status",
+                          "--lock", nano_lock_path(nano)], timeout=30)
+    holder = json.loads(status.strip().splitlines()[-1] or "{}")
+    if holder.get("held"):
+        report.line(f"{nano.machine.name}: LEDs left to the running inference of "
+                    f"{describe_holder(holder.get('holder') or {})}")
+        return
     nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
              cwd=scripts_dir, on_line=report.line)

@@ -13,12 +13,15 @@ import hashlib
 import json
 import logging
 import posixpath
+import random
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from core.config import MachineConfig
+from core.identity import laptop_identity
 from core.machines import Connection, RemoteCommandFailed
 from core.names import suggest_model_name
 from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__
@@ -80,29 +83,60 @@ def _local_manifest(folder: Path) -> dict[str, str]:
     }
 
 
-def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Report) -> int:
-    """Copy `folder` into `remote_dir` when missing or changed; return files copied.
-
-    A manifest of SHA-256 sums sits beside the scripts, so an unchanged folder costs one
-    small read, and a changed or half-copied one is copied again.
-    """
-    wanted = _local_manifest(folder)
-    manifest_path = posixpath.join(remote_dir, MANIFEST)
+def _changed_scripts(conn: Connection, wanted: dict[str, str], manifest_path: str) -> list[str] | None:
+    """Files to copy again; None when everything is there, from this app version."""
     try:
         present = json.loads(conn.read_text(manifest_path)) if conn.exists(manifest_path) else {}
     except ValueError:
         present = {}
     changed = [name for name, digest in wanted.items() if present.get(name) != digest]
-    if not changed and present.get(VERSION_KEY) == __version__:
+    return None if not changed and present.get(VERSION_KEY) == __version__ else changed
+
+
+DEPLOY_LOCK_STALE_S = 120.0   # a deployer that held the lock this long has died
+
+
+def _take_deploy_lock(conn: Connection, lock: str, report: Report) -> None:
+    """mkdir as a lock: thirty laptops of a class deploy into one folder at the same moment,
+    and two copies of one file (same .part name) would leave a truncated script."""
+    deadline = time.monotonic() + DEPLOY_LOCK_STALE_S
+    while not conn.reserve_dir(lock):
+        if report.stop.is_set():
+            raise StepError("Stopped while waiting for another laptop to install the scripts")
+        if time.monotonic() > deadline:
+            log.warning("%s: removing the stale lock %s", conn.machine.name, lock)
+            conn.remove(lock)
+            deadline = time.monotonic() + DEPLOY_LOCK_STALE_S
+        time.sleep(random.uniform(0.2, 0.6))
+
+
+def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Report) -> int:
+    """Copy `folder` into `remote_dir` when missing or changed; return files copied.
+
+    A manifest of SHA-256 sums sits beside the scripts, so an unchanged folder costs one
+    small read, and a changed or half-copied one is copied again. Laptops deploying at
+    once take turns (a lock folder beside `remote_dir`); the later ones find it done.
+    """
+    wanted = _local_manifest(folder)
+    manifest_path = posixpath.join(remote_dir, MANIFEST)
+    if _changed_scripts(conn, wanted, manifest_path) is None:
         return 0
-    if changed:
-        report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
-        conn.makedirs(remote_dir)
-    for name in changed:
-        conn.put_file(folder / name, posixpath.join(remote_dir, name))
-    manifest = {**wanted, VERSION_KEY: __version__}  # the app version that deployed them
-    conn.write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-    return len(changed)
+    lock = remote_dir.rstrip("/") + ".deploying"
+    _take_deploy_lock(conn, lock, report)
+    try:
+        changed = _changed_scripts(conn, wanted, manifest_path)
+        if changed is None:
+            return 0
+        if changed:
+            report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
+            conn.makedirs(remote_dir)
+        for name in changed:
+            conn.put_file(folder / name, posixpath.join(remote_dir, name))
+        manifest = {**wanted, VERSION_KEY: __version__}  # the app version that deployed them
+        conn.write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+        return len(changed)
+    finally:
+        conn.remove(lock)
 
 
 def dl_script(name: str) -> str:
@@ -183,18 +217,23 @@ def check_model_name(name: str) -> str:
 MAX_NAME_TRIES = 50
 
 
-def reserve_model_name(dl: Connection, workspace_root: Path) -> str:
+def reserve_model_name(dl: Connection, workspace_root: Path, owner: dict | None = None) -> str:
     """A model folder on the DL server that is this laptop's alone.
 
     Two laptops with the same login and working-space name uploading in the same second
     would get the same name; the folder is created exclusively, and on a collision the
     next name (``-2``, ``-3``...) is tried, so no two students ever share a model.
+    ``owner.json`` in it says whose it is (login, laptop, working space, time) for the
+    instructor's view (core/classroom.py).
     """
     models = posixpath.join(dl.workdir(), "models")
     taken = set(dl.listdir(models))
+    owner = owner if owner is not None else laptop_identity(Path(workspace_root).name)
     for _ in range(MAX_NAME_TRIES):
         name = suggest_model_name(workspace_root, existing=taken)
         if dl.reserve_dir(posixpath.join(models, name)):
+            dl.write_text(posixpath.join(models, name, "owner.json"),
+                          json.dumps(owner, sort_keys=True))
             return name
         taken.add(name)
     raise StepError(f"Could not reserve a model folder on {dl.machine.name} "

@@ -123,9 +123,17 @@ def upload_model_task(connect: Connector, dl: MachineConfig, nano: MachineConfig
 
 
 def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
-                   report: Report) -> int:
+                   report: Report, take_over: bool = False,
+                   owner: dict | None = None) -> int | nano_steps.NanoInUse:
+    """Step 8; a Nano in use by another laptop is a result (NanoInUse), not a failure:
+    the window asks whether to take it over and, if so, runs this again with take_over."""
     with connect(nano) as conn:
-        return nano_steps.run_inference(conn, model_name, report)
+        try:
+            return nano_steps.run_inference(conn, model_name, report, owner=owner,
+                                            take_over=take_over)
+        except nano_steps.NanoInUse as busy:
+            report.line(str(busy))
+            return busy
 
 
 def switch_off_leds_task(connect: Connector, nanos: list, report: Report) -> None:

@@ -14,11 +14,11 @@ import json
 import logging
 import os
 import re
-import signal
 import subprocess
 from typing import Any, Dict, Optional
 
 from dl_common import ScriptError
+from job_outcome import describe_exit  # noqa: F401  (job.py and job_runner.py import it here)
 
 log = logging.getLogger(__name__)
 
@@ -252,12 +252,3 @@ def retire_previous_run(job: JobDir) -> None:
             os.unlink(path)
         except FileNotFoundError:
             pass
-
-
-def describe_exit(code: int) -> str:
-    if code > 128 and code - 128 < signal.NSIG:
-        try:
-            return "killed by %s" % signal.Signals(code - 128).name
-        except ValueError:
-            pass
-    return "exit status %d" % code

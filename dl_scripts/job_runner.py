@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Optional
 from dl_common import error_line
 from job_queue import (ACTIVE, LOCAL_POLL_S, AlreadyActive, JobDir, JobError, Queue, describe_exit, is_locked,
                        proc_start_time, resolve_slots, retire_previous_run, try_lock)
+from job_outcome import orphan_outcome
 from job_slurm import slurm_state
 
 log = logging.getLogger(__name__)
@@ -249,8 +250,6 @@ def current_state(job: JobDir) -> Dict[str, Any]:
         return slurm_state(job, state)
     if state.get("state") in ACTIVE and not is_locked(job.lock):
         state = job.read_state() or state  # it may have just finished
-        if state.get("state") in ACTIVE:
-            code = job.read_exit_code()
-            state.update(state="failed", exit_code=code,
-                         reason="the job's processes ended without recording a result")
+        if state.get("state") in ACTIVE:  # the runner died (kill -9, OOM): ask the log
+            state.update(orphan_outcome(job.log, job.read_exit_code()))
     return state

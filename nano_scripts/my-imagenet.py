@@ -13,9 +13,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nano_loop import run  # noqa: E402  (needs the path above when run from elsewhere)
+from nano_lock import guarded  # noqa: E402  (needs the path above when run from elsewhere)
+from nano_loop import run  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv))
+    sys.exit(guarded(run, sys.argv))  # --lock: one student per Nano (nano_lock.py)

@@ -5,6 +5,7 @@ write_line, every failure ends with one `error: ...` line (error_line, ArgumentP
 the LEDs' default BOARD pins are defined here once (the app passes its own as --pins).
 """
 import argparse
+import json
 import logging
 import os
 import sys
@@ -27,6 +28,11 @@ def write_line(text: str) -> None:
         sys.stdout.flush()
     except (OSError, ValueError):
         pass
+
+
+def record(event: str, **fields: object) -> None:
+    """One `@ai_nano {json}` record for the app (e.g. nano_lock.py's `nano_busy`)."""
+    write_line("@ai_nano " + json.dumps(dict(fields, event=event), sort_keys=True))
 
 
 def error_line(reason: str) -> None:

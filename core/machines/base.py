@@ -264,10 +264,11 @@ class Connection:
         path = self.expand(remote)
         self.makedirs(posixpath.dirname(path))
         lines: list[str] = []
-        if self.run(["mkdir", "--", path], on_line=lines.append, timeout=30) == 0:
-            return True
-        if self.exists(path):
-            return False
+        for _ in range(3):   # "File exists", then gone: its maker removed it meanwhile (a lock)
+            if self.run(["mkdir", "--", path], on_line=lines.append, timeout=30) == 0:
+                return True
+            if self.exists(path):
+                return False
         raise MachineError(f"{self.machine.name}: cannot create folder {path}: "
                            f"{lines[-1] if lines else 'mkdir failed'}")
 

@@ -25,6 +25,7 @@ import paramiko
 
 from core.config import MachineConfig, host_port
 from core.machines import base
+from core.machines.ssh.crowded import retry_crowded as _retry_crowded
 from core.machines.ssh.login import load_key, refused_message, sftp_start_failure
 from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
@@ -95,12 +96,12 @@ class SshConnection(Connection):
         # Try only what the config names; with neither, do what ssh does (agent, ~/.ssh).
         nothing_given = not machine.password and not key_file
         try:
-            client.connect(
+            _retry_crowded(client, f"{name}: {where}", lambda: client.connect(
                 machine.host, port=machine.port, username=machine.login,
                 password=machine.password or None, pkey=key,
                 allow_agent=nothing_given, look_for_keys=nothing_given,
                 timeout=timeout, banner_timeout=timeout * 0.9, auth_timeout=timeout * 3,
-                channel_timeout=timeout * 3)
+                channel_timeout=timeout * 3))
         except UnknownHostKey:
             client.close()
             raise
