@@ -19,7 +19,7 @@ from core.config import Config, MachineConfig
 from core.identity import clock, laptop_identity
 from core.machines import Connection, MachineError, RemoteCommandFailed
 from core.nano_steps import NANO_LOCK
-from core.pipeline import (DL_SCRIPTS_DIR, NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError,
+from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError,
                            check_model_name, deploy_scripts, dl_script, python_of)
 
 log = logging.getLogger(__name__)

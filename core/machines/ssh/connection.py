@@ -63,6 +63,55 @@ def _ssh_errors(connection: SshConnection, what: str) -> Iterator[None]:
         raise connection._error(f"{what}: {reason}") from None
 
 
+
+def _load_host_keys(client: paramiko.SSHClient, known_hosts: Path) -> None:
+    """The user's own known_hosts, then the app's; read only (paramiko saves nothing)."""
+    for path, load in ((base.SYSTEM_KNOWN_HOSTS, client.load_system_host_keys),
+                       (known_hosts, client.load_host_keys)):
+        if path.is_file():
+            try:
+                load(str(path))
+            except (OSError, paramiko.SSHException) as error:
+                log.warning("cannot read %s: %s", path, error)
+
+
+def _connect_failure(error: BaseException, machine: MachineConfig, timeout: float,
+                     key_file: str, key_problem: str) -> MachineError | None:
+    """What a failed connect means, as the MachineError to raise (None: not ours)."""
+    name, where = machine.name, host_port(machine.host, machine.port)
+    if isinstance(error, paramiko.BadHostKeyException):
+        return HostKeyChanged(
+            f"{name}: the host key of {where} has CHANGED ({fingerprint(error.key)}, "
+            f"remembered {fingerprint(error.expected_key)}): refused; if the machine was "
+            f"reinstalled, remove its line from the known_hosts file")
+    if isinstance(error, paramiko.PasswordRequiredException):
+        return AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
+                                    f"passphrase: put it in \"pwd\" or use ssh-agent")
+    if isinstance(error, paramiko.AuthenticationException):
+        what = refused_message(error, key_file=key_file, key_problem=key_problem,
+                               password=bool(machine.password))
+        return AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}")
+    if isinstance(error, (socket.timeout, TimeoutError)):
+        return Unreachable(f"{name}: {where} did not answer within {timeout:g} s "
+                           f"(switched off or not on this network?)")
+    if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
+        return Unreachable(f"{name}: {where} refused the connection "
+                           f"(no SSH server running on port {machine.port}?)")
+    if isinstance(error, socket.gaierror):
+        return Unreachable(f"{name}: unknown host name {machine.host!r}")
+    if isinstance(error, paramiko.SSHException):
+        # paramiko's handshake wait and banner wait race: "No existing session" or
+        # "Negotiation timed out" also mean no SSH server answered in time.
+        if any(word in str(error) for word in ("banner", "No existing session",
+                                               "Negotiation timed out")):
+            return Unreachable(f"{name}: {where} accepted the connection but did not answer "
+                               f"as an SSH server within {timeout:g} s")
+        return MachineError(f"{name}: SSH to {where} failed: {error}")
+    if isinstance(error, OSError):
+        return Unreachable(f"{name}: cannot reach {where}: {error.strerror or error}")
+    return None
+
+
 class SshConnection(Connection):
     """A remote machine over SSH (paramiko): commands on channels, files over SFTP."""
 
@@ -85,13 +134,7 @@ class SshConnection(Connection):
             raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
         key, key_problem = load_key(name, key_file, machine.password) if key_file else (None, "")
         client = paramiko.SSHClient()
-        for path, load in ((base.SYSTEM_KNOWN_HOSTS, client.load_system_host_keys),
-                           (Path(known_hosts), client.load_host_keys)):
-            if path.is_file():
-                try:
-                    load(str(path))  # read only: paramiko saves nothing by itself
-                except (OSError, paramiko.SSHException) as error:
-                    log.warning("cannot read %s: %s", path, error)
+        _load_host_keys(client, Path(known_hosts))
         client.set_missing_host_key_policy(_RejectUnknownHost(machine.host, machine.port))
         # Try only what the config names; with neither, do what ssh does (agent, ~/.ssh).
         nothing_given = not machine.password and not key_file
@@ -105,45 +148,12 @@ class SshConnection(Connection):
         except UnknownHostKey:
             client.close()
             raise
-        except paramiko.BadHostKeyException as error:
+        except Exception as error:  # paramiko's and the socket's errors: one readable line
             client.close()
-            raise HostKeyChanged(
-                f"{name}: the host key of {where} has CHANGED ({fingerprint(error.key)}, "
-                f"remembered {fingerprint(error.expected_key)}): refused; if the machine was "
-                f"reinstalled, remove its line from the known_hosts file") from None
-        except paramiko.PasswordRequiredException:
-            client.close()
-            raise AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
-                                       f"passphrase: put it in \"pwd\" or use ssh-agent") from None
-        except paramiko.AuthenticationException as error:
-            client.close()
-            what = refused_message(error, key_file=key_file or "", key_problem=key_problem,
-                                   password=bool(machine.password))
-            raise AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}") from None
-        except (socket.timeout, TimeoutError):
-            client.close()
-            raise Unreachable(f"{name}: {where} did not answer within {timeout:g} s "
-                              f"(switched off or not on this network?)") from None
-        except paramiko.ssh_exception.NoValidConnectionsError:
-            client.close()
-            raise Unreachable(f"{name}: {where} refused the connection "
-                              f"(no SSH server running on port {machine.port}?)") from None
-        except socket.gaierror:
-            client.close()
-            raise Unreachable(f"{name}: unknown host name {machine.host!r}") from None
-        except paramiko.SSHException as error:
-            # paramiko's handshake wait and banner wait race: "No existing session" or
-            # "Negotiation timed out" also mean no SSH server answered in time.
-            client.close()
-            if any(word in str(error) for word in ("banner", "No existing session",
-                                                   "Negotiation timed out")):
-                raise Unreachable(f"{name}: {where} accepted the connection but did not answer "
-                                  f"as an SSH server within {timeout:g} s") from None
-            raise MachineError(f"{name}: SSH to {where} failed: {error}") from None
-        except OSError as error:
-            client.close()
-            raise Unreachable(f"{name}: cannot reach {where}: "
-                              f"{error.strerror or error}") from None
+            said = _connect_failure(error, machine, timeout, key_file or "", key_problem)
+            if said is None:
+                raise
+            raise said from None
         transport = client.get_transport()
         assert transport is not None
         transport.set_keepalive(KEEPALIVE_S)
