@@ -13,15 +13,14 @@ import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.remote.test_nano_scripts import LABELS, build_colour_model, read_until
+from tests.remote.test_nano_scripts import (LABELS, build_colour_model,
+                                            sigterm_during_inference)
 from tests.paths import FAKES, REPO
 
 log = logging.getLogger(__name__)
@@ -317,21 +316,9 @@ def test_sigterm_switches_leds_off_on_36(python36: str, fakes36: Path, model_dir
     """Signals and the worker thread behave on 3.6 too: off within a second, GPIO cleaned."""
     log_path = tmp_path / "calls.jsonl"
     env = env_for(fakes36, log_path, "modern", "gpio", FAKE_JETSON_FRAMES="2:0.9,...")
-    process = subprocess.Popen(
-        [python36, "-B", str(IMAGENET), f"--model={model_dir / 'resnet18.onnx'}",
-         f"--labels={model_dir / 'labels.txt'}", "--headless", "--gpio=rpi"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        read_until(process.stdout, "image is recognized as 'yellow' (class #2) with "
-                                   "90.000000% confidence")
-        sent = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=10)
-        took = time.monotonic() - sent
-    finally:
-        process.kill()
-    assert process.returncode == 0 and took < 1.0, (process.returncode, took)
-    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in recorded(log_path)
-            if c["call"] in ("GPIO.output", "GPIO.cleanup") and c.get("lib") == "RPi.GPIO"]
+    args = [f"--model={model_dir / 'resnet18.onnx'}", f"--labels={model_dir / 'labels.txt'}",
+            "--headless"]
+    returncode, took, gpio = sigterm_during_inference(python36, args, env, log_path)
+    assert returncode == 0 and took < 1.0, (returncode, took)
     assert gpio[0] == ("GPIO.output", 18, 1)
     assert gpio[-2:] == [("GPIO.output", 18, 0), ("GPIO.cleanup", None, None)]

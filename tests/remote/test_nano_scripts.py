@@ -499,11 +499,13 @@ def test_tensorrt_bad_input(case: str, model_dir: Path, tmp_path: Path) -> None:
     assert_one_line_error(result, fragment)
 
 
-def test_tensorrt_sigterm_on_endless_camera(model_dir: Path, tmp_path: Path) -> None:
-    env = fake_env(tmp_path, "modern", "gpio", FAKE_JETSON_FRAMES="2:0.9,...")
-    process = subprocess.Popen([sys.executable, str(IMAGENET), *model_args(model_dir),
-                                "--gpio=rpi"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+def sigterm_during_inference(python: str, args: list[str], env: dict[str, str],
+                             log_path: Path) -> tuple[int, float, list[tuple]]:
+    """my-imagenet.py on an endless stand-in camera, SIGTERM after the first result: its
+    exit status, how long the exit took, and the RPi.GPIO calls it made. Shared by the
+    current-Python test here and the Python 3.6 one (test_nano_py36.py)."""
+    process = subprocess.Popen([python, "-B", str(IMAGENET), *args, "--gpio=rpi"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         read_until(process.stdout, "image is recognized as 'yellow' (class #2) with "
                                    "90.000000% confidence")
@@ -513,13 +515,21 @@ def test_tensorrt_sigterm_on_endless_camera(model_dir: Path, tmp_path: Path) -> 
         took = time.monotonic() - sent
     finally:
         process.kill()
-    assert process.returncode == 0 and took < 1.0, (process.returncode, took)
-    recorded = calls(tmp_path)
-    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in recorded
+    logged = [json.loads(line) for line in log_path.read_text().splitlines()] \
+        if log_path.exists() else []
+    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in logged
             if c["call"] in ("GPIO.output", "GPIO.cleanup") and c.get("lib") == "RPi.GPIO"]
+    return process.returncode, took, gpio
+
+
+def test_tensorrt_sigterm_on_endless_camera(model_dir: Path, tmp_path: Path) -> None:
+    env = fake_env(tmp_path, "modern", "gpio", FAKE_JETSON_FRAMES="2:0.9,...")
+    returncode, took, gpio = sigterm_during_inference(sys.executable, model_args(model_dir), env,
+                                                      tmp_path / "calls.jsonl")
+    assert returncode == 0 and took < 1.0, (returncode, took)
     assert gpio[0] == ("GPIO.output", 18, 1)
     assert gpio[-1] == ("GPIO.cleanup", None, None) and gpio[-2] == ("GPIO.output", 18, 0)
-    assert "Close" in [c["call"] for c in recorded]
+    assert "Close" in [c["call"] for c in calls(tmp_path)]
 
 
 # ---------------------------------------------------------------- GPIO, switch_off_led.py
