@@ -104,6 +104,8 @@ class CameraWorker(QObject):
         self._frame_in_flight = threading.Event()
         # (width, height) the preview is shown at; None: the camera's own size
         self.preview_size: tuple[int, int] | None = None
+        self._muted = False             # mute(): nothing is sent any more
+        self._send_lock = threading.RLock()
         self.set_source = self.session.set_source
         self.start_recording = self.session.start_recording
         self.stop_recording = self.session.stop_recording
@@ -115,7 +117,18 @@ class CameraWorker(QObject):
         try:
             self.session.run()
         finally:
-            self.finished.emit()
+            self._send(self.finished)
+
+    def _send(self, signal, *args) -> None:
+        """Emit, unless muted (a camera that did not stop in time, the window gone)."""
+        with self._send_lock:
+            if not self._muted:
+                signal.emit(*args)
+
+    def mute(self) -> None:
+        """Send nothing more; once this returns no signal is on its way."""
+        with self._send_lock:
+            self._muted = True
 
     def frame_taken(self) -> None:
         """The receiver got the last frame: the next one may be sent (throttle_frames)."""
@@ -125,20 +138,20 @@ class CameraWorker(QObject):
     def on_frame(self, image: np.ndarray) -> None:
         if not (self.throttle_frames and self._frame_in_flight.is_set()):
             self._frame_in_flight.set()
-            self.frame.emit(preview_of(image, self.preview_size))
+            self._send(self.frame, preview_of(image, self.preview_size))
 
     def on_failed(self, message: str) -> None:
-        self.failed.emit(message)
+        self._send(self.failed, message)
 
     def on_saved(self, class_name: str, path: Path, count: int, image: np.ndarray) -> None:
         thumbnail = thumbnail_of(image)
-        self.image_saved.emit(class_name, str(path), count, thumbnail)
+        self._send(self.image_saved, class_name, str(path), count, thumbnail)
 
     def on_source_opened(self, source: str) -> None:
-        self.source_changed.emit(source)
+        self._send(self.source_changed, source)
 
     def on_recording_changed(self, class_name: str, recording: bool) -> None:
-        self.recording_changed.emit(class_name, recording)
+        self._send(self.recording_changed, class_name, recording)
 
 
 class CameraThread(QObject):
@@ -210,6 +223,7 @@ class CameraThread(QObject):
             return True
         self.thread.join(timeout_ms / 1000)
         ended = not self.thread.is_alive()
-        if not ended:
+        if not ended:   # e.g. a stream read still blocked: it goes on, silent
+            self.worker.mute()
             log.warning("camera thread did not end within %d ms", timeout_ms)
         return ended

@@ -68,8 +68,10 @@ class CommandWorker(QObject):
         self._kwargs = kwargs
         self.stop_event = threading.Event()
         self.detached_event = threading.Event()
-        self.done = threading.Event()   # set when the function has returned or raised
+        self.done = threading.Event()   # set once `finished` has been sent
         self._last_progress = 0.0
+        self._muted = False             # mute(): nothing is sent any more
+        self._send_lock = threading.RLock()
 
     @property
     def name(self) -> str:
@@ -77,34 +79,47 @@ class CommandWorker(QObject):
 
     def run(self) -> None:
         """The whole task; called in the worker's thread."""
-        report = Report(line=self.line.emit, progress=self._emit_progress, stop=self.stop_event,
+        report = Report(line=lambda text: self._send(self.line, text),
+                        progress=self._emit_progress, stop=self.stop_event,
                         detached=self.detached_event)
         try:
             result = self._function(*self._args, report=report, **self._kwargs)
         except UnknownHostKey as error:
-            self.unknown_host.emit(error)
-            self.failed.emit(str(error))
+            self._send(self.unknown_host, error)
+            self._send(self.failed, str(error))
         except (StepError, MachineError, WorkspaceError) as error:
             log.info("%s failed: %s", self.name, error)
-            self.failed.emit(str(error))
+            self._send(self.failed, str(error))
         except OSError as error:   # disk full, a read-only folder: known, not a bug
             log.info("%s failed: %s", self.name, error)
-            self.failed.emit(os_error_text(error))
+            self._send(self.failed, os_error_text(error))
         except Exception as error:  # the worker's boundary: never let it kill the app
             log.exception("unexpected error in %s", self.name)
-            self.failed.emit(f"Unexpected error: {error}")
+            self._send(self.failed, f"Unexpected error: {error}")
         else:
-            self.succeeded.emit(result)
+            self._send(self.succeeded, result)
         finally:
+            self._send(self.finished)
             self.done.set()
-            self.finished.emit()
 
     def _emit_progress(self, done: int, total: int) -> None:
         """At most 20 progress signals a second (an SFTP copy reports every 32 KB)."""
         now = time.monotonic()
         if done >= total or now - self._last_progress >= 0.05:
             self._last_progress = now
-            self.progress.emit(done, total)
+            self._send(self.progress, done, total)
+
+    def _send(self, signal: Any, *args: Any) -> None:
+        """Emit, unless the window muted this worker (see mute)."""
+        with self._send_lock:
+            if not self._muted:
+                signal.emit(*args)
+
+    def mute(self) -> None:
+        """Send nothing more: the window is gone. Once this returns no signal is on its way,
+        so a task left running can never touch Qt while the process shuts down."""
+        with self._send_lock:
+            self._muted = True
 
     def stop(self) -> None:
         """Ask the task to end (a remote process is terminated, partial files removed)."""
@@ -204,6 +219,8 @@ class TaskRunner(QObject):
             if at_close != AtClose.ABANDON:
                 worker.done.wait(max(0.0, deadline - time.monotonic()))
         left = [key for key, (worker, _) in self._tasks.items() if not worker.done.is_set()]
+        for key in left:
+            self._tasks[key][0].mute()
         if left:
             log.info("closing with tasks still ending: %s", ", ".join(left))
         return left

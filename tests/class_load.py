@@ -37,7 +37,8 @@ SETTINGS = TrainingSettings(arch="resnet18", epochs=1, batch_size=16, resolution
 PICTURE_SIZE = (320, 240)     # noisy JPEGs of ~47 KB: 45 a class make a >= 5 MB upload
 PER_CLASS = 45
 NANO_TURN_WAIT_S = 600.0
-# What a lab server has: OpenSSH's (and Debian's) defaults, not the suite's MaxStartups 100.
+# What a lab server has: OpenSSH's (and Debian's) defaults, written out (the suite's servers
+# keep them too, by leaving them unset).
 DEBIAN_LIMITS = ("MaxStartups 10:30:100", "MaxSessions 10")
 
 

@@ -169,6 +169,9 @@ class SshServer:
         self.config_file.write_text("\n".join([*self.options, *defaults, ""]))
 
     def _default_config(self) -> list[str]:
+        """The test server's sshd_config. MaxStartups and MaxSessions are left at the
+        distribution's defaults (10:30:100 and 10), as on a lab's server: the app must live
+        with them (a test about other limits passes its own through ``options``)."""
         return [
             f"Port {self.port}",
             f"ListenAddress {self.host}",
@@ -183,8 +186,6 @@ class SshServer:
             "UsePAM no",
             "StrictModes no",
             "UseDNS no",
-            "MaxSessions 50",
-            "MaxStartups 100",
             "LoginGraceTime 30",
             "Subsystem sftp internal-sftp",
             "LogLevel VERBOSE",

@@ -90,3 +90,18 @@ def test_stop_reaches_only_the_stoppable_tasks(qtbot):
     assert runner.stoppable() == ["inference"]
     runner.stop("inference")
     qtbot.waitUntil(lambda: not runner.is_running("inference"), timeout=5000)
+
+
+def test_a_task_left_running_at_close_sends_nothing_afterwards(qtbot):
+    """What outlives the close never touches Qt again: nothing can reach a window (or an
+    application) that is being destroyed."""
+    runner = TaskRunner()
+    sent: list[str] = []
+    worker = runner.start("check", lambda report: (time.sleep(1.5), report.line("late"))[1])
+    worker.line.connect(sent.append)
+    worker.finished.connect(lambda: sent.append("finished"))
+    runner.run("check")
+    assert runner.close(wait_s=0.2) == ["check"]
+    assert worker.done.wait(5)          # the function did run to its end...
+    qtbot.wait(200)
+    assert sent == []                   # ...but said nothing after the close
