@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import errno
-import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from thread_command import TaskRunner
 from widgets.log_view import COLOURS, Kind, kind_of, shown
 
 import ai_nano
+from tests.app.windows import idle_window
 
 
 def failure_of(qtbot, function) -> str:
@@ -45,12 +45,7 @@ def test_lines_are_sorted_by_kind_and_panel_lines_left_out():
 
 
 def window_with(qtbot, tmp_path: Path) -> ai_nano.GUI_ai_nano:
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps({"DL_server": None, "jetson_nano": []}))
-    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "kh")
-    qtbot.addWidget(window)
-    qtbot.wait_until(lambda: not window.runner.running(), timeout=10_000)
-    return window
+    return idle_window(qtbot, tmp_path)
 
 
 def test_the_window_log_frames_steps_colours_problems_and_skips_scores(qtbot, tmp_path):

@@ -5,23 +5,18 @@ without a webcam does); the folder dialog is the only thing replaced (it would b
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QFileDialog
 
 import ai_nano
+from tests.app.windows import idle_window
 from tests.media import CLASS_COLOURS, make_image_folder, make_video
 
 
 def window_with(qtbot, tmp_path: Path) -> ai_nano.GUI_ai_nano:
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps({"DL_server": None, "jetson_nano": []}))
-    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "kh")
-    qtbot.addWidget(window)
-    qtbot.wait_until(lambda: not window.runner.running(), timeout=10_000)
-    return window
+    return idle_window(qtbot, tmp_path)
 
 
 def opened(qtbot, window: ai_nano.GUI_ai_nano, folder: Path) -> None:

@@ -1,7 +1,6 @@
 """Issue 16, points 1 and 4: the window on a 1366×768 laptop, and controls that explain themselves."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from PyQt5.QtWidgets import (QAbstractButton, QComboBox, QLineEdit, QListWidget,
                              QTabBar, QWidget)
 
 import ai_nano
+from tests.app.windows import idle_window
 from tests.media import CLASS_COLOURS, make_image_folder, make_video
 from widgets.training import EpochAxis, TrainingPanel
 
@@ -18,13 +18,7 @@ USABLE = (1366, 700)
 
 
 def window_with(qtbot, tmp_path: Path) -> ai_nano.GUI_ai_nano:
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps({"DL_server": None, "jetson_nano": [
-        {"name": "nano-1", "ip": "local", "workdir": str(tmp_path / "nano")}]}))
-    window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "kh")
-    qtbot.addWidget(window)
-    qtbot.wait_until(lambda: not window.runner.running(), timeout=10_000)
-    return window
+    return idle_window(qtbot, tmp_path, [{"name": "nano-1", "ip": "local", "workdir": str(tmp_path / "nano")}])
 
 
 def four_classes(tmp_path: Path) -> Path:
