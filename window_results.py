@@ -125,8 +125,12 @@ class ResultsController(QObject):
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setWidget(self.mistakes)
         self.splitter.addWidget(scroll)
+        # The tables stay readable on a 680-px-high window (they were squeezed to one row):
+        # they keep at least their own height, the pictures get the rest and scroll.
+        window.results_panel.setMinimumHeight(330)
+        self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([200, 400])     # the pictures get the room; the border moves
+        self.splitter.setSizes([360, 240])     # the student drags the border
         self.splitter.setChildrenCollapsible(False)
         window.tabs.addTab(self.history, self.tr("Trainings"))
         self._keys = itertools.count()
