@@ -290,17 +290,23 @@ def channel_model_onnx(path: Path, resolution: int = 16) -> None:
                           opset_version=11, input_names=["input_0"], output_names=["output_0"])
 
 
-def test_evaluation_known_answer(tmp_path: Path, workdir: Path) -> None:
-    dataset = small_dataset(tmp_path / "known")
-    for i in range(2):  # two red images filed as blue: they must land in row blue, column red
-        shutil.copy(dataset / "test/red" / f"0000{i + 1}.jpg", dataset / "test/blue" / f"9000{i}.jpg")
-    (dataset / "test/red/broken.jpg").write_bytes(b"not a jpeg")
-    model_dir = tmp_path / "known/model"
+def evaluate_known_answer(workdir: Path, dataset: Path) -> Run:
+    """evaluate.py on `dataset` with the known-answer 'network' (blue vs red by colour)."""
+    model_dir = dataset / "model"
     model_dir.mkdir()
     channel_model_onnx(model_dir / "resnet18.onnx")
     (model_dir / "labels.txt").write_text("blue\nred\n")
     run = run_script(workdir, "evaluate.py", f"--model-dir={model_dir}", str(dataset))
     assert run.rc == 0, run
+    return run
+
+
+def test_evaluation_known_answer(tmp_path: Path, workdir: Path) -> None:
+    dataset = small_dataset(tmp_path / "known")
+    for i in range(2):  # two red images filed as blue: they must land in row blue, column red
+        shutil.copy(dataset / "test/red" / f"0000{i + 1}.jpg", dataset / "test/blue" / f"9000{i}.jpg")
+    (dataset / "test/red/broken.jpg").write_bytes(b"not a jpeg")
+    run = evaluate_known_answer(workdir, dataset)
     result = run.of("evaluation")[0]
     assert result["confusion"] == [[2, 2], [0, 2]]
     assert result["images"] == 6 and result["correct"] == 4 and result["accuracy"] == round(4 / 6, 5)

@@ -5,19 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.remote.test_dl_scripts import channel_model_onnx, run_script, small_dataset, workdir  # noqa: F401 (fixture)
+from tests.remote.test_dl_scripts import evaluate_known_answer, small_dataset, workdir  # noqa: F401 (fixture)
 
 
 def test_every_test_picture_has_its_result(tmp_path: Path, workdir: Path) -> None:
     dataset = small_dataset(tmp_path / "pictures")
     shutil.copy(dataset / "test/red/00001.jpg", dataset / "test/blue/90000.jpg")  # a red one filed as blue
-    model_dir = tmp_path / "pictures/model"
-    model_dir.mkdir()
-    channel_model_onnx(model_dir / "resnet18.onnx")
-    (model_dir / "labels.txt").write_text("blue\nred\n")
-    run = run_script(workdir, "evaluate.py", f"--model-dir={model_dir}", str(dataset))
-    assert run.rc == 0, run
-    result = run.of("evaluation")[0]
+    result = evaluate_known_answer(workdir, dataset).of("evaluation")[0]
     files = sorted(f"{p.parent.name}/{p.name}" for p in (dataset / "test").glob("*/*.jpg"))
     assert sorted(p[0] for p in result["pictures"]) == files
     by_file = {p[0]: p for p in result["pictures"]}
