@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import glob
-import json
 import logging
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.remote.test_nano_scripts import (LABELS, build_colour_model,
+from tests.remote.test_nano_scripts import (LABELS, build_colour_model, env_for, recorded,
                                             sigterm_during_inference)
 from tests.paths import FAKES, REPO
 
@@ -204,21 +203,6 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_colour_model(folder / "resnet18.onnx")
     (folder / "labels.txt").write_text("".join(f"{name}\n" for name in LABELS))
     return folder
-
-
-def env_for(fakes: Path, log_path: Path, *layers: str, **variables: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(fakes / layer) for layer in layers] + [str(fakes)])
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # no cpython-36 .pyc left in nano_scripts
-    env["FAKE_JETSON_LOG"] = str(log_path)
-    env.update(variables)
-    return env
-
-
-def recorded(log_path: Path) -> list[dict]:
-    if not log_path.exists():
-        return []
-    return [json.loads(line) for line in log_path.read_text().splitlines()]
 
 
 def run_under(python: str, script: Path, args: list[str], env: dict[str, str] | None = None

@@ -100,20 +100,31 @@ def model_args(model_dir: Path) -> list[str]:
             "--input_blob=input_0", "--output_blob=output_0", "--headless"]
 
 
-def fake_env(tmp_path: Path, *layers: str, **variables: str) -> dict[str, str]:
-    """Environment with the stand-in modules of `layers` (modern, legacy, gpio) importable."""
+def env_for(fakes: Path, log_path: Path, *layers: str, **variables: str) -> dict[str, str]:
+    """Environment with the stand-in modules of `layers` (modern, legacy, gpio) of the
+    folder `fakes` importable, their calls logged to `log_path`. The Python 3.6 tests pass
+    their own copy of the stand-ins (annotations dropped)."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(FAKES / layer) for layer in layers] + [str(FAKES)])
-    env["FAKE_JETSON_LOG"] = str(tmp_path / "calls.jsonl")
+    env["PYTHONPATH"] = os.pathsep.join([str(fakes / layer) for layer in layers] + [str(fakes)])
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # no cpython-36 .pyc left in nano_scripts
+    env["FAKE_JETSON_LOG"] = str(log_path)
     env.update(variables)
     return env
 
 
-def calls(tmp_path: Path) -> list[dict]:
-    path = tmp_path / "calls.jsonl"
-    if not path.exists():
+def recorded(log_path: Path) -> list[dict]:
+    """The stand-ins' calls, in order."""
+    if not log_path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    return [json.loads(line) for line in log_path.read_text().splitlines()]
+
+
+def fake_env(tmp_path: Path, *layers: str, **variables: str) -> dict[str, str]:
+    return env_for(FAKES, tmp_path / "calls.jsonl", *layers, **variables)
+
+
+def calls(tmp_path: Path) -> list[dict]:
+    return recorded(tmp_path / "calls.jsonl")
 
 
 def run_script(args: list[str], env: dict[str, str] | None = None, script: Path = IMAGENET,
@@ -515,9 +526,7 @@ def sigterm_during_inference(python: str, args: list[str], env: dict[str, str],
         took = time.monotonic() - sent
     finally:
         process.kill()
-    logged = [json.loads(line) for line in log_path.read_text().splitlines()] \
-        if log_path.exists() else []
-    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in logged
+    gpio = [(c["call"], c.get("pin"), c.get("value")) for c in recorded(log_path)
             if c["call"] in ("GPIO.output", "GPIO.cleanup") and c.get("lib") == "RPi.GPIO"]
     return process.returncode, took, gpio
 
