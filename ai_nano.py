@@ -217,7 +217,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
 
     def ask(self, question: str) -> bool:
         """The one route for yes/no questions to the student."""
-        return QMessageBox.question(self, "ai_nano", question, QMessageBox.Yes | QMessageBox.No,
+        return QMessageBox.question(self, "ai_nano", translated(question), QMessageBox.Yes | QMessageBox.No,
                                     QMessageBox.No) == QMessageBox.Yes
 
     def _on_workspace(self, info: tasks.WorkspaceInfo) -> None:
