@@ -24,6 +24,7 @@ import numpy as np
 
 from core.camera import Camera, CameraError, open_camera
 from core.workspace import Workspace, WorkspaceError
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,8 @@ class CaptureSession:
             try:
                 ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
                 if not ok:
-                    raise WorkspaceError("OpenCV could not encode the image as JPEG.")
+                    raise WorkspaceError(QT_TRANSLATE_NOOP("core", "OpenCV could not encode the image as "
+                                                           "JPEG."))
                 path = workspace.save_image(class_name, encoded.tobytes())
                 count = workspace.count(class_name)
             except WorkspaceError as error:

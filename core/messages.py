@@ -59,6 +59,13 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> Message:  # noqa: N802 (the na
     return Message(text, None, context)
 
 
+def concat(*parts: Any, sep: str = "") -> Message:
+    """Texts written one after the other, each translated on its own (a list, a sentence
+    with optional parts); `sep` is not translated."""
+    template = sep.join(f"{{p{index}}}" for index in range(len(parts)))
+    return Message(template, {f"p{index}": part for index, part in enumerate(parts)}, context="")
+
+
 def text_of(error: BaseException) -> str:
     """The user's text of an exception: its Message when it carries one, else str(error)."""
     text = str(error)
@@ -90,7 +97,7 @@ def render(text: Any, translate: Callable[[str, str], str], decimal_comma: bool 
     """
     if not isinstance(text, Message):
         return str(text)
-    template = translate(text.context, text.template) or text.template
+    template = (translate(text.context, text.template) if text.context else "") or text.template
     if not text.args:
         return template
     args = {key: render(value, translate, decimal_comma) if isinstance(value, Message) else value

@@ -19,6 +19,7 @@ from typing import Any
 
 from core.protocol import events
 from core.workspace import Workspace, WorkspaceError, validate_class_name
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +120,19 @@ def move_picture(workspace: Workspace, path: Path | str, class_name: str) -> Pat
     class_name = validate_class_name(class_name)
     target_dir = workspace.class_dir(class_name)
     if not path.is_file() or path.parent.parent.resolve() != workspace.images_dir.resolve():
-        raise WorkspaceError(f"{path.name} is no longer a picture of this project.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{file} is no longer a picture of this "
+                                               "project.").format(file=path.name))
     if not target_dir.is_dir():
-        raise WorkspaceError(f"Class {class_name!r} does not exist.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Class {name!r} does not exist.").format(
+            name=class_name))
     if target_dir.resolve() == path.parent.resolve():
-        raise WorkspaceError(f"{path.name} is already in class {class_name!r}.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{file} is already in class {name!r}.").format(
+            file=path.name, name=class_name))
     try:
         placed = workspace.claim_number(class_name, path, path.suffix.lower() or ".jpg")
     except OSError as error:
-        raise WorkspaceError(f"Cannot move {path.name}: {error.strerror or error}.") from error
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot move {file}: {reason}.").format(
+            file=path.name, reason=error.strerror or error)) from error
     log.info("moved %s to %s", path, placed)
     return placed
 
@@ -195,8 +200,9 @@ def save_model(conn: Any, model_name: str, destination: Path | str, resolution: 
     remote = posixpath.join(conn.workdir(), "models", model_name, "model")
     onnx, labels = posixpath.join(remote, ONNX_NAME), posixpath.join(remote, "labels.txt")
     if not conn.exists(onnx) or not conn.exists(labels):
-        raise WorkspaceError(f"No ONNX file for {model_name} on the DL server: convert the model "
-                             "first (step 6).")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "No ONNX file for {model} on the DL server: "
+                                               "convert the model first (step 6).").format(
+            model=model_name))
     folder = _free_folder(Path(destination) / model_name)
     try:
         folder.mkdir(parents=True)
@@ -207,6 +213,8 @@ def save_model(conn: Any, model_name: str, destination: Path | str, resolution: 
             model=model_name, classes=len(names), labels=", ".join(names), onnx=ONNX_NAME,
             size=resolution), encoding="utf-8")
     except OSError as error:
-        raise WorkspaceError(f"Cannot save the model in {folder}: {error.strerror or error}.") from error
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot save the model in {folder}: "
+                                               "{reason}.").format(
+            folder=folder, reason=error.strerror or error)) from error
     log.info("saved %s to %s (%d files)", model_name, folder, len(os.listdir(folder)))
     return folder
