@@ -75,7 +75,8 @@ def text_of(error: BaseException) -> str:
 
 
 class _Formatter(string.Formatter):
-    """str.format, with a decimal comma for floats where the language writes one."""
+    """str.format, with French numbers where the language is French: a decimal comma, and a
+    (narrow no-break) space before a percent sign ("0,5", "85 %")."""
 
     def __init__(self, decimal_comma: bool) -> None:
         super().__init__()
@@ -85,6 +86,8 @@ class _Formatter(string.Formatter):
         text = super().format_field(value, format_spec)
         if self.decimal_comma and isinstance(value, float):
             text = text.replace(".", ",")
+            if format_spec.endswith("%") and text.endswith("%"):
+                text = text[:-1] + "\u202f%"
         return text
 
 

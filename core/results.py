@@ -19,7 +19,7 @@ from typing import Any
 
 from core.protocol import events
 from core.workspace import Workspace, WorkspaceError, validate_class_name
-from core.messages import QT_TRANSLATE_NOOP
+from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,9 @@ def _results(evaluation: dict[str, Any]) -> tuple[list[tuple[str, str, str, floa
                               float(entry.get("confidence", 0.0))))
             except (KeyError, TypeError, ValueError):
                 log.warning("skipping a malformed mistake: %.80r", entry)
-    notes.append(f"This evaluation comes from an older version of the scripts: only its first "
-                 f"{len(found)} wrong picture(s) are listed; convert again (step 6) to see all.")
+    notes.append(QT_TRANSLATE_NOOP("core", "This evaluation comes from an older version of the "
+                                   "scripts: only its first {count} wrong picture(s) are listed; "
+                                   "convert again (step 6) to see all.").format(count=len(found)))
     return found, notes
 
 
@@ -102,9 +103,11 @@ def wrong_pictures(evaluation: dict[str, Any], workspace: Workspace) -> tuple[li
                 for file, truth, predicted, confidence in found]
     gone = [picture.file for picture in pictures if picture.path is None]
     if gone:
-        shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
-        notes.append(f"{len(gone)} wrong test picture(s) were removed or moved since the "
-                     f"evaluation: {shown}.")
+        shown = concat(", ".join(gone[:3]), QT_TRANSLATE_NOOP("core", " and {count} more").format(
+            count=len(gone) - 3)) if len(gone) > 3 else ", ".join(gone[:3])
+        notes.append(QT_TRANSLATE_NOOP("core", "{count} wrong test picture(s) were removed or moved "
+                                       "since the evaluation: {shown}.").format(
+            count=len(gone), shown=shown))
     pictures.sort(key=lambda picture: -picture.confidence)
     return pictures, notes
 
@@ -143,8 +146,9 @@ def fetch_last_results(conn: Any, model_name: str) -> LastResults:
     found = LastResults(model_name)
     model_dir = posixpath.join(conn.workdir(), "models", model_name)
     if not conn.exists(model_dir):
-        found.notes.append(f"The model {model_name} is no longer on the DL server "
-                           f"({conn.machine.name}): upload and train again.")
+        found.notes.append(QT_TRANSLATE_NOOP("core", "The model {model} is no longer on the DL server "
+                                             "({machine}): upload and train again.").format(
+            model=model_name, machine=conn.machine.name))
         return found
     metrics = posixpath.join(model_dir, "model", "metrics.jsonl")
     if conn.exists(metrics):
@@ -155,8 +159,9 @@ def fetch_last_results(conn: Any, model_name: str) -> LastResults:
             data = json.loads(conn.read_text(evaluation))
             found.evaluation = data if isinstance(data, dict) else None
         except ValueError:
-            found.notes.append(f"The test results of {model_name} on the DL server are damaged: "
-                               "convert again (step 6).")
+            found.notes.append(QT_TRANSLATE_NOOP("core", "The test results of {model} on the DL "
+                                                 "server are damaged: convert again (step "
+                                                 "6).").format(model=model_name))
     return found
 
 
