@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Protocol
 
 from core.config import MachineConfig
+from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 
@@ -232,8 +233,9 @@ class Connection:
             tail = (b"".join(err).decode("utf-8", "replace") or text).strip()[-2000:]
             last = tail.splitlines()[-1] if tail else "no message"
             raise RemoteCommandFailed(
-                f"{self.machine.name}: {posixpath.basename(argv[0])} failed "
-                f"(exit status {code}): {last}", code, tail)
+                QT_TRANSLATE_NOOP("core", "{machine}: {program} failed (exit status {rc}): {last}").format(
+                    machine=self.machine.name, program=posixpath.basename(argv[0]), rc=code, last=last),
+                code, tail)
         return text
 
     # File operations, implemented by each transport.
@@ -269,8 +271,8 @@ class Connection:
                 return True
             if self.exists(path):
                 return False
-        raise MachineError(f"{self.machine.name}: cannot create folder {path}: "
-                           f"{lines[-1] if lines else 'mkdir failed'}")
+        raise MachineError(QT_TRANSLATE_NOOP("core", "{machine}: cannot create folder {path}: {reason}").format(
+            machine=self.machine.name, path=path, reason=lines[-1] if lines else "mkdir failed"))
 
     def read_text(self, remote: str) -> str:
         raise NotImplementedError
@@ -297,7 +299,7 @@ class Connection:
         self.close()
 
     def _error(self, message: str) -> MachineError:
-        return MachineError(f"{self.machine.name}: {message}")
+        return MachineError(concat(self.machine.name, message, sep=": "))
 
 
 def local_part_path(local: Path) -> Path:

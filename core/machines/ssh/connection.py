@@ -12,7 +12,6 @@ import os
 import posixpath
 import select
 import signal
-import socket
 import stat
 import threading
 import time
@@ -26,12 +25,12 @@ import paramiko
 from core.config import MachineConfig, host_port
 from core.machines import base
 from core.machines.ssh.crowded import retry_crowded as _retry_crowded
-from core.machines.ssh.login import load_key, refused_message, sftp_start_failure
+from core.machines.ssh.login import connect_failure, load_key, sftp_start_failure
 from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
-                      Connection, ConnectionLost, HostKeyChanged, MachineError,
-                      ProgressCallback, Sink, Unreachable, UnknownHostKey, local_part_path,
-                      Stopper, fingerprint)
+                                Connection, ConnectionLost, MachineError, ProgressCallback, Sink,
+                                UnknownHostKey, local_part_path, Stopper)
+from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +54,14 @@ def _ssh_errors(connection: SshConnection, what: str) -> Iterator[None]:
         raise
     except (OSError, EOFError, paramiko.SSHException) as error:
         if connection.lost_after(error):
-            raise ConnectionLost(f"{connection.machine.name}: the connection was lost "
-                                 f"during {what}") from None
-        reason = {errno.ENOENT: "no such file or folder", errno.EACCES: "permission denied",
-                  errno.ENOSPC: "no space left on the disk"}.get(
+            raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection was lost during "
+                                                   "{what}").format(
+                machine=connection.machine.name, what=what)) from None
+        reason = {errno.ENOENT: QT_TRANSLATE_NOOP("core", "no such file or folder"),
+                  errno.EACCES: QT_TRANSLATE_NOOP("core", "permission denied"),
+                  errno.ENOSPC: QT_TRANSLATE_NOOP("core", "no space left on the disk")}.get(
             getattr(error, "errno", None), str(error) or type(error).__name__)
-        raise connection._error(f"{what}: {reason}") from None
+        raise connection._error(concat(what, reason, sep=": ")) from None
 
 
 
@@ -73,43 +74,6 @@ def _load_host_keys(client: paramiko.SSHClient, known_hosts: Path) -> None:
                 load(str(path))
             except (OSError, paramiko.SSHException) as error:
                 log.warning("cannot read %s: %s", path, error)
-
-
-def _connect_failure(error: BaseException, machine: MachineConfig, timeout: float,
-                     key_file: str, key_problem: str) -> MachineError | None:
-    """What a failed connect means, as the MachineError to raise (None: not ours)."""
-    name, where = machine.name, host_port(machine.host, machine.port)
-    if isinstance(error, paramiko.BadHostKeyException):
-        return HostKeyChanged(
-            f"{name}: the host key of {where} has CHANGED ({fingerprint(error.key)}, "
-            f"remembered {fingerprint(error.expected_key)}): refused; if the machine was "
-            f"reinstalled, remove its line from the known_hosts file")
-    if isinstance(error, paramiko.PasswordRequiredException):
-        return AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
-                                    f"passphrase: put it in \"pwd\" or use ssh-agent")
-    if isinstance(error, paramiko.AuthenticationException):
-        what = refused_message(error, key_file=key_file, key_problem=key_problem,
-                               password=bool(machine.password))
-        return AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}")
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return Unreachable(f"{name}: {where} did not answer within {timeout:g} s "
-                           f"(switched off or not on this network?)")
-    if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
-        return Unreachable(f"{name}: {where} refused the connection "
-                           f"(no SSH server running on port {machine.port}?)")
-    if isinstance(error, socket.gaierror):
-        return Unreachable(f"{name}: unknown host name {machine.host!r}")
-    if isinstance(error, paramiko.SSHException):
-        # paramiko's handshake wait and banner wait race: "No existing session" or
-        # "Negotiation timed out" also mean no SSH server answered in time.
-        if any(word in str(error) for word in ("banner", "No existing session",
-                                               "Negotiation timed out")):
-            return Unreachable(f"{name}: {where} accepted the connection but did not answer "
-                               f"as an SSH server within {timeout:g} s")
-        return MachineError(f"{name}: SSH to {where} failed: {error}")
-    if isinstance(error, OSError):
-        return Unreachable(f"{name}: cannot reach {where}: {error.strerror or error}")
-    return None
 
 
 class SshConnection(Connection):
@@ -150,7 +114,7 @@ class SshConnection(Connection):
             raise
         except Exception as error:  # paramiko's and the socket's errors: one readable line
             client.close()
-            said = _connect_failure(error, machine, timeout, key_file or "", key_problem)
+            said = connect_failure(error, machine, timeout, key_file or "", key_problem)
             if said is None:
                 raise
             raise said from None
@@ -244,7 +208,7 @@ class SshConnection(Connection):
         marker.flush()
         if marker.no_cwd:
             channel.close()
-            raise self._error(f"folder not found: {cwd}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "folder not found: {cwd}").format(cwd=cwd))
         code = channel.exit_status if channel.exit_status_ready() else -1
         channel.close()
         if code == -1:
@@ -259,7 +223,8 @@ class SshConnection(Connection):
                  on_progress: ProgressCallback | None = None) -> None:
         local = Path(local)
         if not local.is_file():
-            raise self._error(f"file not found on this computer: {local}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "file not found on this computer: {local}").format(
+                local=local))
         with open(local, "rb") as reader:
             self._upload(reader, local.stat().st_size, self.expand(remote),
                          f"uploading {local.name}", on_progress)
@@ -295,7 +260,8 @@ class SshConnection(Connection):
         part = local_part_path(local)
         sftp = self.sftp()
         try:
-            with _ssh_errors(self, f"downloading {remote}"):
+            with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "downloading {remote}").format(
+                remote=remote)):
                 size = sftp.stat(remote).st_size or 0
                 with open(part, "wb") as writer:
                     got = sftp.getfo(remote, writer, callback=on_progress)
@@ -307,7 +273,7 @@ class SshConnection(Connection):
 
     def exists(self, remote: str) -> bool:
         path = self.expand(remote)
-        with _ssh_errors(self, f"checking {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "checking {path}").format(path=path)):
             try:
                 self.sftp().lstat(path)
                 return True
@@ -316,7 +282,7 @@ class SshConnection(Connection):
 
     def listdir(self, remote: str) -> list[str]:
         path = self.expand(remote)
-        with _ssh_errors(self, f"listing {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "listing {path}").format(path=path)):
             try:
                 return sorted(self.sftp().listdir(path))
             except FileNotFoundError:
@@ -325,7 +291,7 @@ class SshConnection(Connection):
     def makedirs(self, remote: str) -> None:
         path = self.expand(remote)
         sftp = self.sftp()
-        with _ssh_errors(self, f"creating folder {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "creating folder {path}").format(path=path)):
             missing = []
             while path not in ("", "/", "."):
                 try:
@@ -344,7 +310,7 @@ class SshConnection(Connection):
 
     def read_text(self, remote: str) -> str:
         path = self.expand(remote)
-        with _ssh_errors(self, f"reading {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "reading {path}").format(path=path)):
             with self.sftp().open(path, "rb") as reader:
                 return reader.read().decode("utf-8")
 
@@ -355,7 +321,7 @@ class SshConnection(Connection):
     def remove(self, remote: str) -> None:
         path = self.expand(remote)
         sftp = self.sftp()
-        with _ssh_errors(self, f"removing {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "removing {path}").format(path=path)):
             try:
                 attributes = sftp.lstat(path)
             except FileNotFoundError:
