@@ -14,7 +14,7 @@
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="74"/>
+        <location filename="../window_tasks.py" line="76"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
@@ -249,37 +249,37 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="43"/>
+        <location filename="../window_tasks.py" line="45"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="51"/>
+        <location filename="../window_tasks.py" line="53"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="64"/>
+        <location filename="../window_tasks.py" line="66"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="115"/>
+        <location filename="../window_tasks.py" line="117"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="120"/>
+        <location filename="../window_tasks.py" line="122"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="131"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="131"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -1203,7 +1203,7 @@ Fichier journal : {1}</translation>
         <translation>Impossible d’écrire l’archive {file} : {reason}.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="188"/>
+        <location filename="../core/capture.py" line="191"/>
         <source>OpenCV could not encode the image as JPEG.</source>
         <translation>OpenCV n’a pas pu encoder l’image en JPEG.</translation>
     </message>
@@ -1653,17 +1653,17 @@ Fichier journal : {1}</translation>
         <translation>Impossible d’intégrer {file} dans images/{name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="235"/>
+        <location filename="../core/machines/base.py" line="236"/>
         <source>{machine}: {program} failed (exit status {rc}): {last}</source>
         <translation>{machine} : échec de {program} (code de sortie {rc}) : {last}</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="274"/>
+        <location filename="../core/machines/base.py" line="275"/>
         <source>{machine}: cannot create folder {path}: {reason}</source>
         <translation>{machine} : impossible de créer le dossier {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="211"/>
+        <location filename="../core/machines/ssh/connection.py" line="215"/>
         <source>folder not found: {cwd}</source>
         <translation>dossier introuvable : {cwd}</translation>
     </message>
@@ -1713,37 +1713,37 @@ Fichier journal : {1}</translation>
         <translation>plus de place sur le disque</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="226"/>
+        <location filename="../core/machines/ssh/connection.py" line="231"/>
         <source>file not found on this computer: {local}</source>
         <translation>fichier introuvable sur cet ordinateur : {local}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="263"/>
+        <location filename="../core/machines/ssh/connection.py" line="270"/>
         <source>downloading {remote}</source>
         <translation>téléchargement de {remote}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="276"/>
+        <location filename="../core/machines/ssh/connection.py" line="284"/>
         <source>checking {path}</source>
         <translation>vérification de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="285"/>
+        <location filename="../core/machines/ssh/connection.py" line="293"/>
         <source>listing {path}</source>
         <translation>lecture du contenu de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="294"/>
+        <location filename="../core/machines/ssh/connection.py" line="302"/>
         <source>creating folder {path}</source>
         <translation>création du dossier {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="313"/>
+        <location filename="../core/machines/ssh/connection.py" line="322"/>
         <source>reading {path}</source>
         <translation>lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="324"/>
+        <location filename="../core/machines/ssh/connection.py" line="333"/>
         <source>removing {path}</source>
         <translation>suppression de {path}</translation>
     </message>
@@ -1823,42 +1823,42 @@ Fichier journal : {1}</translation>
         <translation>aucun mot de passe ni fichier de clé dans la configuration, et les clés de ssh-agent/~/.ssh ont été refusées</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="111"/>
+        <location filename="../core/machines/ssh/login.py" line="112"/>
         <source>{machine}: the host key of {address} has CHANGED ({key}, remembered {expected}): refused; if the machine was reinstalled, remove its line from the known_hosts file</source>
         <translation>{machine} : la clé d’hôte de {address} a CHANGÉ ({key}, clé mémorisée {expected}) : connexion refusée ; si la machine a été réinstallée, supprimez sa ligne du fichier known_hosts</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="121"/>
+        <location filename="../core/machines/ssh/login.py" line="122"/>
         <source>{machine}: login as {login} on {address}: {reason}</source>
         <translation>{machine} : connexion en tant que {login} sur {address} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="125"/>
+        <location filename="../core/machines/ssh/login.py" line="126"/>
         <source>{machine}: {address} did not answer within {timeout:g} s (switched off or not on this network?)</source>
         <translation>{machine} : {address} n’a pas répondu en {timeout:g} s (éteinte ou sur un autre réseau ?)</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="130"/>
+        <location filename="../core/machines/ssh/login.py" line="131"/>
         <source>{machine}: {address} refused the connection (no SSH server running on port {port}?)</source>
         <translation>{machine} : {address} a refusé la connexion (aucun serveur SSH sur le port {port} ?)</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="134"/>
+        <location filename="../core/machines/ssh/login.py" line="135"/>
         <source>{machine}: unknown host name {host!r}</source>
         <translation>{machine} : nom d’hôte inconnu {host!r}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="141"/>
+        <location filename="../core/machines/ssh/login.py" line="142"/>
         <source>{machine}: {address} accepted the connection but did not answer as an SSH server within {timeout:g} s</source>
         <translation>{machine} : {address} a accepté la connexion mais n’a pas répondu comme un serveur SSH en {timeout:g} s</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="145"/>
+        <location filename="../core/machines/ssh/login.py" line="146"/>
         <source>{machine}: SSH to {address} failed: {reason}</source>
         <translation>{machine} : échec de la connexion SSH à {address} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/login.py" line="149"/>
+        <location filename="../core/machines/ssh/login.py" line="150"/>
         <source>{machine}: cannot reach {address}: {reason}</source>
         <translation>{machine} : impossible de joindre {address} : {reason}</translation>
     </message>
@@ -2258,6 +2258,166 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <location filename="../core/workspace.py" line="309"/>
         <source>{path} is not a recorded image of this workspace.</source>
         <translation>{path} n’est pas une image enregistrée de cet espace de travail.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="62"/>
+        <source>No camera chosen: pick one from the list or type 0, /dev/video0, a video file or a URL.</source>
+        <translation>Aucune caméra choisie : choisissez-en une dans la liste ou tapez 0, /dev/video0, un fichier vidéo ou une URL.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="115"/>
+        <source>The camera {source} is closed.</source>
+        <translation>La caméra {source} est fermée.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="159"/>
+        <source>The stream {source} stopped sending images (network or server down?).</source>
+        <translation>Le flux {source} n’envoie plus d’images (réseau ou serveur en panne ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="162"/>
+        <source>The video file {source} cannot be read any more.</source>
+        <translation>Le fichier vidéo {source} ne peut plus être lu.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="164"/>
+        <source>The camera {source} stopped sending images (unplugged?).</source>
+        <translation>La caméra {source} n’envoie plus d’images (débranchée ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="177"/>
+        <source>No camera number {number} on this computer ({device} does not exist).</source>
+        <translation>Pas de caméra numéro {number} sur cet ordinateur ({device} n’existe pas).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="183"/>
+        <source>No camera at {device}: the device does not exist (plugged in?).</source>
+        <translation>Pas de caméra sur {device} : le périphérique n’existe pas (est-elle branchée ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="186"/>
+        <source>No permission to read {device}: add your user to the &apos;video&apos; group.</source>
+        <translation>Pas le droit de lire {device} : ajoutez votre compte au groupe « video ».</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="192"/>
+        <source>Video file not found: {path}.</source>
+        <translation>Fichier vidéo introuvable : {path}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="200"/>
+        <source>Cannot open camera number {source}.</source>
+        <translation>Impossible d’ouvrir la caméra numéro {source}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="201"/>
+        <source>Cannot open the camera {source}.</source>
+        <translation>Impossible d’ouvrir la caméra {source}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="202"/>
+        <source>Cannot open the video file {source} (format not supported?).</source>
+        <translation>Impossible d’ouvrir le fichier vidéo {source} (format non pris en charge ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="204"/>
+        <source>Cannot open the stream {source} (wrong address, or server not answering).</source>
+        <translation>Impossible d’ouvrir le flux {source} (adresse erronée, ou serveur qui ne répond pas).</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="111"/>
+        <source>The camera stopped because of an internal error (see the log).</source>
+        <translation>La caméra s’est arrêtée à cause d’une erreur interne (voir le journal).</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="135"/>
+        <source>{reason} Images already recorded are kept.</source>
+        <translation>{reason} Les images déjà enregistrées sont conservées.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="151"/>
+        <source>No camera: cannot record &apos;{name}&apos;. Check the camera and press Start again.</source>
+        <translation>Pas de caméra : impossible d’enregistrer « {name} ». Vérifiez la caméra et cliquez à nouveau sur Démarrer.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="161"/>
+        <source>Cannot open the camera {source}: {reason}</source>
+        <translation>Impossible d’ouvrir la caméra {source} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="197"/>
+        <source>{reason} Recording stopped; images already recorded are kept.</source>
+        <translation>{reason} Enregistrement arrêté ; les images déjà enregistrées sont conservées.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="202"/>
+        <source>Saving an image failed (see the log). Recording stopped.</source>
+        <translation>L’enregistrement d’une image a échoué (voir le journal). Enregistrement arrêté.</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="89"/>
+        <source>{address} is not known yet: its {key_type} key is {fingerprint}; confirm it before connecting</source>
+        <translation>{address} n’est pas encore connue : sa clé {key_type} est {fingerprint} ; confirmez-la avant de vous connecter</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="341"/>
+        <source>{machine}: the command took longer than {seconds:g} s and was stopped</source>
+        <translation>{machine} : la commande a duré plus de {seconds:g} s et a été arrêtée</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="98"/>
+        <source>{machine}: key file not found: {key_file}</source>
+        <translation>{machine} : fichier de clé introuvable : {key_file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="147"/>
+        <source>{machine}: the connection is closed</source>
+        <translation>{machine} : la connexion est fermée</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="186"/>
+        <source>starting {program}</source>
+        <translation>lancement de {program}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="220"/>
+        <source>{machine}: the connection was lost while {program} was running</source>
+        <translation>{machine} : la connexion a été perdue pendant l’exécution de {program}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="234"/>
+        <source>uploading {file}</source>
+        <translation>envoi de {file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="258"/>
+        <source>{what}: no space left on the disk ({free:.1f} MB free, {size:.1f} MB needed)</source>
+        <translation>{what} : plus de place sur le disque ({free:.1f} Mo libres, {size:.1f} Mo nécessaires)</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="276"/>
+        <source>downloading {remote}: got {got} of {size} bytes</source>
+        <translation>téléchargement de {remote} : {got} octets reçus sur {size}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="307"/>
+        <source>{path} exists and is not a folder</source>
+        <translation>{path} existe et n’est pas un dossier</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="328"/>
+        <source>writing {path}</source>
+        <translation>écriture de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="353"/>
+        <source>cannot read the free space of {path} from df</source>
+        <translation>impossible de lire l’espace libre de {path} avec df</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="100"/>
+        <source>SFTP does not start: the login on {host} prints text in non-interactive shells (a greeting in ~/.bashrc or ~/.profile?); make it print only in interactive shells, e.g. put `[ -t 1 ] || return` or `case $- in *i*) ;; *) return;; esac` at the top of ~/.bashrc</source>
+        <translation>SFTP ne démarre pas : la session sur {host} affiche du texte dans les shells non interactifs (un message d’accueil dans ~/.bashrc ou ~/.profile ?) ; faites-le afficher seulement dans les shells interactifs, par exemple en mettant `[ -t 1 ] || return` ou `case $- in *i*) ;; *) return;; esac` au début de ~/.bashrc</translation>
     </message>
 </context>
 <context>

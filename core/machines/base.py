@@ -86,8 +86,9 @@ class UnknownHostKey(MachineError):
         self.key_type = key.get_name()
         self.fingerprint = fingerprint(key)
         where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # config.host_port
-        super().__init__(f"{where} is not known yet: its {self.key_type} key is "
-                         f"{self.fingerprint}; confirm it before connecting")
+        super().__init__(QT_TRANSLATE_NOOP("core", "{address} is not known yet: its {key_type} key is "
+                                           "{fingerprint}; confirm it before connecting").format(
+            address=where, key_type=self.key_type, fingerprint=self.fingerprint))
 
 
 class ConnectionLost(MachineError):
@@ -337,6 +338,7 @@ class Stopper:
 
     def result(self, code: int, name: str) -> int:
         if self.timed_out:
-            raise CommandTimeout(f"{name}: the command took longer than {self._timeout:g} s "
-                                 f"and was stopped")
+            raise CommandTimeout(QT_TRANSLATE_NOOP("core", "{machine}: the command took longer than "
+                                                   "{seconds:g} s and was stopped").format(
+                machine=name, seconds=float(self._timeout)))
         return code

@@ -95,7 +95,8 @@ class SshConnection(Connection):
         name, where = machine.name, host_port(machine.host, machine.port)
         key_file = os.path.expanduser(machine.key_file) if machine.key_file else None
         if key_file and not os.path.isfile(key_file):
-            raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
+            raise AuthenticationFailed(QT_TRANSLATE_NOOP("core", "{machine}: key file not found: "
+                                                         "{key_file}").format(machine=name, key_file=key_file))
         key, key_problem = load_key(name, key_file, machine.password) if key_file else (None, "")
         client = paramiko.SSHClient()
         _load_host_keys(client, Path(known_hosts))
@@ -143,7 +144,8 @@ class SshConnection(Connection):
     def _transport(self) -> paramiko.Transport:
         transport = self._client.get_transport()
         if transport is None or not transport.is_active():
-            raise ConnectionLost(f"{self.machine.name}: the connection is closed")
+            raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection is closed").format(
+                machine=self.machine.name))
         return transport
 
     def sftp(self) -> paramiko.SFTPClient:
@@ -153,7 +155,8 @@ class SshConnection(Connection):
                     with _ssh_errors(self, "opening SFTP"):
                         self._sftp = self._client.open_sftp()
                 except paramiko.SFTPError as error:
-                    raise self._error(sftp_start_failure(self.machine.host, error) or f"SFTP: {error}") from None
+                    raise self._error(sftp_start_failure(self.machine.host, error)
+                                      or concat("SFTP", str(error), sep=": ")) from None
                     self._sftp.get_channel().settimeout(max(self._timeout * 6, 30.0))
             return self._sftp
 
@@ -180,7 +183,8 @@ class SshConnection(Connection):
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
                  on_out: Sink, on_err: Sink) -> int:
-        with _ssh_errors(self, f"starting {posixpath.basename(argv[0])}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "starting {program}").format(
+                program=posixpath.basename(argv[0]))):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
                 channel.get_pty(term="dumb", width=1000)
@@ -213,8 +217,9 @@ class SshConnection(Connection):
         channel.close()
         if code == -1:
             if not self.alive:  # paramiko reports -1 when the link died
-                raise ConnectionLost(f"{self.machine.name}: the connection was lost while "
-                                     f"{posixpath.basename(argv[0])} was running")
+                raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection was lost while "
+                                                       "{program} was running").format(
+                    machine=self.machine.name, program=posixpath.basename(argv[0])))
             if stopper.signal:  # sshd sent "exit-signal", which paramiko reports as -1
                 code = -stopper.signal
         return stopper.result(code, self.machine.name)
@@ -227,7 +232,8 @@ class SshConnection(Connection):
                 local=local))
         with open(local, "rb") as reader:
             self._upload(reader, local.stat().st_size, self.expand(remote),
-                         f"uploading {local.name}", on_progress)
+                         QT_TRANSLATE_NOOP("core", "uploading {file}").format(file=local.name),
+                         on_progress)
 
     def _upload(self, reader: IO[bytes], size: int, remote: str, what: str,
                 on_progress: ProgressCallback | None) -> None:
@@ -249,8 +255,9 @@ class SshConnection(Connection):
             except (MachineError, OSError, paramiko.SSHException):
                 raise error from None
             if isinstance(error, MachineError) and free < size:
-                raise self._error(f"{what}: no space left on the disk ({free / 1e6:.1f} MB "
-                                  f"free, {size / 1e6:.1f} MB needed)") from None
+                raise self._error(QT_TRANSLATE_NOOP("core", "{what}: no space left on the disk ({free:.1f} "
+                                                    "MB free, {size:.1f} MB needed)").format(
+                    what=what, free=free / 1e6, size=size / 1e6)) from None
             raise
 
     def get_file(self, remote: str, local: Path | str,
@@ -266,7 +273,8 @@ class SshConnection(Connection):
                 with open(part, "wb") as writer:
                     got = sftp.getfo(remote, writer, callback=on_progress)
                 if got != size:
-                    raise self._error(f"downloading {remote}: got {got} of {size} bytes")
+                    raise self._error(QT_TRANSLATE_NOOP("core", "downloading {remote}: got {got} of {size} "
+                                                        "bytes").format(remote=remote, got=got, size=size))
             os.replace(part, local)
         finally:
             part.unlink(missing_ok=True)
@@ -296,7 +304,8 @@ class SshConnection(Connection):
             while path not in ("", "/", "."):
                 try:
                     if not stat.S_ISDIR(sftp.stat(path).st_mode or 0):
-                        raise self._error(f"{path} exists and is not a folder")
+                        raise self._error(QT_TRANSLATE_NOOP("core", "{path} exists and is not a "
+                                                            "folder").format(path=path))
                     break
                 except FileNotFoundError:
                     missing.append(path)
@@ -316,7 +325,7 @@ class SshConnection(Connection):
 
     def write_text(self, remote: str, text: str) -> None:
         path, data = self.expand(remote), text.encode("utf-8")
-        self._upload(io.BytesIO(data), len(data), path, f"writing {path}", None)
+        self._upload(io.BytesIO(data), len(data), path, QT_TRANSLATE_NOOP("core", "writing {path}").format(path=path), None)
 
     def remove(self, remote: str) -> None:
         path = self.expand(remote)
@@ -341,7 +350,8 @@ class SshConnection(Connection):
         try:
             return int(lines[-1].split()[3]) * 1024
         except (IndexError, ValueError):
-            raise self._error(f"cannot read the free space of {path} from df") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot read the free space of {path} from "
+                                                "df").format(path=path)) from None
 
     def close(self) -> None:
         with self._lock:

@@ -97,10 +97,11 @@ def sftp_start_failure(host: str, error: BaseException) -> str | None:
     text = str(error)
     if "Garbage packet" not in text and "Expected version" not in text:
         return None
-    return (f"SFTP does not start: the login on {host} prints text in non-interactive "
-            f"shells (a greeting in ~/.bashrc or ~/.profile?); make it print only in "
-            f"interactive shells, e.g. put `[ -t 1 ] || return` or `case $- in *i*) ;; "
-            f"*) return;; esac` at the top of ~/.bashrc")
+    return QT_TRANSLATE_NOOP("core", "SFTP does not start: the login on {host} prints text in "
+                             "non-interactive shells (a greeting in ~/.bashrc or ~/.profile?); make "
+                             "it print only in interactive shells, e.g. put `[ -t 1 ] || return` or "
+                             "`case $- in *i*) ;; *) return;; esac` at the top of "
+                             "~/.bashrc").format(host=host)
 
 
 def connect_failure(error: BaseException, machine: MachineConfig, timeout: float,
