@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from PyQt5 import sip, uic
-from PyQt5.QtCore import QSize, Qt, pyqtSignal, pyqtSlot
+from PyQt5.QtCore import QCoreApplication, QSize, Qt, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
 from PyQt5.QtWidgets import QFileDialog, QListWidgetItem, QShortcut, QWidget
 
@@ -22,6 +22,7 @@ from core.messages import text_of
 from core.workspace import Workspace, WorkspaceError, validate_class_name
 from thread_camera import DEFAULT_IMAGES_PER_SECOND, THUMBNAIL_SIZE, CameraThread, CameraWorker
 from thread_command import CommandWorker, start_in_thread
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,9 @@ def load_thumbnails(workspace: Workspace, class_name: str, limit: int,
     try:
         paths = workspace.images(class_name)
     except (OSError, WorkspaceError) as error:
-        raise WorkspaceError(f"Cannot read the images of {class_name!r}: {error}") from error
+        raise WorkspaceError(QCoreApplication.translate(   # translate() is thread-safe
+            "RecordImagesForm", "Cannot read the images of {0!r}: {1}").format(
+                class_name, translated(text_of(error)))) from error
     thumbs = []
     for path in reversed(paths[-limit:]):
         image = QImage(str(path))

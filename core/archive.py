@@ -11,9 +11,9 @@ import tarfile
 import threading
 from pathlib import Path
 
+from core.messages import QT_TRANSLATE_NOOP
 from core.workspace import (MIN_IMAGES_PER_CLASS, PARTS, ProgressCallback, Workspace,
                        WorkspaceError, validate_class_name)
-from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 
 from core.camera import Camera, CameraError, open_camera
-from core.workspace import Workspace, WorkspaceError
 from core.messages import QT_TRANSLATE_NOOP, text_of
+from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
 

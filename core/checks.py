@@ -20,11 +20,11 @@ from typing import Any, Sequence
 
 from core.check_report import CHECKS, FAIL, OK, SKIP, WARN, CheckResult, CheckRow
 from core.config import Config, ConfigError, MachineConfig, host_port, load_config
-from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 from core.machines import (DEFAULT_KNOWN_HOSTS, AuthenticationFailed, Connection, HostKeyChanged,
                       MachineError, RemoteCommandFailed, Unreachable, UnknownHostKey,
                       open_connection, remember_host_key)
 from core.messages import QT_TRANSLATE_NOOP, concat, text_of
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import logging
 from pathlib import Path
 
 from core import trash
-from core.workspace import Workspace, WorkspaceError, validate_class_name
 from core.messages import QT_TRANSLATE_NOOP, text_of
+from core.workspace import Workspace, WorkspaceError, validate_class_name
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP, concat
 from core.names import suggest_model_name
 from core.protocol import events
 from core.workspace import Workspace
-from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 

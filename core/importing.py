@@ -20,8 +20,8 @@ from typing import Callable, Iterable
 import cv2
 import numpy as np
 
-from core.workspace import Workspace, WorkspaceError
 from core.messages import QT_TRANSLATE_NOOP, concat
+from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ import time
 
 from core.config import MachineConfig, TrainingSettings
 from core.machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import (DL_SCRIPTS, DL_SCRIPTS_DIR, Connector, Report, StepError,
                            check_model_name, deploy_scripts, dl_script, exit_status, keeping_tail,
                            last_error, python_of, require_modules)
 from core.protocol import parse_event
-from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 

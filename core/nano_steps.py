@@ -9,11 +9,11 @@ from pathlib import Path
 
 from core.identity import describe_holder, laptop_identity
 from core.machines import Connection
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError, check_model_name,
                            deploy_scripts, exit_status, keeping_tail, last_error, missing_modules,
                            python_of, require_modules, stoppable_progress)
 from core.protocol import EVENT_MARKER, parse_event
-from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from typing import Callable
 from core.config import MachineConfig
 from core.identity import laptop_identity
 from core.machines import Connection, RemoteCommandFailed
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.names import suggest_model_name
 from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__
 from core.workspace import WorkspaceError
-from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP, concat
 from core.protocol import events
 from core.workspace import Workspace, WorkspaceError, validate_class_name
-from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 

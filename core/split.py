@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Iterator
 
 from core import layouts, trash
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.workspace import (MIN_IMAGES_PER_CLASS, PARTS, SPLIT_FRACTIONS, SPLIT_RECORD,
                        ProgressCallback, SplitResult, Workspace, WorkspaceError,
                        write_text_atomic)
-from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from core import camera, checks, importing, jobs, layouts, nano_steps, pipeline
 from core.config import Config, MachineConfig
 from core.machines import UnknownHostKey, remember_host_key
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import Connector, Report, StepError
 from core.split import orphans_warning
 from core.workspace import Workspace, WorkspaceError
-from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 

@@ -627,22 +627,22 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>RecordImagesForm</name>
     <message>
-        <location filename="../record_images.py" line="143"/>
+        <location filename="../record_images.py" line="146"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="144"/>
+        <location filename="../record_images.py" line="147"/>
         <source>Importing {0} item(s) into {1!r}</source>
         <translation>Import de {0} élément(s) dans {1!r}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="338"/>
+        <location filename="../record_images.py" line="341"/>
         <source>Another form already records class {0!r}: choose another name.</source>
         <translation>Un autre formulaire enregistre déjà la classe {0!r} : choisissez un autre nom.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="228"/>
+        <location filename="../record_images.py" line="231"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
@@ -652,42 +652,42 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Démarrer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="215"/>
+        <location filename="../record_images.py" line="218"/>
         <source>No camera: choose a camera in the project settings first.</source>
         <translation>Pas de caméra : choisissez d’abord une caméra dans les réglages du projet.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="219"/>
+        <location filename="../record_images.py" line="222"/>
         <source>Start recording {0}</source>
         <translation>Début de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="223"/>
+        <location filename="../record_images.py" line="226"/>
         <source>Stop recording {0}</source>
         <translation>Fin de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="276"/>
+        <location filename="../record_images.py" line="279"/>
         <source>Moved {0} image(s) of {1!r} to the trash ({2}).</source>
         <translation>{0} image(s) de {1!r} mise(s) à la corbeille ({2}).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="285"/>
+        <location filename="../record_images.py" line="288"/>
         <source>Import into {0}</source>
         <translation>Importer dans {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="285"/>
+        <location filename="../record_images.py" line="288"/>
         <source>Pictures and videos ({0});;All files (*)</source>
         <translation>Images et vidéos ({0});;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="292"/>
+        <location filename="../record_images.py" line="295"/>
         <source>importing {0}/{1}</source>
         <translation>import {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="297"/>
+        <location filename="../record_images.py" line="300"/>
         <source>{0} file(s) not imported into {1!r}: {2}</source>
         <translation>{0} fichier(s) non importé(s) dans {1!r} : {2}</translation>
     </message>
@@ -697,17 +697,17 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Importer…</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="316"/>
+        <location filename="../record_images.py" line="319"/>
         <source>Stop recording {0!r} first.</source>
         <translation>Arrêtez d’abord l’enregistrement de {0!r}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="318"/>
+        <location filename="../record_images.py" line="321"/>
         <source>Wait for the import into {0!r} to end (or cancel it).</source>
         <translation>Attendez la fin de l’import dans {0!r} (ou annulez-le).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="331"/>
+        <location filename="../record_images.py" line="334"/>
         <source>Save name</source>
         <translation>Enregistrer le nom</translation>
     </message>
@@ -717,27 +717,27 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Renommer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="348"/>
+        <location filename="../record_images.py" line="351"/>
         <source>Renamed class {0!r} to {1!r}: split again before uploading.</source>
         <translation>Classe {0!r} renommée en {1!r} : répartissez à nouveau avant l’envoi.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="360"/>
+        <location filename="../record_images.py" line="363"/>
         <source>Remove class {0!r}? Its {1} picture(s) go to the trash (.ai_nano/trash), from where they can be restored.</source>
         <translation>Supprimer la classe {0!r} ? Ses {1} image(s) vont à la corbeille (.ai_nano/trash), d’où elles peuvent être restaurées.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="369"/>
+        <location filename="../record_images.py" line="372"/>
         <source>Removed class {0!r}: its pictures are in {1}.</source>
         <translation>Classe {0!r} supprimée : ses images sont dans {1}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="387"/>
+        <location filename="../record_images.py" line="390"/>
         <source>{0} image</source>
         <translation>{0} image</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="387"/>
+        <location filename="../record_images.py" line="390"/>
         <source>{0} images</source>
         <translation>{0} images</translation>
     </message>
@@ -815,6 +815,11 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../record_images.ui" line="17"/>
         <source>Record pictures of this class from the camera (about 5 a second) until Stop. Space starts and stops the selected class.</source>
         <translation>Enregistre des images de cette classe depuis la caméra (environ 5 par seconde) jusqu’à Arrêter. Espace démarre et arrête la classe sélectionnée.</translation>
+    </message>
+    <message>
+        <location filename="../record_images.py" line="41"/>
+        <source>Cannot read the images of {0!r}: {1}</source>
+        <translation>Impossible de lire les images de {0!r} : {1}</translation>
     </message>
 </context>
 <context>

@@ -24,12 +24,12 @@ import paramiko
 
 from core.config import MachineConfig, host_port
 from core.machines import base
-from core.machines.ssh.crowded import retry_crowded as _retry_crowded
-from core.machines.ssh.login import connect_failure, load_key, sftp_start_failure
-from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                                 Connection, ConnectionLost, MachineError, ProgressCallback, Sink,
                                 UnknownHostKey, local_part_path, Stopper)
+from core.machines.ssh.crowded import retry_crowded as _retry_crowded
+from core.machines.ssh.login import connect_failure, load_key, sftp_start_failure
+from core.machines.ssh.markers import PidMarker, shell_script
 from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
