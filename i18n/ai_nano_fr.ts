@@ -570,6 +570,11 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <source>Nano</source>
         <translation>Nano</translation>
     </message>
+    <message>
+        <location filename="../widgets/machines_table.py" line="85"/>
+        <source>{0}: {1}</source>
+        <translation>{0} : {1}</translation>
+    </message>
 </context>
 <context>
     <name>MistakesPanel</name>

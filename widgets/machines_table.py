@@ -82,8 +82,8 @@ class MachineStatusPanel(QWidget):
                 item = QTableWidgetItem(translated(result.text))
                 item.setBackground(STATE_COLOURS.get(result.state, STATE_COLOURS[SKIP]))
                 item.setForeground(QColor("#707070") if result.state == SKIP else QColor("black"))
-                item.setToolTip(f"{self.tr(CHECK_TITLES.get(key, title))}: "
-                                f"{translated(result.detail or result.text)}")
+                item.setToolTip(self.tr("{0}: {1}").format(self.tr(CHECK_TITLES.get(key, title)),
+                                                           translated(result.detail or result.text)))
                 item.setData(Qt.UserRole, result.state)
                 self.table.setItem(check, index, item)
         failed = [row.machine for row in rows if row.failed]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import string
 from pathlib import Path
 
@@ -34,16 +35,25 @@ def french():
     app.setProperty("ai_nano_language", None)
 
 
-def local_dl_window(qtbot, tmp_path: Path) -> ai_nano.GUI_ai_nano:
-    """The window with this computer as its DL server (nothing is sent in these steps)."""
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def local_dl_window(qtbot, tmp_path: Path, port: int) -> ai_nano.GUI_ai_nano:
+    """This computer as the DL server (nothing is sent in these steps), and a Nano on a
+    loopback port where no SSH server listens."""
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"DL_server": {"name": "dl", "ip": "local",
                                                 "workdir": str(tmp_path / "dl")},
-                                  "jetson_nano": []}))
+                                  "jetson_nano": [{"name": "nano1", "ip": "127.0.0.1", "port": port,
+                                                   "login": "student", "pwd": "x"}]}))
+    config.chmod(0o600)   # a password in a file others can read is warned about
     window = ai_nano.GUI_ai_nano(config, known_hosts=tmp_path / "kh")
     qtbot.addWidget(window)
     table = window.machines_panel.table     # the start-up check of this computer ends
-    qtbot.wait_until(lambda: table.columnCount() == 1 and table.item(0, 0) is not None,
+    qtbot.wait_until(lambda: table.columnCount() == 2 and table.item(0, 1) is not None,
                      timeout=60_000)
     qtbot.wait_until(lambda: not window.runner.running(), timeout=60_000)
     return window
@@ -80,9 +90,14 @@ def write_pictures(workspace: Workspace, names: tuple[str, ...], count: int) -> 
 
 
 def test_core_messages_reach_the_french_window_in_french(qtbot, tmp_path, french, monkeypatch):
-    window = local_dl_window(qtbot, tmp_path)
-    reachable = window.machines_panel.table.item(0, 0).text()
-    assert reachable == "cet ordinateur"                               # core/checks.py
+    port = closed_port()
+    window = local_dl_window(qtbot, tmp_path, port)
+    table = window.machines_panel.table
+    assert table.item(0, 0).text() == "cet ordinateur"                 # core/checks.py
+    assert table.item(0, 1).text() == "non"                            # the Nano: refused
+    assert table.item(0, 1).toolTip() == (                             # core/machines/ssh
+        f"Joignable : nano1 : 127.0.0.1:{port} a refusé la connexion (aucun serveur SSH sur "
+        f"le port {port} ?)")
     window.open_workspace(tmp_path / "ws")
     qtbot.wait_until(lambda: window.workspace is not None, timeout=10_000)
 
