@@ -116,7 +116,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
             self.show_error(text_of(error))
             return Config(dl_server=None, nanos=(), path=path)
         for warning in config.warnings:
-            self.update_log(self.tr("Warning: {0}").format(warning))
+            self.update_log(self.tr("Warning: {0}").format(translated(warning)))
         for nano in config.nanos:
             self.cb_nano_name.addItem(nano.name)
         if config.dl_server is None:

@@ -1323,7 +1323,7 @@ Fichier journal : {1}</translation>
         <translation>{camera} n’est pas un chemin de périphérique</translation>
     </message>
     <message>
-        <location filename="../core/checks.py" line="188"/>
+        <location filename="../core/config.py" line="147"/>
         <source>none</source>
         <translation>aucun</translation>
     </message>
@@ -2428,6 +2428,221 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <location filename="../core/machines/ssh/login.py" line="100"/>
         <source>SFTP does not start: the login on {host} prints text in non-interactive shells (a greeting in ~/.bashrc or ~/.profile?); make it print only in interactive shells, e.g. put `[ -t 1 ] || return` or `case $- in *i*) ;; *) return;; esac` at the top of ~/.bashrc</source>
         <translation>SFTP ne démarre pas : la session sur {host} affiche du texte dans les shells non interactifs (un message d’accueil dans ~/.bashrc ou ~/.profile ?) ; faites-le afficher seulement dans les shells interactifs, par exemple en mettant `[ -t 1 ] || return` ou `case $- in *i*) ;; *) return;; esac` au début de ~/.bashrc</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="148"/>
+        <source>{file}: no Jetson Nano named {name!r} (known: {known})</source>
+        <translation>{file} : aucune Jetson Nano nommée {name!r} (connues : {known})</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="157"/>
+        <source>{path}: file not found</source>
+        <translation>{path} : fichier introuvable</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="160"/>
+        <source>{path}: not UTF-8 text (byte {byte})</source>
+        <translation>{path} : ce n’est pas du texte UTF-8 (octet {byte})</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="163"/>
+        <source>{path}: cannot read ({reason})</source>
+        <translation>{path} : lecture impossible ({reason})</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="172"/>
+        <source>jetson_nano must be a list [...], not {actual}</source>
+        <translation>jetson_nano doit être une liste [...], pas {actual}</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="180"/>
+        <source>{key} {name!r} is used twice</source>
+        <translation>{key} {name!r} est utilisé deux fois</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="197"/>
+        <source>the file must hold a JSON object {{...}}, not {actual}</source>
+        <translation>le fichier doit contenir un objet JSON {{...}}, pas {actual}</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="201"/>
+        <source>DL_server is missing (and there is no jetson_nano either)</source>
+        <translation>la clé DL_server manque (et il n’y a pas non plus de jetson_nano)</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="44"/>
+        <source>a string</source>
+        <translation>une chaîne de caractères</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="45"/>
+        <source>an integer</source>
+        <translation>un entier</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="46"/>
+        <source>a number</source>
+        <translation>un nombre</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="47"/>
+        <source>an object</source>
+        <translation>un objet</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="48"/>
+        <source>a list</source>
+        <translation>une liste</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="49"/>
+        <source>true or false</source>
+        <translation>true ou false</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Expecting &apos;,&apos; delimiter</source>
+        <translation>une virgule « , » est attendue</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Expecting &apos;:&apos; delimiter</source>
+        <translation>un deux-points « : » est attendu</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Expecting value</source>
+        <translation>une valeur est attendue</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Expecting property name enclosed in double quotes</source>
+        <translation>un nom de clé entre guillemets doubles est attendu</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Extra data</source>
+        <translation>du texte suit la fin de l’objet JSON</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="52"/>
+        <source>Unterminated string starting at</source>
+        <translation>une chaîne de caractères commencée ici n’est pas fermée</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="88"/>
+        <source>{file}: {problem}</source>
+        <translation>{file} : {problem}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="103"/>
+        <source>{key} is missing</source>
+        <translation>la clé {key} manque</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="112"/>
+        <source>{first} or {second}</source>
+        <translation>{first} ou {second}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="114"/>
+        <source>{key} must be {expected}, not {actual}</source>
+        <translation>{key} doit être {expected}, pas {actual}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="121"/>
+        <source>unknown key {key} (ignored)</source>
+        <translation>clé inconnue {key} (ignorée)</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="126"/>
+        <source>{key} must be an object, not {actual}</source>
+        <translation>{key} doit être un objet, pas {actual}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="132"/>
+        <source>{key} must be {minimum} or more, not {value}</source>
+        <translation>{key} doit valoir au moins {minimum}, pas {value}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="142"/>
+        <source>{key} must be a host name, an address or &quot;local&quot;</source>
+        <translation>{key} doit être un nom d’hôte, une adresse ou &quot;local&quot;</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="167"/>
+        <source>{key} is empty</source>
+        <translation>{key} est vide</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="159"/>
+        <source>{key} must be &quot;ssh&quot; or &quot;local&quot;, not {value!r}</source>
+        <translation>{key} doit être &quot;ssh&quot; ou &quot;local&quot;, pas {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="162"/>
+        <source>{key}: ip &quot;local&quot; cannot use transport &quot;ssh&quot;</source>
+        <translation>{key} : ip &quot;local&quot; ne peut pas utiliser transport &quot;ssh&quot;</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="170"/>
+        <source>{key} must be between 1 and 65535, not {value}</source>
+        <translation>{key} doit être compris entre 1 et 65535, pas {value}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="174"/>
+        <source>{key} must be &quot;slurm&quot; or &quot;&quot;, not {value!r}</source>
+        <translation>{key} doit être &quot;slurm&quot; ou &quot;&quot;, pas {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="180"/>
+        <source>{key} must be 0 (one per GPU) or more, not {value}</source>
+        <translation>{key} doit valoir 0 (un par GPU) ou plus, pas {value}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="197"/>
+        <source>{key} must be a list of pin numbers such as [12, 16, 18]</source>
+        <translation>{key} doit être une liste de numéros de broches, par exemple [12, 16, 18]</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="201"/>
+        <source>{key}: {pin} is not a GPIO pin of the Nano&apos;s header (BOARD numbering: {pins})</source>
+        <translation>{key} : {pin} n’est pas une broche GPIO du connecteur de la Nano (numérotation BOARD : {pins})</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="205"/>
+        <source>{key} lists a pin twice: {pins}</source>
+        <translation>{key} contient deux fois la même broche : {pins}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="225"/>
+        <source>{key} must be one of {choices}, not {value!r}</source>
+        <translation>{key} doit être l’une des valeurs {choices}, pas {value!r}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="236"/>
+        <source>key {key!r} appears twice in the same object</source>
+        <translation>la clé {key!r} apparaît deux fois dans le même objet</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="252"/>
+        <source>{file} holds passwords and other users can read it: run chmod 600 {path}</source>
+        <translation>{file} contient des mots de passe et d’autres utilisateurs peuvent le lire : lancez chmod 600 {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="266"/>
+        <source>{file}: line {line}, column {column}: a comma after the last item (before &apos;{closing}&apos;): remove it, JSON does not allow it</source>
+        <translation>{file} : ligne {line}, colonne {column} : une virgule après le dernier élément (avant « {closing} ») : supprimez-la, JSON ne l’autorise pas</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="269"/>
+        <source>{file}: line {line}, column {column}: {error}</source>
+        <translation>{file} : ligne {line}, colonne {column} : {error}</translation>
+    </message>
+    <message>
+        <location filename="../core/config_check.py" line="280"/>
+        <source>{key} must be one of {choices}, not {value!r} (ignored)</source>
+        <translation>{key} doit être l’une des valeurs {choices}, pas {value!r} (valeur ignorée)</translation>
     </message>
 </context>
 <context>

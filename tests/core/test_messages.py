@@ -26,11 +26,11 @@ FRENCH_TS = REPO / "i18n" / "ai_nano_fr.ts"
 #: Errors whose texts the student reads (the worker's `failed` and the forms' messages).
 USER_ERRORS = {"StepError", "WorkspaceError", "MachineError", "Unreachable", "ConnectionLost",
                "AuthenticationFailed", "HostKeyChanged", "RemoteCommandFailed", "TrashError",
-               "NanoInUse", "UnknownHostKey", "CommandTimeout", "CameraError", "_error"}
+               "NanoInUse", "UnknownHostKey", "CommandTimeout", "CameraError", "_error",
+               "ConfigError"}
 #: core modules whose texts are not for the student's window: the instructor's class view
-#: (an English-only window and a terminal table) and config.json's errors (the
-#: instructor's file, quoted with its line numbers).
-NOT_FOR_THE_STUDENT = {"core/classroom.py", "core/config.py"}
+#: (an English-only window and a terminal table).
+NOT_FOR_THE_STUDENT = {"core/classroom.py"}
 #: Log lines users and docs know from the original tool: they stay English everywhere.
 KNOWN_LINES = {"Begin training model", "End training model", "Begin conversion to ONNX.",
                "End conversion to ONNX file", "Begin evaluation on the test images",
@@ -159,7 +159,7 @@ def user_text_problems(path, tree) -> list[str]:
             continue
         name = getattr(node.func, "id", "") or getattr(node.func, "attr", "")
         first = node.args[0]
-        user = name in USER_ERRORS or (name in ("line", "on_failed", "_fault")
+        user = name in USER_ERRORS or (name in ("line", "on_failed", "_fault", "fail", "warn")
                                        and isinstance(node.func, ast.Attribute))
         if not user:
             continue
