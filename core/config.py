@@ -144,10 +144,12 @@ class Config:
             if machine.name == name:
                 return machine
         where = self.path.name if self.path else "config"
-        known = ", ".join(m.name for m in self.nanos) or QT_TRANSLATE_NOOP("core", "none")
+        if not self.nanos:
+            raise ConfigError(QT_TRANSLATE_NOOP("core", "{file}: no Jetson Nano named {name!r} "
+                                                        "(known: none)").format(file=where, name=name))
         raise ConfigError(QT_TRANSLATE_NOOP("core", "{file}: no Jetson Nano named {name!r} "
                                                     "(known: {known})").format(
-            file=where, name=name, known=known))
+            file=where, name=name, known=", ".join(m.name for m in self.nanos)))
 
 
 def _read_text(path: Path) -> str:

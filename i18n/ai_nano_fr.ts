@@ -1323,7 +1323,7 @@ Fichier journal : {1}</translation>
         <translation>{camera} n’est pas un chemin de périphérique</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="147"/>
+        <location filename="../core/checks.py" line="188"/>
         <source>none</source>
         <translation>aucun</translation>
     </message>
@@ -2430,42 +2430,42 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>SFTP ne démarre pas : la session sur {host} affiche du texte dans les shells non interactifs (un message d’accueil dans ~/.bashrc ou ~/.profile ?) ; faites-le afficher seulement dans les shells interactifs, par exemple en mettant `[ -t 1 ] || return` ou `case $- in *i*) ;; *) return;; esac` au début de ~/.bashrc</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="148"/>
+        <location filename="../core/config.py" line="150"/>
         <source>{file}: no Jetson Nano named {name!r} (known: {known})</source>
         <translation>{file} : aucune Jetson Nano nommée {name!r} (connues : {known})</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="157"/>
+        <location filename="../core/config.py" line="159"/>
         <source>{path}: file not found</source>
         <translation>{path} : fichier introuvable</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="160"/>
+        <location filename="../core/config.py" line="162"/>
         <source>{path}: not UTF-8 text (byte {byte})</source>
         <translation>{path} : ce n’est pas du texte UTF-8 (octet {byte})</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="163"/>
+        <location filename="../core/config.py" line="165"/>
         <source>{path}: cannot read ({reason})</source>
         <translation>{path} : lecture impossible ({reason})</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="172"/>
+        <location filename="../core/config.py" line="174"/>
         <source>jetson_nano must be a list [...], not {actual}</source>
         <translation>jetson_nano doit être une liste [...], pas {actual}</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="180"/>
+        <location filename="../core/config.py" line="182"/>
         <source>{key} {name!r} is used twice</source>
         <translation>{key} {name!r} est utilisé deux fois</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="197"/>
+        <location filename="../core/config.py" line="199"/>
         <source>the file must hold a JSON object {{...}}, not {actual}</source>
         <translation>le fichier doit contenir un objet JSON {{...}}, pas {actual}</translation>
     </message>
     <message>
-        <location filename="../core/config.py" line="201"/>
+        <location filename="../core/config.py" line="203"/>
         <source>DL_server is missing (and there is no jetson_nano either)</source>
         <translation>la clé DL_server manque (et il n’y a pas non plus de jetson_nano)</translation>
     </message>
@@ -2643,6 +2643,11 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <location filename="../core/config_check.py" line="280"/>
         <source>{key} must be one of {choices}, not {value!r} (ignored)</source>
         <translation>{key} doit être l’une des valeurs {choices}, pas {value!r} (valeur ignorée)</translation>
+    </message>
+    <message>
+        <location filename="../core/config.py" line="148"/>
+        <source>{file}: no Jetson Nano named {name!r} (known: none)</source>
+        <translation>{file} : aucune Jetson Nano nommée {name!r} (le fichier n’en décrit aucune)</translation>
     </message>
 </context>
 <context>
