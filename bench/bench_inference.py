@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "nano_scripts"))
 sys.path.insert(0, str(ROOT))
 
-from nano_frames import PREVIEW_QUALITY, FrameOutput, FrameSender  # noqa: E402
+from nano_frames import PREVIEW_QUALITY, FrameOutput, FrameSender, encode_jpeg  # noqa: E402
 from nano_gpio import LedBank, SimulatedGPIO  # noqa: E402
 from nano_loop import ResultGate, classification_loop  # noqa: E402
 from nano_onnx import OnnxRuntimeBackend, Preprocessor  # noqa: E402
@@ -158,7 +158,8 @@ def time_bare(model: Path, video: Path) -> tuple[int, float]:
     return len(tensors), time.perf_counter() - started
 
 
-def time_parts(model: Path, video: Path, resolution: int) -> dict[str, float]:
+def time_parts(model: Path, video: Path, resolution: int,
+               preview_width: int = 320) -> dict[str, float]:
     """Milliseconds of CPU per frame of what the reader thread does, and session.run's wall time.
 
     The reader's work (decode + preprocess) runs beside session.run on the same cores:
@@ -182,13 +183,17 @@ def time_parts(model: Path, video: Path, resolution: int) -> dict[str, float]:
     started = time.process_time()
     tensors = [preprocess(frame) for frame in frames]
     prepare = (time.process_time() - started) / len(frames)
+    started = time.process_time()
+    for frame in frames:
+        encode_jpeg(frame, preview_width, PREVIEW_QUALITY)
+    encode = (time.process_time() - started) / len(frames)
     session = onnxruntime.InferenceSession(str(model), session_options(onnxruntime),
                                            providers=["CPUExecutionProvider"])
     session.run(None, {"input_0": tensors[0]})
     started = time.perf_counter()
     for tensor in tensors:
         session.run(None, {"input_0": tensor})
-    return {"decode": 1e3 * decode, "preprocess": 1e3 * prepare,
+    return {"decode": 1e3 * decode, "preprocess": 1e3 * prepare, "encode": 1e3 * encode,
             "run": 1e3 * (time.perf_counter() - started) / len(tensors)}
 
 
@@ -228,7 +233,7 @@ def main() -> int:
             assert frames == args.frames, f"loop saw {frames} of {args.frames} frames"
             preview_fps.append(frames / seconds)
             preview_seconds += seconds
-        parts = time_parts(model, video, args.resolution)
+        parts = time_parts(model, video, args.resolution, args.preview_width)
     loop, bare = statistics.median(loop_fps), statistics.median(bare_fps)
     on = statistics.median(preview_fps)
     per_nano = counter.bytes / preview_seconds / 1000
@@ -249,6 +254,9 @@ def main() -> int:
           f"= {per_nano * args.nanos * 8 / 1000:.1f} Mbit/s for {args.nanos} Nanos")
     print(f"per frame        : decode {parts['decode']:.2f} ms CPU, preprocess {parts['preprocess']:.2f} ms CPU "
           f"(the reader thread), session.run {parts['run']:.2f} ms wall without spinning threads")
+    print(f"preview cost     : {parts['encode']:.2f} ms CPU per preview frame (scale + JPEG, "
+          f"the sender thread) = {parts['encode'] * args.preview_rate / 10:.2f} % of one core "
+          f"at {args.preview_rate:g}/s")
     return 0
 
 
