@@ -106,6 +106,8 @@ class FrameSender(threading.Thread):
         self._preview: Optional[tuple] = None
         self._kept: List[tuple] = []
         self._closing = False
+        self._gate = threading.Lock()   # held while a line is written; seal() takes it
+        self._sealed = False
         self._seq = 0
         self.previews_off = False
         self.failure: Optional[FrameError] = None   # a record frame failed: capture ends
@@ -148,19 +150,26 @@ class FrameSender(threading.Thread):
         except FrameError as error:
             self.failed(kind, error)
             return
-        self._seq += 1
-        self._write(kind, self._seq, jpeg, width, height, class_id, confidence)
+        with self._gate:
+            if not self._sealed:
+                self._seq += 1
+                self._write(kind, self._seq, jpeg, width, height, class_id, confidence)
+
+    def _warn(self, text: str) -> None:
+        with self._gate:
+            if not self._sealed:
+                write_line(text)
 
     def failed(self, kind: str, error: FrameError) -> None:
         """One line per problem: previews stop, a snapshot is skipped, recording ends."""
         if kind == "record":
             self.failure = FrameError("cannot encode a camera frame as JPEG: %s" % error)
         elif kind == "snapshot":
-            write_line("warning: snapshot skipped: cannot encode the camera frame as "
+            self._warn("warning: snapshot skipped: cannot encode the camera frame as "
                        "JPEG: %s" % error)
         elif not self.previews_off:
             self.previews_off = True
-            write_line("warning: no more preview frames: cannot encode the camera frame as "
+            self._warn("warning: no more preview frames: cannot encode the camera frame as "
                        "JPEG: %s" % error)
 
     def close(self, wait_s: float, drop_previews: bool) -> bool:
@@ -173,6 +182,15 @@ class FrameSender(threading.Thread):
         if self.is_alive():
             self.join(wait_s)
         return not self.is_alive()
+
+    def seal(self, wait_s: float = 0.5) -> None:
+        """No frame line after this returns (a line being written is finished first, unless
+        stdout has been stuck for `wait_s`): the last lines are the LEDs' and the end's."""
+        self.close(0.0, drop_previews=True)
+        got = self._gate.acquire(timeout=wait_s)
+        self._sealed = True
+        if got:
+            self._gate.release()
 
 
 class FrameOutput:
@@ -218,7 +236,10 @@ class FrameOutput:
             raise self.sender.failure
 
     def close(self, wait_s: float = 2.0, drop_previews: bool = False) -> bool:
-        return self.sender.close(wait_s, drop_previews)
+        """Send what is pending (bounded by `wait_s`), then no more frame lines."""
+        done = self.sender.close(wait_s, drop_previews)
+        self.sender.seal()
+        return done
 
 
 class RequestReader(threading.Thread):

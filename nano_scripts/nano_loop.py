@@ -220,6 +220,7 @@ class Session:
             if self.stop.is_set():
                 return
             self._loop(args)
+            self._seal_frames()
             self.end("stopped" if self.stop.is_set()
                      else getattr(self.backend, "end_reason", "end_of_video"))
         except CameraLost as error:
@@ -230,8 +231,7 @@ class Session:
             log.debug("unexpected failure", exc_info=True)
             self.fail(f"{type(error).__name__}: {error}")
         finally:
-            if self.output is not None:
-                self.output.close(0.0 if self.stop.is_set() else 2.0, self.stop.is_set())
+            self._seal_frames()
             self.done.set()
 
     def _set_up_leds(self, args: argparse.Namespace) -> None:
@@ -255,10 +255,15 @@ class Session:
         elapsed = max(time.monotonic() - started, 1e-9)
         log.info("%d frames in %.2f s (%.1f frames/s)", frames, elapsed, frames / elapsed)
 
+    def _seal_frames(self) -> None:
+        """The frames still pending go out (not when stopping), then no frame line more:
+        the last lines stay the LEDs', the end's and the error's."""
+        if self.output is not None:
+            stopping = self.stop.is_set()
+            self.output.close(0.0 if stopping else 2.0, drop_previews=stopping)
+
     def end(self, reason: str) -> None:
         """The `inference_end` line, once, after the last frame line, if the loop ran."""
-        if self.output is not None and reason != "stopped":
-            self.output.close(2.0, drop_previews=False)
         # a camera that never delivered a frame never ran: its error line says it all
         delivered = not getattr(self.backend, "_first", False)
         with self._end_lock:
@@ -267,6 +272,7 @@ class Session:
             self._running = False
 
     def fail(self, reason: str, end_reason: str = "error") -> None:
+        self._seal_frames()
         if self.leds is not None:
             self.leds.close()
         self.end("stopped" if self.stop.is_set() else end_reason)
@@ -282,6 +288,7 @@ class Session:
             interrupt()
         worker.join(SHUTDOWN_WAIT_S)
         finished = not worker.is_alive()
+        self._seal_frames()
         self.end("stopped")      # the worker is stuck (or done): the main thread says it
         if self.leds is not None:
             self.leds.close()

@@ -362,3 +362,32 @@ def test_rate_gate_keeps_the_asked_rate() -> None:
     assert len(opened) == 50                # 5 a second, not fewer (no drift)
     assert min(b - a for a, b in zip(opened, opened[1:])) > 0.15
     assert RateGate(0.0).ready() is False
+
+
+# ---------------------------------------------------------------- a board without OpenCV
+
+from tests.remote.test_nano_py36 import fakes36, python36, run_under  # noqa: E402,F401
+from tests.remote.test_nano_scripts import env_for  # noqa: E402
+
+
+def test_board_without_opencv_classifies_without_frames(python36: str, fakes36: Path,
+                                                        model_dir: Path, tmp_path: Path) -> None:
+    """JetPack's Python 3.6 without OpenCV/numpy (the one here has neither): one warning
+    line, the classification and the LEDs go on; --capture-only cannot, one error line."""
+    env = env_for(fakes36, tmp_path / "calls.jsonl", "modern", FAKE_JETSON_FRAMES="0:0.9,2:0.8")
+    result = run_under(python36, IMAGENET, [*model_args(model_dir), "--camera=0", "--gpio=sim"],
+                       env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("warning: no preview frames: cv2 is not installed here "
+                        "(pip3 install opencv-python numpy)")
+    assert [line for line in lines if line.startswith("warning:")] == lines[:1]
+    items = parsed(result.stdout)
+    assert [(r.label, r.class_id) for r in items if isinstance(r, Recognition)] == [
+        ("blue", 0), ("yellow", 2)]
+    assert not frames_of(items) and ends(items) == ["camera_lost"]
+    capture = run_under(python36, IMAGENET, ["--capture-only", "--camera=0"], env)
+    assert capture.returncode == 1 and "Traceback" not in capture.stderr
+    assert capture.stdout.splitlines() == [
+        "error: cannot send camera frames: cv2 is not installed here "
+        "(pip3 install opencv-python numpy)"]
