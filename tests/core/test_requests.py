@@ -8,7 +8,9 @@ only) and `run_inference` with a snapshot request, frames parsed in the worker t
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
+import json
 import logging
 import queue
 import sys
@@ -153,3 +155,25 @@ def test_run_inference_answers_a_snapshot(nano: Connection, camera_url: str,
     assert decoded_size(snapshot) == (160, 120) and snapshot.class_id == 2
     assert "image is recognized as 'yellow' (class #2)" in "\n".join(lines)
     assert not [line for line in lines if '"frame"' in line or line == "snapshot"]
+
+
+def test_frames_out_of_the_log_and_a_cut_frame_is_one_warning(nano: Connection,
+                                                              tmp_path: Path) -> None:
+    """The link dropped while a frame was on its way: what arrived is one warning line,
+    never a Frame (nothing half-written reaches a picture)."""
+    ok, data = cv2.imencode(".jpg", np.full((24, 32, 3), 128, np.uint8))
+    line = "@ai_nano " + json.dumps({
+        "event": "frame", "kind": "snapshot", "seq": 1, "width": 32, "height": 24,
+        "class_id": None, "confidence": None,
+        "jpeg": base64.b64encode(data.tobytes()).decode()}, sort_keys=True)
+    script = (f"import sys\nline = {line!r}\nprint(line)\nprint('between')\n"
+              "sys.stdout.write(line[:len(line) // 2])\n")
+    lines: list[str] = []
+    frames: list[Frame] = []
+    code = nano_steps._run_on_nano(nano, [PY, "-c", script], nano.workdir(),
+                                   Report(line=lines.append), None, frames.append)
+    assert code == 0
+    assert [(f.kind, f.width, f.height, f.jpeg) for f in frames] == [
+        ("snapshot", 32, 24, data.tobytes())]
+    assert lines == ["between", f"warning: a camera frame from {nano.machine.name} arrived "
+                                "cut: skipped"]
