@@ -31,11 +31,13 @@ from core import checks, tasks
 from core.applog import setup_log_file
 from core.config import Config, ConfigError, load_config, read_language
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
+from core.messages import text_of
 from core.steps import ProjectState
 from core.version import __version__
 from record_images import RecordImagesForm
 from thread_camera import CameraThread
 from thread_command import TaskRunner
+from widgets.common import translated
 from widgets.live import LivePanel
 from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
@@ -111,7 +113,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         try:
             config = load_config(path)
         except ConfigError as error:
-            self.show_error(str(error))
+            self.show_error(text_of(error))
             return Config(dl_server=None, nanos=(), path=path)
         for warning in config.warnings:
             self.update_log(self.tr("Warning: {0}").format(warning))
@@ -165,18 +167,19 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     def update_log(self, text: str) -> None:
         """A line for the student; machine-readable `@ai_nano` lines feed the panels only."""
         self.live_panel.feed_line(text)
-        self.log_view.line(text)
+        self.log_view.line(translated(text))
 
     def show_error(self, text: str) -> None:
         """Every problem reaches the student here: the log, and the status line in red."""
-        log.warning("%s", text)
+        log.warning("%s", text)            # the log file stays English, for the instructor
+        text = translated(text)
         self.log_view.error(text)
         self.lbl_status.setStyleSheet("color: #c00000;")
         self.lbl_status.setText(text)
 
     def set_status(self, text: str) -> None:
         self.lbl_status.setStyleSheet("")
-        self.lbl_status.setText(text)
+        self.lbl_status.setText(translated(text))
 
     # --- step 1: project --------------------------------------------------------------
     def _on_camera_chosen(self, *_: Any) -> None:
@@ -214,7 +217,7 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
 
     def ask(self, question: str) -> bool:
         """The one route for yes/no questions to the student."""
-        return QMessageBox.question(self, "ai_nano", question, QMessageBox.Yes | QMessageBox.No,
+        return QMessageBox.question(self, "ai_nano", translated(question), QMessageBox.Yes | QMessageBox.No,
                                     QMessageBox.No) == QMessageBox.Yes
 
     def _on_workspace(self, info: tasks.WorkspaceInfo) -> None:

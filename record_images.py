@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from PyQt5 import sip, uic
-from PyQt5.QtCore import QSize, Qt, pyqtSignal, pyqtSlot
+from PyQt5.QtCore import QCoreApplication, QSize, Qt, pyqtSignal, pyqtSlot
 from PyQt5.QtGui import QIcon, QImage, QKeySequence, QPixmap
 from PyQt5.QtWidgets import QFileDialog, QListWidgetItem, QShortcut, QWidget
 
 from core import classes, importing, tasks
+from core.messages import text_of
 from core.workspace import Workspace, WorkspaceError, validate_class_name
 from thread_camera import DEFAULT_IMAGES_PER_SECOND, THUMBNAIL_SIZE, CameraThread, CameraWorker
 from thread_command import CommandWorker, start_in_thread
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,9 @@ def load_thumbnails(workspace: Workspace, class_name: str, limit: int,
     try:
         paths = workspace.images(class_name)
     except (OSError, WorkspaceError) as error:
-        raise WorkspaceError(f"Cannot read the images of {class_name!r}: {error}") from error
+        raise WorkspaceError(QCoreApplication.translate(   # translate() is thread-safe
+            "RecordImagesForm", "Cannot read the images of {0!r}: {1}").format(
+                class_name, translated(text_of(error)))) from error
     thumbs = []
     for path in reversed(paths[-limit:]):
         image = QImage(str(path))
@@ -59,15 +63,16 @@ class RecordImagesForm(QWidget):
         ask: asks the student a yes/no question (the window's one question route).
 
     Signals:
-        message(str): a problem, for the window's single message route.
-        log(str): an ordinary line for the log ("Start recording red", ...).
+        message(object): a problem (a str or a core.messages.Message), for the window's
+            single message route, which translates it.
+        log(object): an ordinary line for the log ("Start recording red", ...).
         class_created(str): the class folder exists; recording is possible.
         class_renamed(str, str): old name, new name.
         class_removed(str): the class went to the trash; the window drops this form.
     """
 
-    message = pyqtSignal(str)
-    log = pyqtSignal(str)
+    message = pyqtSignal(object)
+    log = pyqtSignal(object)
     class_created = pyqtSignal(str)
     class_renamed = pyqtSignal(str, str)
     class_removed = pyqtSignal(str)
@@ -187,7 +192,7 @@ class RecordImagesForm(QWidget):
                 raise WorkspaceError(self.tr("Another form already records class {0!r}: choose another name.").format(name))
             name = self.workspace.create_class(name)
         except WorkspaceError as error:
-            self.message.emit(str(error))
+            self.message.emit(text_of(error))
             return
         self._class_name = name
         self.last_used = time.monotonic()
@@ -248,7 +253,7 @@ class RecordImagesForm(QWidget):
             self._add_thumbnail(path, image, at_front=False)
         self._set_count(count)
 
-    @pyqtSlot(int, str)
+    @pyqtSlot(int, object)
     def _on_thumbnails_failed(self, generation: int, text: str) -> None:
         if not sip.isdeleted(self) and generation == self._generation:
             self.message.emit(text)
@@ -265,7 +270,7 @@ class RecordImagesForm(QWidget):
             try:
                 self.workspace.delete_image(item.data(PATH_ROLE))
             except WorkspaceError as error:
-                self.message.emit(str(error))
+                self.message.emit(text_of(error))
                 continue
             self.listWidget_thumbnails.takeItem(self.listWidget_thumbnails.row(item))
             moved += 1
@@ -336,7 +341,7 @@ class RecordImagesForm(QWidget):
                     raise WorkspaceError(self.tr("Another form already records class {0!r}: choose another name.").format(new))
                 new = classes.rename_class(self.workspace, old, new)
         except WorkspaceError as error:
-            self.message.emit(str(error))
+            self.message.emit(text_of(error))
             return
         self._renaming = False
         self._class_name = new
@@ -362,7 +367,7 @@ class RecordImagesForm(QWidget):
         try:
             where = classes.remove_class(self.workspace, name)
         except WorkspaceError as error:
-            self.message.emit(str(error))
+            self.message.emit(text_of(error))
             return
         self.log.emit(self.tr("Removed class {0!r}: its pictures are in {1}.").format(name, where))
         self.class_removed.emit(name)

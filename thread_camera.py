@@ -88,7 +88,7 @@ class CameraWorker(QObject):
     """
 
     frame = pyqtSignal(QImage)
-    failed = pyqtSignal(str)
+    failed = pyqtSignal(object)   # a str or a core.messages.Message
     image_saved = pyqtSignal(str, str, int, QImage)
     source_changed = pyqtSignal(str)
     recording_changed = pyqtSignal(str, bool)
@@ -167,7 +167,7 @@ class CameraThread(QObject):
     """
 
     frame = pyqtSignal(QImage)
-    failed = pyqtSignal(str)
+    failed = pyqtSignal(object)   # a str or a core.messages.Message
     image_saved = pyqtSignal(str, str, int, QImage)
     source_changed = pyqtSignal(str)
     recording_changed = pyqtSignal(str, bool)

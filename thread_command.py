@@ -24,6 +24,7 @@ from PyQt5 import sip
 from PyQt5.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from core.machines import MachineError, UnknownHostKey
+from core.messages import text_of
 from core.pipeline import Report, StepError
 from core.workspace import WorkspaceError
 
@@ -45,19 +46,20 @@ class CommandWorker(QObject):
     """Calls `function(*args, report=Report, **kwargs)` once, off the GUI thread.
 
     Signals:
-        line(str): one line of output for the log.
+        line(object): one line of output for the log: a str, or a core.messages.Message
+            (a str the window translates; `object` keeps it whole across threads).
         progress(int, int): bytes or items done, total.
         succeeded(object): the function's return value.
-        failed(str): the task failed; the text is for the user.
+        failed(object): the task failed; the text (a str or a Message) is for the user.
         unknown_host(object): a machine showed a host key never seen (UnknownHostKey);
             followed by failed.
         finished(): after succeeded or failed, always last.
     """
 
-    line = pyqtSignal(str)
+    line = pyqtSignal(object)
     progress = pyqtSignal(int, int)
     succeeded = pyqtSignal(object)
-    failed = pyqtSignal(str)
+    failed = pyqtSignal(object)
     unknown_host = pyqtSignal(object)
     finished = pyqtSignal()
 
@@ -86,10 +88,10 @@ class CommandWorker(QObject):
             result = self._function(*self._args, report=report, **self._kwargs)
         except UnknownHostKey as error:
             self._send(self.unknown_host, error)
-            self._send(self.failed, str(error))
+            self._send(self.failed, text_of(error))
         except (StepError, MachineError, WorkspaceError) as error:
             log.info("%s failed: %s", self.name, error)
-            self._send(self.failed, str(error))
+            self._send(self.failed, text_of(error))
         except OSError as error:   # disk full, a read-only folder: known, not a bug
             log.info("%s failed: %s", self.name, error)
             self._send(self.failed, os_error_text(error))

@@ -1,7 +1,9 @@
 """The window in French or English, with Qt's own translation tools (issue 16).
 
 The texts are wrapped with `tr()` / `QCoreApplication.translate()` (the .ui files'
-texts are wrapped by uic); `i18n/ai_nano_<lang>.ts` holds the translations (made with
+texts are wrapped by uic); core's texts are marked `QT_TRANSLATE_NOOP("core", ...)` and
+translated by the window (core/messages.py, widgets.common.translated);
+`i18n/ai_nano_<lang>.ts` holds the translations (made with
 pylupdate5, edited, compiled by lrelease into the shipped `.qm`). Qt's own
 `qtbase_<lang>.qm` translates the standard buttons (Yes, No, Cancel, the file dialog).
 
@@ -27,12 +29,15 @@ log = logging.getLogger(__name__)
 APP_DIR = Path(__file__).resolve().parent
 I18N_DIR = APP_DIR / "i18n"
 LANGUAGES = ("en", "fr")
-#: The files whose texts are translated (pylupdate5 reads tr() calls and .ui files).
+#: The files whose texts are translated (pylupdate5 reads tr() calls and .ui files), and
+#: core's modules, whose texts are marked QT_TRANSLATE_NOOP("core", ...) (core/messages.py).
 SOURCES = ("ai_nano.py", "ai_nano.ui", "record_images.py", "record_images.ui", "window_input.py",
            "widgets/log_view.py", "widgets/training.py", "widgets/live.py",
            "widgets/machines_table.py", "widgets/results.py", "widgets/mistakes.py",
            "widgets/history.py", "window_results.py", "app_state.py", "window_tasks.py",
            "window_steps.py")
+CORE_SOURCES = tuple(sorted(str(path.relative_to(APP_DIR))
+                            for path in (APP_DIR / "core").rglob("*.py")))
 
 
 def system_language() -> str:
@@ -75,7 +80,8 @@ def update(lrelease: str = "lrelease") -> None:
     """Refresh the .ts files from the sources (keeping translations), then build the .qm."""
     for language in LANGUAGES[1:]:
         ts = I18N_DIR / f"ai_nano_{language}.ts"
-        subprocess.run(["pylupdate5", "-noobsolete", *SOURCES, "-ts", str(ts)], cwd=APP_DIR,
+        subprocess.run(["pylupdate5", "-noobsolete", *SOURCES, *CORE_SOURCES, "-ts", str(ts)],
+                       cwd=APP_DIR,
                        check=True)
         subprocess.run([lrelease, str(ts)], check=True)
 

@@ -21,6 +21,7 @@ from PyQt5.QtWidgets import QFileDialog, QScrollArea, QSplitter
 from core import history, results
 from core.diagnosis import diagnose
 from core.machines import MachineError
+from core.messages import text_of
 from core.pipeline import Report, StepError
 from core.workspace import Workspace, WorkspaceError
 from widgets.history import HistoryPanel
@@ -71,7 +72,7 @@ def move_task(workspace: Workspace, path: str, class_name: str, report: Report) 
     try:
         return path, results.move_picture(workspace, Path(path), class_name)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error
 
 
 def last_results_task(connect: Any, dl: Any, model_name: str, report: Report) -> results.LastResults:
@@ -96,7 +97,7 @@ def save_model_task(connect: Any, dl: Any, model_name: str, folder: Path, resolu
         with connect(dl) as conn:
             return results.save_model(conn, model_name, folder, resolution, on_progress=report.progress)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error
 
 
 def record_task(workspace: Workspace, model_name: str, fields: dict, report: Report,

@@ -15,6 +15,7 @@ from PyQt5.QtWidgets import QMessageBox
 
 from core import jobs, tasks
 from thread_command import AtClose
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 #: The window's texts, in the context of the window class (the one PyQt's self.tr() uses at
@@ -88,7 +89,7 @@ class WindowSteps:
 
     def _split_after_warnings(self, warnings: list[str]) -> None:
         for warning in warnings:
-            self.update_log(_translate("GUI_ai_nano", "Warning: {0}").format(warning))
+            self.update_log(_translate("GUI_ai_nano", "Warning: {0}").format(translated(warning)))
         if warnings and not self.confirm_split(warnings):
             self.set_status(_translate("GUI_ai_nano",
                                        "Split cancelled: record more images, then split again"))
@@ -101,7 +102,8 @@ class WindowSteps:
         """Ask whether to split a dataset with problems anyway."""
         answer = QMessageBox.question(
             self, _translate("GUI_ai_nano", "Split anyway?"),
-            "\n".join(warnings) + "\n\n" + _translate("GUI_ai_nano", "Split the images anyway?"),
+            "\n".join(map(translated, warnings)) + "\n\n"
+            + _translate("GUI_ai_nano", "Split the images anyway?"),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 

@@ -17,8 +17,10 @@ from PyQt5.QtWidgets import QMessageBox
 
 from core import tasks
 from core.machines import UnknownHostKey
+from core.messages import text_of
 from core.steps import STEP_TASKS, enabled_steps
 from thread_command import AtClose, CommandWorker
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 #: The window's texts, in the context of the window class (the one PyQt's self.tr() uses at
@@ -130,6 +132,6 @@ class WindowTasks:
             self, _translate("GUI_ai_nano", "Unknown machine"),
             _translate("GUI_ai_nano", "{0}\n\nThe key's fingerprint is\n{1} {2}\n\nCompare it with "
                        "the one your instructor gave. Trust this machine?").format(
-                error, error.key_type, error.fingerprint),
+                translated(text_of(error)), error.key_type, error.fingerprint),
             QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes

@@ -11,6 +11,7 @@ import tarfile
 import threading
 from pathlib import Path
 
+from core.messages import QT_TRANSLATE_NOOP
 from core.workspace import (MIN_IMAGES_PER_CLASS, PARTS, ProgressCallback, Workspace,
                        WorkspaceError, validate_class_name)
 
@@ -21,10 +22,12 @@ def archive_members(workspace: Workspace) -> list[tuple[str, Path]]:
     """(member name, file) pairs of the dataset archive, after checking the split."""
     record = workspace._read_split_record()
     if record is None or not workspace.labels_file.is_file():
-        raise WorkspaceError("The dataset is not split (or the split was interrupted): run Split first.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The dataset is not split (or the split was "
+                                               "interrupted): run Split first."))
     if record.get("images") != workspace._image_set_digest():   # upload_dataset re-splits first
-        raise WorkspaceError("The pictures changed since the split: run Split again, so that "
-                             "new pictures are trained and deleted ones are not.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The pictures changed since the split: run Split "
+                                               "again, so that new pictures are trained and "
+                                               "deleted ones are not."))
     labels = workspace.labels_file.read_text(encoding="utf-8").splitlines()
     members = [("labels.txt", workspace.labels_file)]
     for part in PARTS:
@@ -33,8 +36,10 @@ def archive_members(workspace: Workspace) -> list[tuple[str, Path]]:
             files = sorted(folder.iterdir()) if folder.is_dir() else []
             files = [f for f in files if f.is_file() and not f.name.startswith(".")]
             if not files:
-                raise WorkspaceError(f"{part}/ has no image of class {name!r}: record at least "
-                                     f"{MIN_IMAGES_PER_CLASS} images per class and split again.")
+                raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{part}/ has no image of class {name!r}: "
+                                                       "record at least {least} images per class "
+                                                       "and split again.").format(
+                    part=part, name=name, least=MIN_IMAGES_PER_CLASS))
             members += [(f"{part}/{name}/{f.name}", f) for f in files]
     return members
 
@@ -63,7 +68,8 @@ def build_archive(workspace: Workspace, dest: Path | str,
             with tarfile.open(fileobj=hashing, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 for member_name, path in members:
                     if stop is not None and stop.is_set():
-                        raise WorkspaceError("Building the archive was cancelled.")
+                        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Building the archive was "
+                                                               "cancelled."))
                     info = tarfile.TarInfo(member_name)
                     info.type = tarfile.REGTYPE
                     info.size = path.stat().st_size
@@ -79,7 +85,8 @@ def build_archive(workspace: Workspace, dest: Path | str,
         size = partial.stat().st_size
         os.replace(partial, dest)
     except OSError as error:
-        raise WorkspaceError(f"Cannot write the archive {dest}: {error.strerror or error}.") from error
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot write the archive {file}: {reason}.").format(
+            file=dest, reason=error.strerror or error)) from error
     finally:
         partial.unlink(missing_ok=True)
     log.info("archive %s: %d files, %d bytes", dest, len(members), size)

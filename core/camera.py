@@ -14,6 +14,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def parse_source(text: str | int) -> CameraSource:
     """
     raw = str(text).strip()
     if not raw:
-        raise CameraError("No camera chosen: pick one from the list or type 0, /dev/video0, a video file or a URL.")
+        raise CameraError(QT_TRANSLATE_NOOP("core", "No camera chosen: pick one from the list or type 0, "
+                                            "/dev/video0, a video file or a URL."))
     if re.fullmatch(r"\d{1,3}", raw):
         return CameraSource("index", int(raw), raw)
     if raw.lower().startswith(STREAM_SCHEMES):
@@ -110,7 +112,8 @@ class Camera:
     def read(self) -> np.ndarray:
         """The next frame (BGR). A file waits for its frame time and restarts at its end."""
         if self._capture is None:
-            raise CameraError(f"The camera {self.source} is closed.")
+            raise CameraError(QT_TRANSLATE_NOOP("core", "The camera {source} is closed.").format(
+                source=self.source))
         if self.source.kind == "file":
             self._wait_for_frame_time()
         ok, frame = self._capture.read()
@@ -153,10 +156,13 @@ class Camera:
 
 def _gone_message(source: CameraSource) -> str:
     if source.kind == "url":
-        return f"The stream {source} stopped sending images (network or server down?)."
+        return QT_TRANSLATE_NOOP("core", "The stream {source} stopped sending images (network or "
+                                 "server down?).").format(source=source)
     if source.kind == "file":
-        return f"The video file {source} cannot be read any more."
-    return f"The camera {source} stopped sending images (unplugged?)."
+        return QT_TRANSLATE_NOOP("core", "The video file {source} cannot be read any more.").format(
+            source=source)
+    return QT_TRANSLATE_NOOP("core", "The camera {source} stopped sending images "
+                             "(unplugged?).").format(source=source)
 
 
 def open_camera(choice: str | int | CameraSource) -> Camera:
@@ -168,18 +174,22 @@ def open_camera(choice: str | int | CameraSource) -> Camera:
     if source.kind == "index":
         device = f"/dev/video{source.value}"
         if os.name == "posix" and Path("/dev").is_dir() and not Path(device).exists():
-            raise CameraError(f"No camera number {source.value} on this computer ({device} does not exist).")
+            raise CameraError(QT_TRANSLATE_NOOP("core", "No camera number {number} on this computer "
+                                                "({device} does not exist).").format(
+                number=source.value, device=device))
         capture = cv2.VideoCapture(int(source.value))
     elif source.kind == "device":
         if not Path(str(source.value)).exists():
-            raise CameraError(f"No camera at {source.value}: the device does not exist (plugged in?).")
+            raise CameraError(QT_TRANSLATE_NOOP("core", "No camera at {device}: the device does not "
+                                                "exist (plugged in?).").format(device=source.value))
         if not os.access(str(source.value), os.R_OK):
-            raise CameraError(f"No permission to read {source.value}: add your user to the 'video' group.")
+            raise CameraError(QT_TRANSLATE_NOOP("core", "No permission to read {device}: add your user "
+                                                "to the 'video' group.").format(device=source.value))
         capture = cv2.VideoCapture(str(source.value), cv2.CAP_V4L2)
     elif source.kind == "file":
         path = Path(str(source.value))
         if not path.is_file():
-            raise CameraError(f"Video file not found: {path}.")
+            raise CameraError(QT_TRANSLATE_NOOP("core", "Video file not found: {path}.").format(path=path))
         capture = cv2.VideoCapture(str(path))
     else:
         capture = cv2.VideoCapture(str(source.value), cv2.CAP_FFMPEG,
@@ -187,9 +197,12 @@ def open_camera(choice: str | int | CameraSource) -> Camera:
                                     cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS])
     if not capture.isOpened():
         capture.release()
-        what = {"index": f"camera number {source.value}", "device": f"the camera {source.value}",
-                "file": f"the video file {source.value} (format not supported?)",
-                "url": f"the stream {source.value} (wrong address, or server not answering)"}
-        raise CameraError(f"Cannot open {what[source.kind]}.")
+        what = {"index": QT_TRANSLATE_NOOP("core", "Cannot open camera number {source}."),
+                "device": QT_TRANSLATE_NOOP("core", "Cannot open the camera {source}."),
+                "file": QT_TRANSLATE_NOOP("core", "Cannot open the video file {source} (format not "
+                                          "supported?)."),
+                "url": QT_TRANSLATE_NOOP("core", "Cannot open the stream {source} (wrong address, or "
+                                         "server not answering).")}
+        raise CameraError(what[source.kind].format(source=source.value))
     log.info("opened camera %s (%s)", source, source.kind)
     return Camera(source, capture)

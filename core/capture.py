@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from core.camera import Camera, CameraError, open_camera
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,8 @@ class CaptureSession:
                 self._turn()
         except Exception:   # the boundary: log, tell the user, end cleanly
             log.exception("camera loop")
-            self.listener.on_failed("The camera stopped because of an internal error (see the log).")
+            self.listener.on_failed(QT_TRANSLATE_NOOP("core", "The camera stopped because of an "
+                                                      "internal error (see the log)."))
         finally:
             if self._camera:
                 self._camera.close()
@@ -130,7 +132,8 @@ class CaptureSession:
             self._camera.close()
             self._camera, self._reported = None, True
             self._next_open = time.monotonic() + self.retry_interval_s
-            self.listener.on_failed(f"{error} Images already recorded are kept.")
+            self.listener.on_failed(QT_TRANSLATE_NOOP("core", "{reason} Images already recorded are "
+                                                      "kept.").format(reason=text_of(error)))
             if recording:
                 self._fault("")
             return
@@ -145,8 +148,8 @@ class CaptureSession:
     def _open(self, recording: tuple[Workspace, str] | None) -> bool:
         """Open the chosen camera when it is time to try; True when one is open."""
         if recording and (not self._source or self._reported):
-            self._fault(f"No camera: cannot record '{recording[1]}'. "
-                        "Check the camera and press Start again.")
+            self._fault(QT_TRANSLATE_NOOP("core", "No camera: cannot record '{name}'. Check the camera "
+                                          "and press Start again.").format(name=recording[1]))
         if not self._source or time.monotonic() < self._next_open:
             self._stop.wait(0.05)
             return False
@@ -155,10 +158,11 @@ class CaptureSession:
         except Exception as error:   # CameraError, or a broken OpenCV build
             if not isinstance(error, CameraError):
                 log.exception("opening camera %s", self._source)
-                error = CameraError(f"Cannot open the camera {self._source}: {error}")
+                error = CameraError(QT_TRANSLATE_NOOP("core", "Cannot open the camera {source}: "
+                                                      "{reason}").format(source=self._source, reason=error))
             self._next_open = time.monotonic() + self.retry_interval_s
             if not self._reported:
-                self.listener.on_failed(str(error))
+                self.listener.on_failed(text_of(error))
                 self._reported = True
             return False
         self._reported = False
@@ -184,15 +188,18 @@ class CaptureSession:
             try:
                 ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
                 if not ok:
-                    raise WorkspaceError("OpenCV could not encode the image as JPEG.")
+                    raise WorkspaceError(QT_TRANSLATE_NOOP("core", "OpenCV could not encode the image as "
+                                                           "JPEG."))
                 path = workspace.save_image(class_name, encoded.tobytes())
                 count = workspace.count(class_name)
             except WorkspaceError as error:
                 if self.recording_class() == class_name:
-                    self._fault(f"{error} Recording stopped; images already recorded are kept.")
+                    self._fault(QT_TRANSLATE_NOOP("core", "{reason} Recording stopped; images already "
+                                                  "recorded are kept.").format(reason=text_of(error)))
                 continue
             except Exception:
                 log.exception("saving an image of %s", class_name)
-                self._fault("Saving an image failed (see the log). Recording stopped.")
+                self._fault(QT_TRANSLATE_NOOP("core", "Saving an image failed (see the log). Recording "
+                                              "stopped."))
                 continue
             self.listener.on_saved(class_name, Path(path), count, image)

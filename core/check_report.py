@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP
+
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 
 #: The checks in table order: key and column title.
@@ -47,4 +49,4 @@ class CheckRow:
 
     def result(self, key: str) -> CheckResult:
         """The result of one check (grey "not checked" when it never ran)."""
-        return self.results.get(key, CheckResult(SKIP, "not checked"))
+        return self.results.get(key, CheckResult(SKIP, QT_TRANSLATE_NOOP("core", "not checked")))

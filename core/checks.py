@@ -20,10 +20,11 @@ from typing import Any, Sequence
 
 from core.check_report import CHECKS, FAIL, OK, SKIP, WARN, CheckResult, CheckRow
 from core.config import Config, ConfigError, MachineConfig, host_port, load_config
-from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 from core.machines import (DEFAULT_KNOWN_HOSTS, AuthenticationFailed, Connection, HostKeyChanged,
                       MachineError, RemoteCommandFailed, Unreachable, UnknownHostKey,
                       open_connection, remember_host_key)
+from core.messages import QT_TRANSLATE_NOOP, concat, text_of
+from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__, scripts_version_note
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def _skip_rest(row: CheckRow, why: str) -> None:
 
 
 def _gib(size: int) -> str:
-    return f"{size / _GIB:.1f} GiB"
+    return QT_TRANSLATE_NOOP("core", "{size:.1f} GiB").format(size=size / _GIB)
 
 
 def _check_disk(row: CheckRow, connection: Connection) -> None:
@@ -105,44 +106,56 @@ def _check_disk(row: CheckRow, connection: Connection) -> None:
     while not connection.exists(path) and path not in ("/", ""):
         path = path.rsplit("/", 1)[0] or "/"
     free = connection.disk_free(path)
+    free_text = QT_TRANSLATE_NOOP("core", "{size} free").format(size=_gib(free))
     if free < _DISK_FAIL_BYTES[role]:
-        row.results["disk"] = CheckResult(FAIL, f"{_gib(free)} free",
-                                          f"only {_gib(free)} free in {path}: free some space")
+        row.results["disk"] = CheckResult(FAIL, free_text, QT_TRANSLATE_NOOP(
+            "core", "only {size} free in {path}: free some space").format(size=_gib(free), path=path))
     elif free < _DISK_WARN_BYTES[role]:
-        row.results["disk"] = CheckResult(WARN, f"{_gib(free)} free", f"little space left in {path}")
+        row.results["disk"] = CheckResult(WARN, free_text, QT_TRANSLATE_NOOP(
+            "core", "little space left in {path}").format(path=path))
     else:
-        row.results["disk"] = CheckResult(OK, f"{_gib(free)} free", path)
+        row.results["disk"] = CheckResult(OK, free_text, path)
 
 
 def _software_result(machine: MachineConfig, info: dict[str, Any]) -> CheckResult:
     role, python = machine.role, machine.python
     if role == "dl":
         if "torch" not in info:
-            return CheckResult(FAIL, "no PyTorch", f"{python} cannot import torch "
-                               f"({info.get('torch_error', 'unknown error')}): pip install torch torchvision")
+            return CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "no PyTorch"), QT_TRANSLATE_NOOP(
+                "core", "{python} cannot import torch ({reason}): pip install torch "
+                "torchvision").format(python=python, reason=info.get("torch_error", "unknown error")))
         if machine.scheduler == "slurm":
             # The login node often has no GPU: the GPUs are on the nodes Slurm starts.
             if not info.get("sbatch"):
-                return CheckResult(FAIL, "no sbatch", "scheduler is slurm but sbatch is not on the PATH")
-            where = f" (partition {machine.partition})" if machine.partition else ""
-            return CheckResult(OK, f"torch {info['torch']}, GPUs via Slurm{where}")
+                return CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "no sbatch"), QT_TRANSLATE_NOOP(
+                    "core", "scheduler is slurm but sbatch is not on the PATH"))
+            if machine.partition:
+                return CheckResult(OK, QT_TRANSLATE_NOOP("core", "torch {version}, GPUs via Slurm "
+                                                         "(partition {partition})").format(
+                    version=info["torch"], partition=machine.partition))
+            return CheckResult(OK, QT_TRANSLATE_NOOP("core", "torch {version}, GPUs via Slurm").format(
+                version=info["torch"]))
         if "cuda" in info:
             count = info.get("cuda_count", 1)
-            extra = f" (+{count - 1} more)" if count > 1 else ""
-            return CheckResult(OK, f"torch {info['torch']}, {info['cuda']}{extra}")
-        reason = info.get("cuda_error", "no CUDA device visible")
-        return CheckResult(WARN, f"torch {info['torch']}, CPU only",
-                           f"{reason}: training will be slow")
+            text = f"torch {info['torch']}, {info['cuda']}"
+            if count > 1:
+                text = concat(text, QT_TRANSLATE_NOOP("core", " (+{count} more)").format(count=count - 1))
+            return CheckResult(OK, text)
+        reason = info.get("cuda_error", QT_TRANSLATE_NOOP("core", "no CUDA device visible"))
+        return CheckResult(WARN, QT_TRANSLATE_NOOP("core", "torch {version}, CPU only").format(
+            version=info["torch"]), QT_TRANSLATE_NOOP("core", "{reason}: training will be slow").format(
+            reason=reason))
     if "jetson_inference" in info:
         return CheckResult(OK, "jetson-inference" + (
             f" + ONNX Runtime {info['onnxruntime']}" if "onnxruntime" in info else ""))
     if "onnxruntime" in info:
-        return CheckResult(OK, f"ONNX Runtime {info['onnxruntime']}",
-                           "no jetson-inference: runs on ONNX Runtime (slower than TensorRT)")
-    return CheckResult(FAIL, "no inference runtime",
-                       f"{python} imports neither jetson_inference "
-                       f"({info.get('jetson_inference_error', '?')}) nor onnxruntime "
-                       f"({info.get('onnxruntime_error', '?')})")
+        return CheckResult(OK, f"ONNX Runtime {info['onnxruntime']}", QT_TRANSLATE_NOOP(
+            "core", "no jetson-inference: runs on ONNX Runtime (slower than TensorRT)"))
+    return CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "no inference runtime"), QT_TRANSLATE_NOOP(
+        "core", "{python} imports neither jetson_inference ({jetson_error}) nor onnxruntime "
+        "({onnxruntime_error})").format(python=python,
+                                        jetson_error=info.get("jetson_inference_error", "?"),
+                                        onnxruntime_error=info.get("onnxruntime_error", "?")))
 
 
 def _manifest_path(machine: MachineConfig, connection: Connection) -> str:
@@ -163,20 +176,23 @@ def _with_scripts_version(result: CheckResult, info: dict[str, Any]) -> CheckRes
     note = scripts_version_note(str(info["scripts_version"]))
     if not note or result.state != OK:
         return result
-    return CheckResult(WARN, f"old scripts; {result.text}",
-                       "; ".join(part for part in (result.detail, note) if part))
+    return CheckResult(WARN, QT_TRANSLATE_NOOP("core", "old scripts; {text}").format(text=result.text),
+                       concat(*(part for part in (result.detail, note) if part), sep="; "))
 
 
 def _camera_result(camera: str, info: dict[str, Any]) -> CheckResult:
     if "camera_exists" not in info:
-        return CheckResult(SKIP, "stream, not checked", f"{camera} is not a device path")
+        return CheckResult(SKIP, QT_TRANSLATE_NOOP("core", "stream, not checked"), QT_TRANSLATE_NOOP(
+            "core", "{camera} is not a device path").format(camera=camera))
     path = info["camera_path"]
-    found = ", ".join(info.get("video_devices", [])) or "none"
+    found = ", ".join(info.get("video_devices", [])) or QT_TRANSLATE_NOOP("core", "none")
     if not info["camera_exists"]:
-        return CheckResult(FAIL, f"no {path}", f"{path} does not exist (video devices found: {found})")
+        return CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "no {path}").format(path=path), QT_TRANSLATE_NOOP(
+            "core", "{path} does not exist (video devices found: {found})").format(path=path, found=found))
     if not info.get("camera_access", False):
-        return CheckResult(FAIL, f"{path}: no permission",
-                           f"the login cannot read {path}: add it to the 'video' group")
+        return CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "{path}: no permission").format(path=path),
+                           QT_TRANSLATE_NOOP("core", "the login cannot read {path}: add it to the "
+                                             "'video' group").format(path=path))
     return CheckResult(OK, path)
 
 
@@ -188,18 +204,22 @@ def _probe(row: CheckRow, machine: MachineConfig, connection: Connection) -> Non
                                   VERSION_KEY], timeout=_PROBE_TIMEOUT_S)
         info = json.loads(text.strip().splitlines()[-1])
     except RemoteCommandFailed as exc:
-        row.results["python"] = CheckResult(FAIL, f"{machine.python} not working", str(exc))
+        row.results["python"] = CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "{python} not working").format(
+            python=machine.python), text_of(exc))
         return
     except (ValueError, IndexError):
-        row.results["python"] = CheckResult(FAIL, "unexpected output",
-                                            f"{machine.python} printed no check result")
+        row.results["python"] = CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "unexpected output"),
+                                            QT_TRANSLATE_NOOP("core", "{python} printed no check "
+                                                              "result").format(python=machine.python))
         return
     version = str(info.get("python", "?"))
     needed = _MIN_PYTHON[machine.role]
     too_old = tuple(int(p) for p in version.split(".")[:2] if p.isdigit()) < needed
     row.results["python"] = CheckResult(
-        FAIL if too_old else OK, f"Python {version}", f"{info.get('executable', machine.python)}"
-        + (f": Python {needed[0]}.{needed[1]} or newer is needed" if too_old else ""))
+        FAIL if too_old else OK, f"Python {version}",
+        QT_TRANSLATE_NOOP("core", "{executable}: Python {needed} or newer is needed").format(
+            executable=info.get("executable", machine.python), needed=f"{needed[0]}.{needed[1]}")
+        if too_old else f"{info.get('executable', machine.python)}")
     row.results["software"] = _with_scripts_version(_software_result(machine, info), info)
     if machine.role == "nano":
         row.results["camera"] = _camera_result(machine.camera, info)
@@ -210,43 +230,51 @@ def check_machine(machine: MachineConfig, *, known_hosts: Path = DEFAULT_KNOWN_H
     """Every check of one machine; never raises (a failure becomes a red cell)."""
     row = CheckRow(machine=machine.name, role=machine.role, address=str(machine.address))
     if machine.role != "nano":
-        row.results["camera"] = CheckResult(SKIP, "not needed")
+        row.results["camera"] = CheckResult(SKIP, QT_TRANSLATE_NOOP("core", "not needed"))
     try:
         with open_connection(machine, known_hosts=known_hosts, timeout=timeout) as connection:
             local = machine.is_local
-            row.results["reachable"] = CheckResult(OK, "this computer" if local else "yes")
-            row.results["login"] = CheckResult(OK, "local" if local else f"as {machine.login}")
+            row.results["reachable"] = CheckResult(OK, QT_TRANSLATE_NOOP("core", "this computer")
+                                                   if local else QT_TRANSLATE_NOOP("core", "yes"))
+            row.results["login"] = CheckResult(OK, QT_TRANSLATE_NOOP("core", "local") if local else
+                                               QT_TRANSLATE_NOOP("core", "as {login}").format(
+                                                   login=machine.login))
             _probe(row, machine, connection)
             _check_disk(row, connection)
     except Unreachable as exc:
-        row.results["reachable"] = CheckResult(FAIL, "no", str(exc))
-        _skip_rest(row, "not reachable")
+        row.results["reachable"] = CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "no"), text_of(exc))
+        _skip_rest(row, QT_TRANSLATE_NOOP("core", "not reachable"))
     except UnknownHostKey as exc:
         row.unknown_host_key = exc
-        row.results["reachable"] = CheckResult(OK, "yes")
+        row.results["reachable"] = CheckResult(OK, QT_TRANSLATE_NOOP("core", "yes"))
         row.results["login"] = CheckResult(
-            FAIL, "unknown host key",
-            f"{machine.name} ({host_port(exc.host, exc.port)}) presents an unknown {exc.key_type} key "
-            f"{exc.fingerprint}. If the machine's administrator confirms it, accept it in the "
-            f"window or with: python3 ai_nano.py --check --accept-new-host-keys")
-        _skip_rest(row, "host key not accepted")
+            FAIL, QT_TRANSLATE_NOOP("core", "unknown host key"), QT_TRANSLATE_NOOP(
+                "core", "{machine} ({address}) presents an unknown {key_type} key {fingerprint}. If "
+                "the machine's administrator confirms it, accept it in the window or with: python3 "
+                "ai_nano.py --check --accept-new-host-keys").format(
+                machine=machine.name, address=host_port(exc.host, exc.port), key_type=exc.key_type,
+                fingerprint=exc.fingerprint))
+        _skip_rest(row, QT_TRANSLATE_NOOP("core", "host key not accepted"))
     except (AuthenticationFailed, HostKeyChanged) as exc:
-        row.results["reachable"] = CheckResult(OK, "yes")
-        text = "host key changed" if isinstance(exc, HostKeyChanged) else "refused"
-        row.results["login"] = CheckResult(FAIL, text, str(exc))
-        _skip_rest(row, "no login")
+        row.results["reachable"] = CheckResult(OK, QT_TRANSLATE_NOOP("core", "yes"))
+        text = (QT_TRANSLATE_NOOP("core", "host key changed") if isinstance(exc, HostKeyChanged)
+                else QT_TRANSLATE_NOOP("core", "refused"))
+        row.results["login"] = CheckResult(FAIL, text, text_of(exc))
+        _skip_rest(row, QT_TRANSLATE_NOOP("core", "no login"))
     except MachineError as exc:  # e.g. the connection dropped half-way
-        row.results.setdefault("reachable", CheckResult(FAIL, "error", str(exc)))
+        row.results.setdefault("reachable", CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "error"),
+                                                        text_of(exc)))
         for key, _title in CHECKS:
             if key not in row.results:
-                row.results[key] = CheckResult(FAIL, "error", str(exc))
+                row.results[key] = CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "error"), text_of(exc))
                 break
-        _skip_rest(row, "not checked")
+        _skip_rest(row, QT_TRANSLATE_NOOP("core", "not checked"))
     except Exception as exc:  # a check must report, never crash the window or the CLI
         log.exception("checking %s failed", machine.name)
-        row.results.setdefault("reachable", CheckResult(FAIL, "error", f"{type(exc).__name__}: {exc}"))
-        _skip_rest(row, "not checked")
-    _skip_rest(row, "not checked")
+        row.results.setdefault("reachable", CheckResult(FAIL, QT_TRANSLATE_NOOP("core", "error"),
+                                                        f"{type(exc).__name__}: {exc}"))
+        _skip_rest(row, QT_TRANSLATE_NOOP("core", "not checked"))
+    _skip_rest(row, QT_TRANSLATE_NOOP("core", "not checked"))
     return row
 
 

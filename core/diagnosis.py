@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from core.messages import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 #: One class answered for at least this share of all test pictures: "always answers X".
@@ -50,8 +52,10 @@ def diagnose(evaluation: dict[str, Any], metrics: Sequence[dict[str, Any]] = (),
         findings += _confused(labels, confusion)
     if not findings and confusion:
         accuracy = _accuracy(evaluation, confusion)
-        findings.append(Finding("fine", f"No problem found: {accuracy:.0%} of the test pictures "
-                                "are recognised. Try the model on the Nano's camera now.",
+        findings.append(Finding("fine", QT_TRANSLATE_NOOP(
+                                    "core", "No problem found: {accuracy:.0%} of the test pictures "
+                                    "are recognised. Try the model on the Nano's camera now."
+                                ).format(accuracy=accuracy),
                                 {"test_accuracy": round(accuracy, 4)}))
     return findings
 
@@ -85,9 +89,11 @@ def _always(labels: list[str], confusion: list[list[int]]) -> list[Finding]:
     if share < ALWAYS_SHARE or sum(confusion[top]) / total >= ALWAYS_SHARE:
         return []   # not answered too often, or the test set itself is mostly that class
     return [Finding("always",
-                    f"The model almost always answers '{labels[top]}': {answered[top]} of {total} "
-                    f"test pictures ({share:.0%}). It has not learnt the differences yet: record "
-                    "more varied pictures of every class, then train again.",
+                    QT_TRANSLATE_NOOP("core", "The model almost always answers '{name}': {answered} "
+                                      "of {total} test pictures ({share:.0%}). It has not learnt "
+                                      "the differences yet: record more varied pictures of every "
+                                      "class, then train again.").format(
+                        name=labels[top], answered=answered[top], total=total, share=share),
                     {"class": labels[top], "answered": answered[top], "images": total,
                      "share": round(share, 4)})]
 
@@ -103,9 +109,11 @@ def _val_vs_test(evaluation: dict[str, Any], metrics: Sequence[dict[str, Any]]) 
         return []
     best = max(val)
     return [Finding("val_vs_test",
-                    f"Validation is much better than test: {best:.0%} against {test:.0%}. "
-                    "There are too few pictures, or they are too similar to each other (taken "
-                    "one after the other): record more pictures, moving the object and the camera.",
+                    QT_TRANSLATE_NOOP("core", "Validation is much better than test: {best:.0%} "
+                                      "against {test:.0%}. There are too few pictures, or they "
+                                      "are too similar to each other (taken one after the "
+                                      "other): record more pictures, moving the object and the "
+                                      "camera.").format(best=best, test=test),
                     {"best_val_acc": round(best, 4), "test_acc": round(test, 4),
                      "gap": round(best - test, 4)})]
 
@@ -120,9 +128,11 @@ def _imbalance(counts: dict[str, int]) -> list[Finding]:
         if name != largest and number < IMBALANCE_RATIO * sized[largest]:
             found.append(Finding(
                 "imbalance",
-                f"Class '{name}' has far fewer pictures than '{largest}': {number} against "
-                f"{sized[largest]}. The model then prefers '{largest}': record about "
-                f"{sized[largest] - number} more of '{name}'.",
+                QT_TRANSLATE_NOOP("core", "Class '{name}' has far fewer pictures than '{largest}': "
+                                  "{number} against {largest_number}. The model then prefers "
+                                  "'{largest}': record about {more} more of '{name}'.").format(
+                    name=name, largest=largest, number=number, largest_number=sized[largest],
+                    more=sized[largest] - number),
                 {"class": name, "pictures": number, "largest": largest,
                  "largest_pictures": sized[largest]}))
     return found
@@ -140,10 +150,13 @@ def _confused(labels: list[str], confusion: list[list[int]]) -> list[Finding]:
     for share, a, b, wrong, pictures in sorted(pairs, reverse=True):
         found.append(Finding(
             "confused",
-            f"'{labels[a]}' and '{labels[b]}' are confused with each other: {wrong} of their "
-            f"{pictures} test pictures ({share:.0%}; {confusion[a][b]} '{labels[a]}' answered as "
-            f"'{labels[b]}', {confusion[b][a]} the other way). The model may be looking at the "
-            "background: record them against different backgrounds.",
+            QT_TRANSLATE_NOOP("core", "'{a}' and '{b}' are confused with each other: {wrong} of "
+                              "their {pictures} test pictures ({share:.0%}; {a_as_b} '{a}' "
+                              "answered as '{b}', {b_as_a} the other way). The model may be "
+                              "looking at the background: record them against different "
+                              "backgrounds.").format(
+                a=labels[a], b=labels[b], wrong=wrong, pictures=pictures, share=share,
+                a_as_b=confusion[a][b], b_as_a=confusion[b][a]),
             {"classes": [labels[a], labels[b]], "wrong": wrong, "pictures": pictures,
              "a_as_b": confusion[a][b], "b_as_a": confusion[b][a], "share": round(share, 4)}))
     return found

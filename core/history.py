@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP, concat
 from core.names import suggest_model_name
 from core.protocol import events
 from core.workspace import Workspace
@@ -48,12 +49,13 @@ class Training:
         """"DL server DL, Nanos nano1, nano2" / "nowhere any more"."""
         places = []
         if self.on_server:
-            places.append(f"DL server {self.dl_server}".strip())
+            places.append(QT_TRANSLATE_NOOP("core", "DL server {name}").format(name=self.dl_server)
+                          if self.dl_server else QT_TRANSLATE_NOOP("core", "DL server"))
         elif self.on_server is False:
-            places.append("deleted from the DL server")
+            places.append(QT_TRANSLATE_NOOP("core", "deleted from the DL server"))
         if self.nanos:
-            places.append("Nano " + ", ".join(self.nanos))
-        return "; ".join(places) or "?"
+            places.append(QT_TRANSLATE_NOOP("core", "Nano {names}").format(names=", ".join(self.nanos)))
+        return concat(*places, sep="; ") if places else "?"
 
 
 def load(workspace: Workspace) -> list[Training]:
@@ -162,5 +164,7 @@ def history_task(connect: Any, dl: Any, workspace: Workspace, report: Any) -> li
             with connect(dl) as conn:
                 server = server_trainings(conn, workspace.root)
         except Exception as error:   # MachineError and friends: history stays usable
-            report.line(f"Could not ask {dl.name} for the trainings: {str(error).splitlines()[0]}")
+            report.line(QT_TRANSLATE_NOOP("core", "Could not ask {machine} for the trainings: "
+                                          "{reason}").format(
+                machine=dl.name, reason=(str(error).splitlines() or [""])[0]))
     return merge(local, server, dl.name if dl is not None else "")

@@ -7,6 +7,8 @@ import logging
 import socket
 import time
 
+from core.messages import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 
@@ -29,5 +31,6 @@ def clock(seconds: object) -> str:
 
 def describe_holder(holder: dict) -> str:
     """'alice on laptop-3 since 10:42 (model fruits-…)', the words the issue asks for."""
-    return (f"{holder.get('login') or '?'} on {holder.get('laptop') or '?'} since "
-            f"{clock(holder.get('since'))} (model {holder.get('model') or '?'})")
+    return QT_TRANSLATE_NOOP("core", "{login} on {laptop} since {since} (model {model})").format(
+        login=holder.get("login") or "?", laptop=holder.get("laptop") or "?",
+        since=clock(holder.get("since")), model=holder.get("model") or "?")

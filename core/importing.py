@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 import cv2
 import numpy as np
 
+from core.messages import QT_TRANSLATE_NOOP, concat
 from core.workspace import Workspace, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,17 @@ class ImportResult:
     cancelled: bool = False
 
     def summary(self, class_name: str) -> str:
-        text = f"Imported {self.imported} picture(s) into {class_name!r}"
+        parts = [QT_TRANSLATE_NOOP("core", "Imported {count} picture(s) into {name!r}").format(
+            count=self.imported, name=class_name)]
         if self.cancelled:
-            text += " (cancelled: the rest was not imported)"
+            parts.append(QT_TRANSLATE_NOOP("core", " (cancelled: the rest was not imported)"))
         if self.skipped:
-            text += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped[:10])
+            parts.append(QT_TRANSLATE_NOOP("core", "; skipped {count}: {files}").format(
+                count=len(self.skipped), files=concat(*self.skipped[:10], sep="; ")))
             if len(self.skipped) > 10:
-                text += f"; … and {len(self.skipped) - 10} more"
-        return text
+                parts.append(QT_TRANSLATE_NOOP("core", "; … and {count} more").format(
+                    count=len(self.skipped) - 10))
+        return concat(*parts)
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -75,7 +79,7 @@ def fit(frame: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
 def _encode(frame: np.ndarray, max_side: int) -> bytes:
     ok, encoded = cv2.imencode(".jpg", fit(frame, max_side), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
-        raise WorkspaceError("OpenCV could not encode the picture as JPEG")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "OpenCV could not encode the picture as JPEG"))
     return encoded.tobytes()
 
 
@@ -139,16 +143,19 @@ def import_files(workspace: Workspace, class_name: str, paths: Iterable[Path | s
                 frames += 1
             result.imported += frames
             if frames == 0 and not (stop is not None and stop.is_set()):
-                result.skipped.append(f"{path.name}: not a readable video")
+                result.skipped.append(QT_TRANSLATE_NOOP("core", "{file}: not a readable video").format(
+                    file=path.name))
         elif suffix in PICTURE_SUFFIXES:
             frame = read_picture(path)
             if frame is None:
-                result.skipped.append(f"{path.name}: not a readable picture")
+                result.skipped.append(QT_TRANSLATE_NOOP("core", "{file}: not a readable picture").format(
+                    file=path.name))
             else:
                 workspace.save_image(class_name, _encode(frame, max_side))
                 result.imported += 1
         else:
-            result.skipped.append(f"{path.name}: not a picture (JPEG, PNG, BMP, WebP) or a video")
+            result.skipped.append(QT_TRANSLATE_NOOP("core", "{file}: not a picture (JPEG, PNG, BMP, "
+                                                    "WebP) or a video").format(file=path.name))
         if on_progress:
             on_progress(index, len(files))
     if stop is not None and stop.is_set():

@@ -13,8 +13,9 @@ import time
 
 from core.config import MachineConfig, TrainingSettings
 from core.machines import Connection, ConnectionLost, MachineError, RemoteCommandFailed
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import (DL_SCRIPTS, DL_SCRIPTS_DIR, Connector, Report, StepError,
-                           check_model_name, deploy_scripts, dl_script, keeping_tail,
+                           check_model_name, deploy_scripts, dl_script, exit_status, keeping_tail,
                            last_error, python_of, require_modules)
 from core.protocol import parse_event
 
@@ -39,15 +40,22 @@ def _job_start_argv(conn: Connection, job_dir: str, command: list[str],
 def describe_job(state: dict) -> str | None:
     """A line for the log about a job's state change (job.py's `job` event)."""
     ahead = state.get("ahead", 0)
-    texts = {
-        "waiting": f"waiting for the GPU ({ahead} ahead)",
-        "pending": f"pending in the cluster's queue ({ahead} ahead): {state.get('reason', '')}",
-        "running": "job running",
-        "cancelled": f"job cancelled: {state.get('reason', '')}",
-        "failed": f"job failed: {state.get('reason', '')}",
+    reason = str(state.get("reason", "") or "").rstrip(": ")
+    texts = {   # (without a reason, with one)
+        "waiting": (QT_TRANSLATE_NOOP("core", "waiting for the GPU ({ahead} ahead)"),) * 2,
+        "pending": (QT_TRANSLATE_NOOP("core", "pending in the cluster's queue ({ahead} ahead)"),
+                    QT_TRANSLATE_NOOP("core", "pending in the cluster's queue ({ahead} ahead): "
+                                      "{reason}")),
+        "running": (QT_TRANSLATE_NOOP("core", "job running"),) * 2,
+        "cancelled": (QT_TRANSLATE_NOOP("core", "job cancelled"),
+                      QT_TRANSLATE_NOOP("core", "job cancelled: {reason}")),
+        "failed": (QT_TRANSLATE_NOOP("core", "job failed"),
+                   QT_TRANSLATE_NOOP("core", "job failed: {reason}")),
     }
-    text = texts.get(str(state.get("state", "")))
-    return text.rstrip(": ") if text else None
+    pair = texts.get(str(state.get("state", "")))
+    if pair is None:
+        return None
+    return pair[1 if reason else 0].format(ahead=ahead, reason=reason)
 
 
 def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report: Report,
@@ -80,24 +88,27 @@ def follow_job(connect: Connector, machine: MachineConfig, job_dir: str, report:
                         "--from-line", str(shown)]
                 rc = conn.run(argv, cwd=conn.workdir(), on_line=on_line, stop=report.stop)
                 if report.detached.is_set():
-                    report.line(f"The job goes on on {machine.name}; reopen the project "
-                                "to follow it again.")
+                    report.line(QT_TRANSLATE_NOOP("core", "The job goes on on {machine}; reopen the "
+                                                  "project to follow it again.").format(
+                        machine=machine.name))
                 elif report.stop.is_set():
                     conn.run([python_of(conn), dl_script("job.py"), "stop", "--job-dir", job_dir],
                              cwd=conn.workdir(), on_line=report.line)
                 return rc
         except (ConnectionLost, MachineError) as error:
             if report.stop.is_set():
-                raise StepError("Stopped") from error
+                raise StepError(QT_TRANSLATE_NOOP("core", "Stopped")) from error
             if isinstance(error, MachineError) and not isinstance(error, ConnectionLost) \
                     and deadline is None and shown == from_line:
                 raise
             deadline = deadline or time.monotonic() + retry_for
             if time.monotonic() > deadline:
-                raise StepError(f"Lost the connection to {machine.name} and could not "
-                                f"re-attach: {error}") from error
-            report.line(f"Connection to {machine.name} lost ({error}); the job goes on "
-                        "there, re-attaching…")
+                raise StepError(QT_TRANSLATE_NOOP("core", "Lost the connection to {machine} and could "
+                                                  "not re-attach: {reason}").format(
+                    machine=machine.name, reason=text_of(error))) from error
+            report.line(QT_TRANSLATE_NOOP("core", "Connection to {machine} lost ({reason}); the job "
+                                          "goes on there, re-attaching…").format(
+                machine=machine.name, reason=text_of(error)))
             report.stop.wait(3.0)
 
 
@@ -113,7 +124,8 @@ def _run_job(connect: Connector, machine: MachineConfig, job_dir: str, command: 
         rc = conn.run(_job_start_argv(conn, job_dir, command, queue), cwd=conn.workdir(),
                       on_line=keeping_tail(report, lines).line)
         if rc != 0:
-            raise StepError(last_error(lines, f"could not start the job (exit status {rc})"))
+            raise StepError(last_error(lines, QT_TRANSLATE_NOOP(
+                "core", "could not start the job (exit status {rc})").format(rc=rc)))
     return follow_job(connect, machine, job_dir, report)
 
 
@@ -140,9 +152,10 @@ def train_model(connect: Connector, machine: MachineConfig, model_name: str,
                   train_argv(machine.python, model_name, settings),
                   keeping_tail(report, lines), queue=True)
     if report.stop.is_set():
-        raise StepError("Training stopped")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Training stopped"))
     if rc != 0:
-        raise StepError(f"Training failed: {last_error(lines, f'exit status {rc}')}")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Training failed: {reason}").format(
+            reason=last_error(lines, exit_status(rc))))
     report.line("End training model")
 
 
@@ -151,11 +164,13 @@ def attach_training(connect: Connector, machine: MachineConfig, model_name: str,
     """Re-attach to a training started earlier (after a restart of the app)."""
     check_model_name(model_name)
     job_dir = posixpath.join("models", model_name, "job")
-    report.line(f"Re-attaching to the training of {model_name}")
+    report.line(QT_TRANSLATE_NOOP("core", "Re-attaching to the training of {model}").format(
+        model=model_name))
     lines: list[str] = []
     rc = follow_job(connect, machine, job_dir, keeping_tail(report, lines))
     if rc != 0:
-        raise StepError(f"Training failed: {last_error(lines, f'exit status {rc}')}")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Training failed: {reason}").format(
+            reason=last_error(lines, exit_status(rc))))
     report.line("End training model")
 
 
@@ -184,12 +199,14 @@ def convert_to_onnx(connect: Connector, machine: MachineConfig, model_name: str,
     rc = _run_job(connect, machine, posixpath.join(base, "export_job"), command,
                   keeping_tail(report, lines), queue=False)
     if rc != 0 or report.stop.is_set():
-        raise StepError(f"Conversion to ONNX failed: {last_error(lines, f'exit status {rc}')}")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Conversion to ONNX failed: {reason}").format(
+            reason=last_error(lines, exit_status(rc))))
     report.line("End conversion to ONNX file")
     report.line("Begin evaluation on the test images")
     command = [machine.python, dl_script("evaluate.py"), f"--model-dir={base}/model", base]
     rc = _run_job(connect, machine, posixpath.join(base, "eval_job"), command,
                   keeping_tail(report, lines), queue=False)
     if rc != 0:
-        raise StepError(f"Evaluation failed: {last_error(lines, f'exit status {rc}')}")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Evaluation failed: {reason}").format(
+            reason=last_error(lines, exit_status(rc))))
     report.line("End evaluation on the test images")

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from core.messages import QT_TRANSLATE_NOOP
 from core.workspace import (IMAGE_SUFFIXES, PARTS, Workspace, WorkspaceError,
-                       validate_class_name)
+                            validate_class_name)
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ class Found:
         """What the window asks, e.g. '3 classes, 214 pictures: bring them into this project?'."""
         classes = self.classes()
         listed = ", ".join(f"{name} ({count})" for name, count in classes.items())
-        return (f"This folder looks like {self.layout}: {len(classes)} class(es), "
-                f"{len(self.pictures)} picture(s) outside images/ ({listed}). Bring them into "
-                "this project? (they are linked or copied into images/; the originals stay)")
+        return QT_TRANSLATE_NOOP("core", "This folder looks like {layout}: {classes} class(es), "
+                                 "{pictures} picture(s) outside images/ ({listed}). Bring them "
+                                 "into this project? (they are linked or copied into images/; "
+                                 "the originals stay)").format(
+            layout=self.layout, classes=len(classes), pictures=len(self.pictures), listed=listed)
 
 
 def _pictures_in(folder: Path) -> list[Path]:
@@ -160,11 +163,13 @@ def find_pictures(workspace: Workspace, plain_folders: bool = True) -> Found:
             seen.add((name, content))
             missing.append((name, path))
     if parts and (root / "labels.txt").is_file() and not (root / "images").is_dir():
-        layout = "a jetson-inference dataset (train/val/test and labels.txt)"
+        layout = QT_TRANSLATE_NOOP("core", "a jetson-inference dataset (train/val/test and "
+                                           "labels.txt)")
     elif parts and any(name for name, path in missing if path.parent.parent.name in PARTS):
-        layout = "a working space of the original tool (pictures in train/val/test)"
+        layout = QT_TRANSLATE_NOOP("core", "a working space of the original tool (pictures in "
+                                           "train/val/test)")
     else:
-        layout = "a folder of class folders"
+        layout = QT_TRANSLATE_NOOP("core", "a folder of class folders")
     return Found(layout, missing)
 
 
@@ -206,8 +211,9 @@ def adopt(workspace: Workspace, found: Found,
             store_copy(workspace, name, path)
             done += 1
         except OSError as error:
-            raise WorkspaceError(f"Cannot bring {path.name} into images/{name}: "
-                                 f"{error.strerror or error}") from error
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot bring {file} into images/{name}: "
+                                                   "{reason}").format(
+                file=path.name, name=name, reason=error.strerror or error)) from error
         if on_progress:
             on_progress(index, len(found.pictures))
     log.info("adopted %d picture(s) into %s", done, workspace.images_dir)

@@ -11,9 +11,10 @@ from typing import Callable
 
 from core.identity import describe_holder, laptop_identity
 from core.machines import Connection
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError, check_model_name,
-                           deploy_scripts, keeping_tail, last_error, missing_modules, python_of,
-                           require_modules, stoppable_progress)
+                           deploy_scripts, exit_status, keeping_tail, last_error, missing_modules,
+                           python_of, require_modules, stoppable_progress)
 from core.protocol import EVENT_MARKER, Frame, TextLine, frame_from_event, parse_event
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,13 @@ class NanoInUse(StepError):
     """Another laptop's inference holds the Nano; `holder` says whose (login, laptop...)."""
 
     def __init__(self, nano_name: str, holder: dict) -> None:
-        super().__init__(f"{nano_name} is in use by {describe_holder(holder)}")
+        super().__init__(QT_TRANSLATE_NOOP("core", "{nano} is in use by {holder}").format(
+            nano=nano_name, holder=describe_holder(holder)))
         self.nano_name, self.holder = nano_name, holder
 
     def question(self) -> str:
-        return f"{self}.\nTake it over? Their inference will stop and their window will say so."
+        return QT_TRANSLATE_NOOP("core", "{reason}.\nTake it over? Their inference will stop and "
+                                 "their window will say so.").format(reason=text_of(self))
 
 
 def nano_lock_path(nano: Connection) -> str:
@@ -55,19 +58,21 @@ def upload_model_to_nano(dl: Connection, nano: Connection, model_name: str, arch
     with tempfile.TemporaryDirectory(prefix="ai_nano-") as tmp:
         for name in (onnx_name, "labels.txt"):
             if not dl.exists(posixpath.join(model_dir, name)):
-                raise StepError(f"{name} is not on {dl.machine.name} yet: convert the model "
-                                "to ONNX first (step 6)")
+                raise StepError(QT_TRANSLATE_NOOP("core", "{file} is not on {machine} yet: convert "
+                                                  "the model to ONNX first (step 6)").format(
+                    file=name, machine=dl.machine.name))
             dl.get_file(posixpath.join(model_dir, name), Path(tmp) / name,
-                        on_progress=stoppable_progress(report, "Model download"))
-        report.line("Getting ONNX file")
+                        on_progress=stoppable_progress(report, QT_TRANSLATE_NOOP("core", "Model download")))
+        report.line(QT_TRANSLATE_NOOP("core", "Getting ONNX file"))
         nano.makedirs(target)
         for name in nano.listdir(target):   # built by TensorRT for the previous ONNX file
             if name.endswith(".engine"):
-                report.line(f"Removing the stale TensorRT engine {name}")
+                report.line(QT_TRANSLATE_NOOP("core", "Removing the stale TensorRT engine {file}").format(
+                    file=name))
                 nano.remove(posixpath.join(target, name))
         for name in (onnx_name, "labels.txt"):
             nano.put_file(Path(tmp) / name, posixpath.join(target, name),
-                          on_progress=stoppable_progress(report, "Model upload"))
+                          on_progress=stoppable_progress(report, QT_TRANSLATE_NOOP("core", "Model upload")))
     report.line("End upload ONNX model to Jetson Nano.")
 
 
@@ -92,8 +97,9 @@ def inference_argv(nano: Connection, model_name: str, scripts_dir: str,
     files = nano.listdir(models)
     onnx_files = sorted(f for f in files if f.endswith(".onnx"))
     if not onnx_files or "labels.txt" not in files:
-        raise StepError(f"Model {model_name} is not complete on {nano.machine.name}: "
-                        "upload it first (step 7)")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Model {model} is not complete on {machine}: upload "
+                                          "it first (step 7)").format(
+            model=model_name, machine=nano.machine.name))
     return [python_of(nano), posixpath.join(scripts_dir, "my-imagenet.py"),
             f"--model={posixpath.join(models, onnx_files[0])}",
             f"--labels={posixpath.join(models, 'labels.txt')}",
@@ -117,7 +123,7 @@ def _prepare_nano(nano: Connection, report: Report, modules: list[str]) -> str:
 
 def _run_on_nano(nano: Connection, argv: list[str], scripts_dir: str, report: Report,
                  requests: queue.Queue[str] | None, on_frame: FrameCallback | None,
-                 what: str = "Inference") -> int:
+                 recording: bool = False) -> int:
     """my-imagenet.py in a pty (a dropped link hangs it up: LEDs off); the lock's events
     raise here. With `on_frame`, frame lines become Frames in this (worker) thread and stay
     out of the report; a frame that does not decode is one warning line."""
@@ -138,7 +144,8 @@ def _run_on_nano(nano: Connection, argv: list[str], scripts_dir: str, report: Re
             return
         if event is None and on_frame is not None and '"event": "frame"' in text \
                 and text.lstrip().startswith(EVENT_MARKER):
-            tail.line(f"warning: a camera frame from {nano.machine.name} arrived cut: skipped")
+            tail.line(QT_TRANSLATE_NOOP("core", "warning: a camera frame from {machine} arrived "
+                                        "cut: skipped").format(machine=nano.machine.name))
             return
         tail.line(text)
     rc = nano.run(argv, cwd=scripts_dir, on_line=on_line, stop=report.stop, pty=True,
@@ -147,10 +154,17 @@ def _run_on_nano(nano: Connection, argv: list[str], scripts_dir: str, report: Re
         raise NanoInUse(nano.machine.name, events["nano_busy"].get("holder") or {})
     if "taken_over" in events:
         by = events["taken_over"].get("by") or {}
-        raise StepError(f"{nano.machine.name} was taken over by {by.get('login') or '?'} on "
-                        f"{by.get('laptop') or '?'}: your {what.lower()} stopped (LEDs off)")
+        taken = (QT_TRANSLATE_NOOP("core", "{machine} was taken over by {login} on {laptop}: "
+                                   "your recording stopped") if recording else
+                 QT_TRANSLATE_NOOP("core", "{machine} was taken over by {login} on {laptop}: "
+                                   "your inference stopped (LEDs off)"))
+        raise StepError(taken.format(machine=nano.machine.name, login=by.get("login") or "?",
+                                     laptop=by.get("laptop") or "?"))
     if rc != 0 and not report.stop.is_set():
-        raise StepError(f"{what} ended with an error: {last_error(lines, f'exit status {rc}')}")
+        failed = (QT_TRANSLATE_NOOP("core", "Recording from the Nano ended with an error: "
+                                    "{reason}") if recording else
+                  QT_TRANSLATE_NOOP("core", "Inference ended with an error: {reason}"))
+        raise StepError(failed.format(reason=last_error(lines, exit_status(rc))))
     return rc
 
 
@@ -175,10 +189,10 @@ def run_inference(nano: Connection, model_name: str, report: Report,
     labels_file = posixpath.join(nano.workdir(), "models", model_name, "labels.txt")
     labels = [text.strip() for text in nano.read_text(labels_file).splitlines() if text.strip()]
     report.line(EVENT_MARKER + json.dumps({"event": "labels", "labels": labels}))
-    report.line("Starting inference")
+    report.line(QT_TRANSLATE_NOOP("core", "Starting inference"))
     rc = _run_on_nano(nano, argv, scripts_dir, report, requests, on_frame)
     if report.stop.is_set():
-        report.line("Inference stopped")
+        report.line(QT_TRANSLATE_NOOP("core", "Inference stopped"))
         return 0
     report.line("End of inference")
     return rc
@@ -203,14 +217,14 @@ def record_from_nano(nano: Connection, report: Report, on_frame: FrameCallback,
     """Step 2 with the Nano's camera: its full-size frames ("record", `rate` a second, and
     the previews between them) go to `on_frame` until Stop or the camera's end. It holds
     the Nano's lock like an inference (NanoInUse when someone else's runs there)."""
-    report.line(f"Recording from the camera of {nano.machine.name}")
+    report.line(QT_TRANSLATE_NOOP("core", "Recording from the camera of {machine}").format(
+        machine=nano.machine.name))
     scripts_dir = _prepare_nano(nano, report, ["cv2", "numpy"])
     owner = owner if owner is not None else laptop_identity()
     argv = capture_argv(nano, scripts_dir, rate, owner, take_over)
-    rc = _run_on_nano(nano, argv, scripts_dir, report, requests, on_frame,
-                      what="Recording from the Nano")
-    report.line("Recording from the Nano stopped" if report.stop.is_set()
-                else "Recording from the Nano ended")
+    rc = _run_on_nano(nano, argv, scripts_dir, report, requests, on_frame, recording=True)
+    report.line(QT_TRANSLATE_NOOP("core", "Recording from the Nano stopped") if report.stop.is_set()
+                else QT_TRANSLATE_NOOP("core", "Recording from the Nano ended"))
     return 0 if report.stop.is_set() else rc
 
 
@@ -224,8 +238,9 @@ def switch_off_leds(nano: Connection, report: Report) -> None:
                           "--lock", nano_lock_path(nano)], timeout=30)
     holder = json.loads(status.strip().splitlines()[-1] or "{}")
     if holder.get("held"):
-        report.line(f"{nano.machine.name}: LEDs left to the running inference of "
-                    f"{describe_holder(holder.get('holder') or {})}")
+        report.line(QT_TRANSLATE_NOOP("core", "{machine}: LEDs left to the running inference of "
+                                      "{holder}").format(
+            machine=nano.machine.name, holder=describe_holder(holder.get("holder") or {})))
         return
     nano.run([python_of(nano), posixpath.join(scripts_dir, "switch_off_led.py")],
              cwd=scripts_dir, on_line=report.line)

@@ -23,6 +23,7 @@ from typing import Callable
 from core.config import MachineConfig
 from core.identity import laptop_identity
 from core.machines import Connection, RemoteCommandFailed
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.names import suggest_model_name
 from core.version import SCRIPTS_MANIFEST, VERSION_KEY, __version__
 from core.workspace import WorkspaceError
@@ -68,7 +69,8 @@ def stoppable_progress(report: Report, what: str) -> Callable[[int, int], None]:
     """
     def progress(done: int, total: int) -> None:
         if report.stop.is_set():
-            raise StepError(f"{what} stopped; the partial file was removed")
+            raise StepError(QT_TRANSLATE_NOOP("core", "{what} stopped; the partial file was "
+                                              "removed").format(what=what))
         report.progress(done, total)
     return progress
 
@@ -102,7 +104,8 @@ def _take_deploy_lock(conn: Connection, lock: str, report: Report) -> None:
     deadline = time.monotonic() + DEPLOY_LOCK_STALE_S
     while not conn.reserve_dir(lock):
         if report.stop.is_set():
-            raise StepError("Stopped while waiting for another laptop to install the scripts")
+            raise StepError(QT_TRANSLATE_NOOP("core", "Stopped while waiting for another laptop to "
+                                              "install the scripts"))
         if time.monotonic() > deadline:
             log.warning("%s: removing the stale lock %s", conn.machine.name, lock)
             conn.remove(lock)
@@ -128,7 +131,9 @@ def deploy_scripts(conn: Connection, folder: Path, remote_dir: str, report: Repo
         if changed is None:
             return 0
         if changed:
-            report.line(f"Installing {len(changed)} script(s) of {folder.name} into {remote_dir}")
+            report.line(QT_TRANSLATE_NOOP("core", "Installing {count} script(s) of {folder} into "
+                                          "{remote_dir}").format(
+                count=len(changed), folder=folder.name, remote_dir=remote_dir))
             conn.makedirs(remote_dir)
         for name in changed:
             conn.put_file(folder / name, posixpath.join(remote_dir, name))
@@ -162,7 +167,8 @@ def missing_modules(conn: Connection, modules: list[str]) -> list[str]:
     try:
         return conn.output([python, "-c", probe, *modules], timeout=60).split()
     except RemoteCommandFailed as error:
-        raise StepError(f"{python} does not run on {conn.machine.name}: {error}") from error
+        raise StepError(QT_TRANSLATE_NOOP("core", "{python} does not run on {machine}: {reason}").format(
+            python=python, machine=conn.machine.name, reason=text_of(error))) from error
 
 
 def require_modules(conn: Connection, modules: list[str], requirements: str) -> None:
@@ -173,9 +179,17 @@ def require_modules(conn: Connection, modules: list[str], requirements: str) -> 
     """
     missing = missing_modules(conn, modules)
     if missing:
-        where = "this computer" if conn.machine.is_local else conn.machine.name
-        raise StepError(f"{', '.join(missing)} missing on {where}: install with "
-                        f"{python_of(conn)} -m pip install -r {requirements}")
+        where = (QT_TRANSLATE_NOOP("core", "this computer") if conn.machine.is_local
+                 else conn.machine.name)
+        raise StepError(QT_TRANSLATE_NOOP("core", "{modules} missing on {where}: install with "
+                                          "{command}").format(
+            modules=", ".join(missing), where=where,
+            command=f"{python_of(conn)} -m pip install -r {requirements}"))
+
+
+def exit_status(rc: int) -> str:
+    """The reason of a failure that printed none."""
+    return QT_TRANSLATE_NOOP("core", "exit status {rc}").format(rc=rc)
 
 
 def last_error(lines: list[str], default: str) -> str:
@@ -203,12 +217,14 @@ def check_model_name(name: str) -> str:
     editable model box: "../x" or "a/b" would read or write outside the workdir.
     """
     if not isinstance(name, str) or not name.strip():
-        raise StepError("The model name is empty: upload the data first (step 4)")
+        raise StepError(QT_TRANSLATE_NOOP("core", "The model name is empty: upload the data first "
+                                          "(step 4)"))
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
-        raise StepError(f"The model name {name!r} is not a plain folder name "
-                        "(no '/', no leading dot)")
+        raise StepError(QT_TRANSLATE_NOOP("core", "The model name {name!r} is not a plain folder "
+                                          "name (no '/', no leading dot)").format(name=name))
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in name) or len(name) > 200:
-        raise StepError(f"The model name {name!r} has a control character or is too long")
+        raise StepError(QT_TRANSLATE_NOOP("core", "The model name {name!r} has a control character "
+                                          "or is too long").format(name=name))
     return name
 
 
@@ -236,8 +252,9 @@ def reserve_model_name(dl: Connection, workspace_root: Path, owner: dict | None 
                           json.dumps(owner, sort_keys=True))
             return name
         taken.add(name)
-    raise StepError(f"Could not reserve a model folder on {dl.machine.name} "
-                    f"after {MAX_NAME_TRIES} tries (models/ is crowded?)")
+    raise StepError(QT_TRANSLATE_NOOP("core", "Could not reserve a model folder on {machine} after "
+                                      "{tries} tries (models/ is crowded?)").format(
+        machine=dl.machine.name, tries=MAX_NAME_TRIES))
 
 
 def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -> None:
@@ -254,22 +271,23 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
                                                         on_progress=report.progress,
                                                         stop=report.stop)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
-    report.line(f"Archive done ({size / 1e6:.1f} MB)")
+        raise StepError(text_of(error)) from error
+    report.line(QT_TRANSLATE_NOOP("core", "Archive done ({size:.1f} MB)").format(size=size / 1e6))
     try:
         workdir = dl.workdir()
         base = posixpath.join("models", model_name)  # relative to workdir, the scripts' cwd
         deploy_scripts(dl, DL_SCRIPTS, posixpath.join(workdir, DL_SCRIPTS_DIR), report)
-        report.line(f"On DL, creation of the {model_name} directory")
+        report.line(QT_TRANSLATE_NOOP("core", "On DL, creation of the {model} directory").format(
+            model=model_name))
         dl.makedirs(posixpath.join(workdir, base))
         remote_archive = posixpath.join(workdir, base, "data.tar")
         dl.remove(remote_archive + ".part")        # left by an upload killed half-way
         free = dl.disk_free(posixpath.join(workdir, base))
         if free < 2 * size + 50_000_000:
-            raise StepError(f"Not enough disk space on {dl.machine.name}: "
-                            f"{free / 1e6:.0f} MB free, the dataset needs about "
-                            f"{2 * size / 1e6:.0f} MB")
-        dl.put_file(archive, remote_archive, on_progress=stoppable_progress(report, "Upload"))
+            raise StepError(QT_TRANSLATE_NOOP("core", "Not enough disk space on {machine}: {free:.0f} MB "
+                                              "free, the dataset needs about {need:.0f} MB").format(
+                machine=dl.machine.name, free=free / 1e6, need=2 * size / 1e6))
+        dl.put_file(archive, remote_archive, on_progress=stoppable_progress(report, QT_TRANSLATE_NOOP("core", "Upload")))
         lines: list[str] = []
         # Not stoppable: once the archive is there, unpacking it takes seconds, and a
         # window closing then must not leave a complete upload half-extracted.
@@ -277,11 +295,11 @@ def upload_dataset(workspace, model_name: str, dl: Connection, report: Report) -
                      base, "--sha256", sha256, "--size", str(size)],
                     cwd=workdir, on_line=keeping_tail(report, lines).line)
         if rc != 0:
-            raise StepError(f"Unpacking failed on {dl.machine.name}: "
-                            f"{last_error(lines, f'exit status {rc}')}")
+            raise StepError(QT_TRANSLATE_NOOP("core", "Unpacking failed on {machine}: {reason}").format(
+                machine=dl.machine.name, reason=last_error(lines, exit_status(rc))))
     finally:
         archive.unlink(missing_ok=True)
-    report.line("Archive (tar) unpacked on the DL machine")
+    report.line(QT_TRANSLATE_NOOP("core", "Archive (tar) unpacked on the DL machine"))
     report.line("End : data (tar archive) uploaded and extracted to DL machine")
 
 
@@ -294,8 +312,9 @@ def resplit_if_stale(workspace, report: Report) -> None:
     if workspace.split_is_current():
         return
     seed = int(workspace.read_state("split.json").get("seed", 0) or 0)
-    report.line("The pictures changed since the last split: splitting again")
+    report.line(QT_TRANSLATE_NOOP("core", "The pictures changed since the last split: splitting "
+                                  "again"))
     try:
         workspace.split(seed=seed)
     except Exception as error:      # WorkspaceError; pipeline does not import workspace
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
+from core.messages import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 #: Prefix of a machine-readable line; one JSON object with an "event" key follows it.
@@ -306,3 +308,21 @@ def format_duration(seconds: float | None) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+#: evaluate.py's "preprocessing" text (dl_scripts/nano_data.py NANO_PREPROCESSING).
+_PREPROCESSING_RE = re.compile(r"whole frame stretched to (?P<w>\d+)x(?P<h>\d+) \(nearest neighbour\), "
+                               r"RGB, /255, ImageNet mean/std")
+
+
+def describe_preprocessing(text: str) -> str:
+    """evaluate.py's preprocessing text as a translatable message; another text as it is.
+
+    The server's JSON stays English (older and newer scripts write it); the window shows
+    the known sentence in the student's language.
+    """
+    match = _PREPROCESSING_RE.fullmatch(text)
+    if match is None:
+        return text
+    return QT_TRANSLATE_NOOP("core", "whole frame stretched to {w}x{h} (nearest neighbour), RGB, "
+                             "/255, ImageNet mean/std").format(w=int(match["w"]), h=int(match["h"]))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.messages import QT_TRANSLATE_NOOP, concat
 from core.protocol import events
 from core.workspace import Workspace, WorkspaceError, validate_class_name
 
@@ -76,8 +77,9 @@ def _results(evaluation: dict[str, Any]) -> tuple[list[tuple[str, str, str, floa
                               float(entry.get("confidence", 0.0))))
             except (KeyError, TypeError, ValueError):
                 log.warning("skipping a malformed mistake: %.80r", entry)
-    notes.append(f"This evaluation comes from an older version of the scripts: only its first "
-                 f"{len(found)} wrong picture(s) are listed; convert again (step 6) to see all.")
+    notes.append(QT_TRANSLATE_NOOP("core", "This evaluation comes from an older version of the "
+                                   "scripts: only its first {count} wrong picture(s) are listed; "
+                                   "convert again (step 6) to see all.").format(count=len(found)))
     return found, notes
 
 
@@ -101,9 +103,11 @@ def wrong_pictures(evaluation: dict[str, Any], workspace: Workspace) -> tuple[li
                 for file, truth, predicted, confidence in found]
     gone = [picture.file for picture in pictures if picture.path is None]
     if gone:
-        shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
-        notes.append(f"{len(gone)} wrong test picture(s) were removed or moved since the "
-                     f"evaluation: {shown}.")
+        shown = concat(", ".join(gone[:3]), QT_TRANSLATE_NOOP("core", " and {count} more").format(
+            count=len(gone) - 3)) if len(gone) > 3 else ", ".join(gone[:3])
+        notes.append(QT_TRANSLATE_NOOP("core", "{count} wrong test picture(s) were removed or moved "
+                                       "since the evaluation: {shown}.").format(
+            count=len(gone), shown=shown))
     pictures.sort(key=lambda picture: -picture.confidence)
     return pictures, notes
 
@@ -119,15 +123,19 @@ def move_picture(workspace: Workspace, path: Path | str, class_name: str) -> Pat
     class_name = validate_class_name(class_name)
     target_dir = workspace.class_dir(class_name)
     if not path.is_file() or path.parent.parent.resolve() != workspace.images_dir.resolve():
-        raise WorkspaceError(f"{path.name} is no longer a picture of this project.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{file} is no longer a picture of this "
+                                               "project.").format(file=path.name))
     if not target_dir.is_dir():
-        raise WorkspaceError(f"Class {class_name!r} does not exist.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Class {name!r} does not exist.").format(
+            name=class_name))
     if target_dir.resolve() == path.parent.resolve():
-        raise WorkspaceError(f"{path.name} is already in class {class_name!r}.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{file} is already in class {name!r}.").format(
+            file=path.name, name=class_name))
     try:
         placed = workspace.claim_number(class_name, path, path.suffix.lower() or ".jpg")
     except OSError as error:
-        raise WorkspaceError(f"Cannot move {path.name}: {error.strerror or error}.") from error
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot move {file}: {reason}.").format(
+            file=path.name, reason=error.strerror or error)) from error
     log.info("moved %s to %s", path, placed)
     return placed
 
@@ -138,8 +146,9 @@ def fetch_last_results(conn: Any, model_name: str) -> LastResults:
     found = LastResults(model_name)
     model_dir = posixpath.join(conn.workdir(), "models", model_name)
     if not conn.exists(model_dir):
-        found.notes.append(f"The model {model_name} is no longer on the DL server "
-                           f"({conn.machine.name}): upload and train again.")
+        found.notes.append(QT_TRANSLATE_NOOP("core", "The model {model} is no longer on the DL server "
+                                             "({machine}): upload and train again.").format(
+            model=model_name, machine=conn.machine.name))
         return found
     metrics = posixpath.join(model_dir, "model", "metrics.jsonl")
     if conn.exists(metrics):
@@ -150,8 +159,9 @@ def fetch_last_results(conn: Any, model_name: str) -> LastResults:
             data = json.loads(conn.read_text(evaluation))
             found.evaluation = data if isinstance(data, dict) else None
         except ValueError:
-            found.notes.append(f"The test results of {model_name} on the DL server are damaged: "
-                               "convert again (step 6).")
+            found.notes.append(QT_TRANSLATE_NOOP("core", "The test results of {model} on the DL "
+                                                 "server are damaged: convert again (step "
+                                                 "6).").format(model=model_name))
     return found
 
 
@@ -195,8 +205,9 @@ def save_model(conn: Any, model_name: str, destination: Path | str, resolution: 
     remote = posixpath.join(conn.workdir(), "models", model_name, "model")
     onnx, labels = posixpath.join(remote, ONNX_NAME), posixpath.join(remote, "labels.txt")
     if not conn.exists(onnx) or not conn.exists(labels):
-        raise WorkspaceError(f"No ONNX file for {model_name} on the DL server: convert the model "
-                             "first (step 6).")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "No ONNX file for {model} on the DL server: "
+                                               "convert the model first (step 6).").format(
+            model=model_name))
     folder = _free_folder(Path(destination) / model_name)
     try:
         folder.mkdir(parents=True)
@@ -207,6 +218,8 @@ def save_model(conn: Any, model_name: str, destination: Path | str, resolution: 
             model=model_name, classes=len(names), labels=", ".join(names), onnx=ONNX_NAME,
             size=resolution), encoding="utf-8")
     except OSError as error:
-        raise WorkspaceError(f"Cannot save the model in {folder}: {error.strerror or error}.") from error
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot save the model in {folder}: "
+                                               "{reason}.").format(
+            folder=folder, reason=error.strerror or error)) from error
     log.info("saved %s to %s (%d files)", model_name, folder, len(os.listdir(folder)))
     return folder

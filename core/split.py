@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from core import layouts, trash
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.workspace import (MIN_IMAGES_PER_CLASS, PARTS, SPLIT_FRACTIONS, SPLIT_RECORD,
                        ProgressCallback, SplitResult, Workspace, WorkspaceError,
                        write_text_atomic)
@@ -67,19 +68,25 @@ def split_warnings(workspace: Workspace) -> list[str]:
     filled = {c: n for c, n in counts.items() if n > 0}
     warnings = []
     if len(filled) < 2:
-        warnings.append(f"Only {len(filled)} class(es) with images: a classifier needs at least 2.")
+        warnings.append(QT_TRANSLATE_NOOP("core", "Only {count} class(es) with images: a classifier "
+                                          "needs at least 2.").format(count=len(filled)))
     for name, number in counts.items():
         if number == 0:
-            warnings.append(f"Class {name!r} has no images: it is left out of the split.")
+            warnings.append(QT_TRANSLATE_NOOP("core", "Class {name!r} has no images: it is left out of "
+                                              "the split.").format(name=name))
         elif number < MIN_IMAGES_PER_CLASS:
-            warnings.append(f"Class {name!r} has {number} image(s): at least {MIN_IMAGES_PER_CLASS} "
-                            "are needed so that val/ and test/ each get one.")
+            warnings.append(QT_TRANSLATE_NOOP("core", "Class {name!r} has {number} image(s): at least "
+                                              "{least} are needed so that val/ and test/ each get "
+                                              "one.").format(
+                name=name, number=number, least=MIN_IMAGES_PER_CLASS))
     if len(filled) >= 2:
         smallest = min(filled, key=lambda c: (filled[c], c))
         for name, number in sorted(filled.items()):
             if number > 2 * filled[smallest]:
-                warnings.append(f"Class {name!r} has {number} images, more than twice class "
-                                f"{smallest!r} ({filled[smallest]}): the model will favour {name!r}.")
+                warnings.append(QT_TRANSLATE_NOOP("core", "Class {name!r} has {number} images, more than "
+                                                  "twice class {smallest!r} ({smallest_number}): the "
+                                                  "model will favour {name!r}.").format(
+                    name=name, number=number, smallest=smallest, smallest_number=filled[smallest]))
     return warnings
 
 
@@ -88,8 +95,9 @@ def orphans_warning(workspace: Workspace) -> list[str]:
     found = layouts.find_pictures(workspace, plain_folders=False)
     if not found.pictures:
         return []
-    return [f"{len(found.pictures)} picture(s) in train/, val/ or test/ are not in images/: "
-            "they are brought into images/ first, so the split keeps them."]
+    return [QT_TRANSLATE_NOOP("core", "{count} picture(s) in train/, val/ or test/ are not in "
+                              "images/: they are brought into images/ first, so the split keeps "
+                              "them.").format(count=len(found.pictures))]
 
 
 def _plan(workspace: Workspace, seed: int, classes: list[str]) -> dict[tuple[str, str], list[Path]]:
@@ -136,11 +144,12 @@ def split_workspace(workspace: Workspace, seed: int = 0,
         adopted = layouts.adopt(workspace, orphans) if orphans.pictures else 0
         warnings = tuple(workspace.split_warnings())
         if adopted:
-            warnings += (f"{adopted} picture(s) found only in train/, val/ or test/ were "
-                         "brought into images/.",)
+            warnings += (QT_TRANSLATE_NOOP("core", "{count} picture(s) found only in train/, val/ or "
+                                           "test/ were brought into images/.").format(count=adopted),)
         classes = [c for c in workspace.classes() if workspace.count(c) > 0]
         if not classes:
-            raise WorkspaceError("No images recorded yet: record some images of each class first.")
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "No images recorded yet: record some images "
+                                                   "of each class first."))
         (workspace.state_dir / SPLIT_RECORD).unlink(missing_ok=True)   # state, not a picture
         try:
             for leftover in workspace.state_dir.glob("split-*"):      # of an interrupted split
@@ -160,9 +169,11 @@ def split_workspace(workspace: Workspace, seed: int = 0,
                                    "images": workspace._image_set_digest(),
                                    "time": time.strftime("%Y-%m-%dT%H:%M:%S")}, SPLIT_RECORD)
         except trash.TrashError as error:
-            raise WorkspaceError(f"The split failed: {error}.") from error
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The split failed: {reason}.").format(
+                reason=text_of(error))) from error
         except OSError as error:
-            raise WorkspaceError(f"The split failed: {error.strerror or error} ({error.filename}).") from error
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The split failed: {reason} ({file}).").format(
+                reason=error.strerror or error, file=error.filename)) from error
     total = sum(len(paths) for paths in plan.values())
     log.info("split %d images of %d classes (seed %d, links: %s)", total, len(classes), seed, linked)
     return SplitResult(seed=seed, counts=counts, linked=linked, warnings=warnings)

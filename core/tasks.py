@@ -15,6 +15,7 @@ from pathlib import Path
 from core import camera, checks, importing, jobs, layouts, nano_steps, pipeline
 from core.config import Config, MachineConfig
 from core.machines import UnknownHostKey, remember_host_key
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import Connector, Report, StepError
 from core.split import orphans_warning
 from core.workspace import Workspace, WorkspaceError
@@ -38,13 +39,15 @@ class WorkspaceInfo:
 def open_workspace_task(folder: Path, report: Report) -> WorkspaceInfo:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise StepError(f"{folder} is not a folder")
+        raise StepError(QT_TRANSLATE_NOOP("core", "{folder} is not a folder").format(folder=folder))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise StepError(f"Cannot use {folder} as working space: {error.strerror}") from error
+        raise StepError(QT_TRANSLATE_NOOP("core", "Cannot use {folder} as working space: {reason}").format(
+            folder=folder, reason=error.strerror)) from error
     if not os.access(folder, os.W_OK):
-        raise StepError(f"{folder} is not writable: choose another working space")
+        raise StepError(QT_TRANSLATE_NOOP("core", "{folder} is not writable: choose another working "
+                                           "space").format(folder=folder))
     workspace = Workspace(folder)
     info = workspace.project_info()
     found = layouts.find_pictures(workspace)
@@ -58,8 +61,9 @@ def adopt_task(workspace: Workspace, found: layouts.Found, report: Report) -> Wo
     try:
         count = layouts.adopt(workspace, found, on_progress=report.progress, stop=report.stop)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
-    report.line(f"Brought {count} picture(s) into {workspace.images_dir} (originals left in place)")
+        raise StepError(text_of(error)) from error
+    report.line(QT_TRANSLATE_NOOP("core", "Brought {count} picture(s) into {folder} (originals left in "
+                                  "place)").format(count=count, folder=workspace.images_dir))
     return open_workspace_task(workspace.root, report)
 
 
@@ -70,7 +74,7 @@ def import_task(workspace: Workspace, class_name: str, paths: list, rate: float,
         return importing.import_files(workspace, class_name, paths, rate=rate,
                                       on_progress=report.progress, stop=report.stop)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error
 
 
 def split_warnings_task(workspace: Workspace, report: Report) -> list[str]:
@@ -82,9 +86,9 @@ def split_task(workspace: Workspace, report: Report) -> None:
     try:
         result = workspace.split(seed=0)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error
     report.line(split_summary(result.counts))
-    report.line("Images split to train, val and test directories")
+    report.line(QT_TRANSLATE_NOOP("core", "Images split to train, val and test directories"))
 
 
 def split_summary(counts: dict[str, dict[str, int]]) -> str:
@@ -96,7 +100,7 @@ def split_summary(counts: dict[str, dict[str, int]]) -> str:
 def upload_dataset_task(connect: Connector, dl: MachineConfig, workspace: Workspace,
                         report: Report) -> str:
     if not (workspace.root / "labels.txt").is_file():
-        raise StepError("Split the images first (step 3)")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Split the images first (step 3)"))
     with connect(dl) as conn:
         model_name = pipeline.reserve_model_name(conn, workspace.root)
         pipeline.upload_dataset(workspace, model_name, conn, report)
@@ -132,7 +136,7 @@ def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
             return nano_steps.run_inference(conn, model_name, report, owner=owner,
                                             take_over=take_over)
         except nano_steps.NanoInUse as busy:
-            report.line(str(busy))
+            report.line(text_of(busy))
             return busy
 
 

@@ -20,6 +20,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ def _free_name(target: Path) -> Path:
         candidate = target.with_name(f"{target.stem}-{number}{target.suffix}")
         if not os.path.lexists(candidate):
             return candidate
-    raise TrashError(f"No free name for {target.name} in {target.parent}")
+    raise TrashError(QT_TRANSLATE_NOOP("core", "No free name for {file} in {folder}").format(
+        file=target.name, folder=target.parent))
 
 
 def move_no_replace(source: Path, target: Path) -> Path:
@@ -74,7 +76,8 @@ def move_no_replace(source: Path, target: Path) -> Path:
             return target
         os.unlink(source)          # the content now lives at `target`
         return target
-    raise TrashError(f"Could not move {source.name} to {target.parent}")
+    raise TrashError(QT_TRANSLATE_NOOP("core", "Could not move {file} to {folder}").format(
+        file=source.name, folder=target.parent))
 
 
 def _record(root: Path, entry: dict) -> None:
@@ -99,9 +102,10 @@ def move_to_trash(root: Path | str, path: Path | str, reason: str) -> Path:
     try:
         relative = path.relative_to(root)
     except ValueError:
-        raise TrashError(f"{path} is not inside the working space {root}") from None
+        raise TrashError(QT_TRANSLATE_NOOP("core", "{path} is not inside the working space {root}").format(
+            path=path, root=root)) from None
     if relative.parts[:1] == (STATE_DIR,) and relative.parts[1:2] == ("trash",):
-        raise TrashError(f"{path.name} is already in the trash")
+        raise TrashError(QT_TRANSLATE_NOOP("core", "{file} is already in the trash").format(file=path.name))
     if relative.parts[:1] == ("images",) and len(relative.parts) == 3 and not path.is_dir():
         target = trash_dir(root) / relative.parts[1] / relative.parts[2]
     else:
@@ -114,7 +118,8 @@ def move_to_trash(root: Path | str, path: Path | str, reason: str) -> Path:
                        "original": str(relative), "reason": reason,
                        "time": time.strftime("%Y-%m-%dT%H:%M:%S")})
     except OSError as error:
-        raise TrashError(f"Cannot move {path.name} to the trash: {error.strerror or error}") from error
+        raise TrashError(QT_TRANSLATE_NOOP("core", "Cannot move {file} to the trash: {reason}").format(
+            file=path.name, reason=error.strerror or error)) from error
     log.info("moved %s to %s (%s)", path, placed, reason)
     return placed
 
@@ -145,15 +150,18 @@ def restore(root: Path | str, trashed: Path | str) -> Path:
     try:
         relative = str(trashed.relative_to(trash_dir(root)))
     except ValueError:
-        raise TrashError(f"{trashed} is not in the trash of {root}") from None
+        raise TrashError(QT_TRANSLATE_NOOP("core", "{file} is not in the trash of {root}").format(
+            file=trashed, root=root)) from None
     matches = [e for e in entries(root) if e.get("trashed") == relative]
     if not matches:
-        raise TrashError(f"{trashed.name} is not in the trash's manifest")
+        raise TrashError(QT_TRANSLATE_NOOP("core", "{file} is not in the trash's manifest").format(
+            file=trashed.name))
     original = root / matches[-1]["original"]
     try:
         placed = move_no_replace(trashed, original)
     except OSError as error:
-        raise TrashError(f"Cannot restore {trashed.name}: {error.strerror or error}") from error
+        raise TrashError(QT_TRANSLATE_NOOP("core", "Cannot restore {file}: {reason}").format(
+            file=trashed.name, reason=error.strerror or error)) from error
     _record(root, {"restored": relative, "to": str(placed.relative_to(root)),
                    "time": time.strftime("%Y-%m-%dT%H:%M:%S")})
     return placed

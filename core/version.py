@@ -1,9 +1,12 @@
 """The one version of ai_nano: shown by --version, --check and the window, and written
 with the scripts the app deploys, so a laptop and a server that disagree can be seen.
 
-Qt-free and import-free on purpose: install.py and the scripts' manifest read it cheaply.
+Qt-free and light on purpose (it imports only core.messages, plain Python): install.py and
+the scripts' manifest read it cheaply.
 """
 from __future__ import annotations
+
+from core.messages import QT_TRANSLATE_NOOP
 
 __version__ = "2.0.0"
 
@@ -18,7 +21,9 @@ def scripts_version_note(deployed: str) -> str:
     if deployed == __version__:
         return ""
     if not deployed:
-        return (f"scripts there come from an ai_nano older than {__version__}: "
-                "the next step that uses them replaces them")
-    return (f"scripts there come from ai_nano {deployed}, this app is {__version__}: "
-            "the next step that uses them replaces them")
+        return QT_TRANSLATE_NOOP("core", "scripts there come from an ai_nano older than {version}: "
+                                 "the next step that uses them replaces them").format(
+            version=__version__)
+    return QT_TRANSLATE_NOOP("core", "scripts there come from ai_nano {deployed}, this app is "
+                             "{version}: the next step that uses them replaces them").format(
+        deployed=deployed, version=__version__)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable
 
 from core import trash
+from core.messages import QT_TRANSLATE_NOOP, text_of
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +55,24 @@ def validate_class_name(name: str) -> str:
     characters. Spaces, quotes and non-ASCII letters are fine (never given to a shell).
     """
     if not isinstance(name, str):
-        raise WorkspaceError("A class name must be text.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "A class name must be text."))
     cleaned = unicodedata.normalize("NFC", name).strip()
     if not cleaned:
-        raise WorkspaceError("The class name is empty: type a name such as 'red'.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The class name is empty: type a name such as "
+                                               "'red'."))
     if len(cleaned) > MAX_CLASS_NAME_LENGTH:
-        raise WorkspaceError(
-            f"The class name is {len(cleaned)} characters long: at most {MAX_CLASS_NAME_LENGTH} allowed.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The class name is {length} characters long: at "
+                                               "most {most} allowed.").format(
+            length=len(cleaned), most=MAX_CLASS_NAME_LENGTH))
     if "/" in cleaned or "\\" in cleaned:
-        raise WorkspaceError(f"The class name {cleaned!r} contains a path separator ('/' or '\\').")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The class name {name!r} contains a path separator "
+                                               "('/' or '\\').").format(name=cleaned))
     if cleaned.startswith("."):
-        raise WorkspaceError(f"The class name {cleaned!r} starts with a dot: choose another name.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The class name {name!r} starts with a dot: choose "
+                                               "another name.").format(name=cleaned))
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in cleaned):
-        raise WorkspaceError(f"The class name {cleaned!r} contains a control character.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The class name {name!r} contains a control "
+                                               "character.").format(name=cleaned))
     return cleaned
 
 
@@ -219,7 +225,9 @@ class Workspace:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise WorkspaceError(f"Cannot create the folder for class {cleaned!r}: {error.strerror}.") from error
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Cannot create the folder for class {name!r}: "
+                                                   "{reason}.").format(
+                name=cleaned, reason=error.strerror)) from error
         self._remove_stale_temporaries(folder)
         return cleaned
 
@@ -250,16 +258,19 @@ class Workspace:
         name = validate_class_name(name)
         folder = self.class_dir(name)
         if not folder.is_dir():
-            raise WorkspaceError(f"Class {name!r} does not exist: press Create first.")
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Class {name!r} does not exist: press Create "
+                                                   "first.").format(name=name))
         temp = folder / f".{uuid.uuid4().hex}.tmp"
         try:
             with open(temp, "xb") as handle:
                 handle.write(jpeg_bytes)
             return self.claim_number(name, temp, ".jpg")
         except OSError as error:
-            where = " (the working space became read-only)" if error.errno == errno.EROFS else ""
-            raise WorkspaceError(f"Cannot save an image of class {name!r}: "
-                                 f"{error.strerror or error}{where}.") from error
+            text = (QT_TRANSLATE_NOOP("core", "Cannot save an image of class {name!r}: {reason} (the "
+                                      "working space became read-only).")
+                    if error.errno == errno.EROFS else
+                    QT_TRANSLATE_NOOP("core", "Cannot save an image of class {name!r}: {reason}."))
+            raise WorkspaceError(text.format(name=name, reason=error.strerror or error)) from error
         finally:
             _discard_temporary(temp)
 
@@ -282,7 +293,8 @@ class Workspace:
             except FileExistsError:
                 with self._lock:   # someone else wrote there: read the folder again
                     self._next_number[name] = self._highest_number(folder) + 1
-        raise WorkspaceError(f"Could not find a free image number in {folder}.")
+        raise WorkspaceError(QT_TRANSLATE_NOOP("core", "Could not find a free image number in "
+                                               "{folder}.").format(folder=folder))
 
     def delete_image(self, path: Path | str) -> Path:
         """Move a recorded image to .ai_nano/trash/<class>/ (restorable); return where it went."""
@@ -290,15 +302,17 @@ class Workspace:
         try:
             resolved = path.resolve(strict=True)
         except OSError:
-            raise WorkspaceError(f"The image {path.name} no longer exists.") from None
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "The image {file} no longer exists.").format(
+                file=path.name)) from None
         images_dir = self.images_dir.resolve()
         if resolved.parent.parent != images_dir or not resolved.is_file():
-            raise WorkspaceError(f"{path} is not a recorded image of this workspace.")
+            raise WorkspaceError(QT_TRANSLATE_NOOP("core", "{path} is not a recorded image of this "
+                                                   "workspace.").format(path=path))
         class_name = resolved.parent.name
         try:
             target = trash.move_to_trash(self.root.resolve(), resolved, "deleted")
         except trash.TrashError as error:
-            raise WorkspaceError(str(error)) from error
+            raise WorkspaceError(text_of(error)) from error
         with self._lock:
             self._next_number.pop(class_name, None)
         return target

@@ -4,47 +4,47 @@
 <context>
     <name>GUI_ai_nano</name>
     <message>
-        <location filename="../window_steps.py" line="91"/>
+        <location filename="../window_steps.py" line="92"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="120"/>
+        <location filename="../ai_nano.py" line="123"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="74"/>
+        <location filename="../window_tasks.py" line="76"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="211"/>
+        <location filename="../ai_nano.py" line="215"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="222"/>
+        <location filename="../ai_nano.py" line="226"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="231"/>
+        <location filename="../ai_nano.py" line="235"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="231"/>
+        <location filename="../ai_nano.py" line="235"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="273"/>
+        <location filename="../ai_nano.py" line="277"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="279"/>
+        <location filename="../ai_nano.py" line="283"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
@@ -249,37 +249,37 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="43"/>
+        <location filename="../window_tasks.py" line="45"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="51"/>
+        <location filename="../window_tasks.py" line="53"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="64"/>
+        <location filename="../window_tasks.py" line="66"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="115"/>
+        <location filename="../window_tasks.py" line="117"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="120"/>
+        <location filename="../window_tasks.py" line="122"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="131"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="131"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -294,67 +294,67 @@ L’empreinte de sa clé est
 Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette machine ?</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="85"/>
+        <location filename="../window_steps.py" line="86"/>
         <source>3 - checking the pictures…</source>
         <translation>3 - vérification des images…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="93"/>
+        <location filename="../window_steps.py" line="94"/>
         <source>Split cancelled: record more images, then split again</source>
         <translation>Répartition annulée : enregistrez plus d’images, puis relancez la répartition</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="96"/>
+        <location filename="../window_steps.py" line="97"/>
         <source>3 - splitting…</source>
         <translation>3 - répartition…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="102"/>
+        <location filename="../window_steps.py" line="103"/>
         <source>Split anyway?</source>
         <translation>Répartir quand même ?</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="102"/>
+        <location filename="../window_steps.py" line="103"/>
         <source>Split the images anyway?</source>
         <translation>Répartir les images quand même ?</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="111"/>
+        <location filename="../window_steps.py" line="113"/>
         <source>4 - uploading…</source>
         <translation>4 - envoi…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="137"/>
+        <location filename="../window_steps.py" line="139"/>
         <source>5 - training…</source>
         <translation>5 - entraînement…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="148"/>
+        <location filename="../window_steps.py" line="150"/>
         <source>6 - converting…</source>
         <translation>6 - conversion…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="174"/>
+        <location filename="../window_steps.py" line="176"/>
         <source>Choose a Nano first</source>
         <translation>Choisissez d’abord une Nano</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="164"/>
+        <location filename="../window_steps.py" line="166"/>
         <source>7 - uploading to the Nano…</source>
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="182"/>
+        <location filename="../window_steps.py" line="184"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="187"/>
+        <location filename="../window_steps.py" line="197"/>
         <source>No DL server in config.json</source>
         <translation>Aucun serveur DL dans config.json</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="192"/>
+        <location filename="../window_steps.py" line="202"/>
         <source>No model yet: upload the data to the DL server first (step 4)</source>
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
@@ -362,87 +362,87 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../widgets/history.py" line="100"/>
+        <location filename="../widgets/history.py" line="102"/>
         <source>No training yet.</source>
         <translation>Pas encore d’entraînement.</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Model</source>
         <translation>Modèle</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Classes</source>
         <translation>Classes</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Pictures</source>
         <translation>Images</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Settings</source>
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Best val.</source>
         <translation>Meilleure val.</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="46"/>
+        <location filename="../widgets/history.py" line="48"/>
         <source>Where</source>
         <translation>Où</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="54"/>
+        <location filename="../widgets/history.py" line="56"/>
         <source>Refresh</source>
         <translation>Actualiser</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="55"/>
+        <location filename="../widgets/history.py" line="57"/>
         <source>Use this model (steps 6–8)</source>
         <translation>Utiliser ce modèle (étapes 6 à 8)</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="56"/>
+        <location filename="../widgets/history.py" line="58"/>
         <source>Save to this computer…</source>
         <translation>Enregistrer sur cet ordinateur…</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="57"/>
+        <location filename="../widgets/history.py" line="59"/>
         <source>Compare the two selected</source>
         <translation>Comparer les deux sélectionnés</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="65"/>
+        <location filename="../widgets/history.py" line="67"/>
         <source>Validation accuracy (%)</source>
         <translation>Précision de validation (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="66"/>
+        <location filename="../widgets/history.py" line="68"/>
         <source>Validation loss</source>
         <translation>Perte de validation</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="70"/>
+        <location filename="../widgets/history.py" line="72"/>
         <source>epoch</source>
         <translation>époque</translation>
     </message>
     <message>
-        <location filename="../widgets/history.py" line="100"/>
+        <location filename="../widgets/history.py" line="102"/>
         <source>{0} training(s) of this project, newest first. Select one to use or save it, two to compare them.</source>
         <translation>{0} entraînement(s) de ce projet, du plus récent au plus ancien. Sélectionnez-en un pour l’utiliser ou l’enregistrer, deux pour les comparer.</translation>
     </message>
@@ -491,135 +491,140 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>MachineStatusPanel</name>
     <message>
-        <location filename="../widgets/machines_table.py" line="18"/>
+        <location filename="../widgets/machines_table.py" line="19"/>
         <source>Reachable</source>
         <translation>Joignable</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="19"/>
+        <location filename="../widgets/machines_table.py" line="20"/>
         <source>Login</source>
         <translation>Connexion</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="20"/>
+        <location filename="../widgets/machines_table.py" line="21"/>
         <source>Python</source>
         <translation>Python</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="21"/>
+        <location filename="../widgets/machines_table.py" line="22"/>
         <source>PyTorch / runtime</source>
         <translation>PyTorch / moteur</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="22"/>
+        <location filename="../widgets/machines_table.py" line="23"/>
         <source>Camera</source>
         <translation>Caméra</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="23"/>
+        <location filename="../widgets/machines_table.py" line="24"/>
         <source>Free disk</source>
         <translation>Disque libre</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="52"/>
+        <location filename="../widgets/machines_table.py" line="53"/>
         <source>Not checked yet.</source>
         <translation>Pas encore vérifié.</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="68"/>
+        <location filename="../widgets/machines_table.py" line="69"/>
         <source>Check again</source>
         <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="55"/>
+        <location filename="../widgets/machines_table.py" line="56"/>
         <source>Check again that the DL server and the Nanos are reachable and ready</source>
         <translation>Vérifier à nouveau que le serveur DL et les Nano sont joignables et prêts</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="68"/>
+        <location filename="../widgets/machines_table.py" line="69"/>
         <source>Checking…</source>
         <translation>Vérification…</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="70"/>
+        <location filename="../widgets/machines_table.py" line="71"/>
         <source>Checking the machines…</source>
         <translation>Vérification des machines…</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="89"/>
+        <location filename="../widgets/machines_table.py" line="91"/>
         <source>No machines in config.json.</source>
         <translation>Aucune machine dans config.json.</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="89"/>
+        <location filename="../widgets/machines_table.py" line="91"/>
         <source>All machines ready.</source>
         <translation>Toutes les machines sont prêtes.</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="89"/>
+        <location filename="../widgets/machines_table.py" line="91"/>
         <source>Not ready: {0} (hover a red cell for the reason).</source>
         <translation>Pas prêt : {0} (survolez une case rouge pour la raison).</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="96"/>
+        <location filename="../widgets/machines_table.py" line="98"/>
         <source>DL server</source>
         <translation>serveur DL</translation>
     </message>
     <message>
-        <location filename="../widgets/machines_table.py" line="96"/>
+        <location filename="../widgets/machines_table.py" line="98"/>
         <source>Nano</source>
         <translation>Nano</translation>
+    </message>
+    <message>
+        <location filename="../widgets/machines_table.py" line="85"/>
+        <source>{0}: {1}</source>
+        <translation>{0} : {1}</translation>
     </message>
 </context>
 <context>
     <name>MistakesPanel</name>
     <message>
-        <location filename="../widgets/mistakes.py" line="167"/>
+        <location filename="../widgets/mistakes.py" line="169"/>
         <source>Click a picture to see it larger.</source>
         <translation>Cliquez sur une image pour l’agrandir.</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="58"/>
+        <location filename="../widgets/mistakes.py" line="60"/>
         <source>Move to class …</source>
         <translation>Déplacer vers la classe …</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="59"/>
+        <location filename="../widgets/mistakes.py" line="61"/>
         <source>The picture is in the wrong class folder: move it (it gets a new number there; the next upload splits again).</source>
         <translation>L’image est dans le dossier d’une autre classe : déplacez-la (elle y reçoit un nouveau numéro ; le prochain envoi refait la répartition).</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="95"/>
+        <location filename="../widgets/mistakes.py" line="97"/>
         <source>What went wrong</source>
         <translation>Ce qui n’a pas marché</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="111"/>
+        <location filename="../widgets/mistakes.py" line="113"/>
         <source>test/{0}: a &apos;{1}&apos; picture answered as &apos;{2}&apos; with {3:.0f} % confidence</source>
         <translation>test/{0} : une image « {1} » reconnue comme « {2} » avec une confiance de {3:.0f} %</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="118"/>
+        <location filename="../widgets/mistakes.py" line="120"/>
         <source>{0} wrong test picture(s), the most confident mistakes first:</source>
         <translation>{0} image(s) de test mal reconnue(s), les erreurs commises avec le plus de confiance en premier :</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="118"/>
+        <location filename="../widgets/mistakes.py" line="120"/>
         <source>No wrong test picture.</source>
         <translation>Aucune image de test mal reconnue.</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="159"/>
+        <location filename="../widgets/mistakes.py" line="161"/>
         <source>{0} wrong test picture(s) left to look at (moved pictures count at the next training).</source>
         <translation>{0} image(s) de test mal reconnue(s) encore à examiner (les images déplacées comptent au prochain entraînement).</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="179"/>
+        <location filename="../widgets/mistakes.py" line="181"/>
         <source>(picture not on this computer any more)</source>
         <translation>(image plus présente sur cet ordinateur)</translation>
     </message>
     <message>
-        <location filename="../widgets/mistakes.py" line="181"/>
+        <location filename="../widgets/mistakes.py" line="183"/>
         <source>{0}: labelled &apos;{1}&apos;, the model answered &apos;{2}&apos; ({3:.0f} %). Is the label wrong? Move it.</source>
         <translation>{0} : étiquetée « {1} », le modèle a répondu « {2} » ({3:.0f} %). L’étiquette est-elle fausse ? Déplacez l’image.</translation>
     </message>
@@ -627,22 +632,22 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>RecordImagesForm</name>
     <message>
-        <location filename="../record_images.py" line="141"/>
+        <location filename="../record_images.py" line="146"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="142"/>
+        <location filename="../record_images.py" line="147"/>
         <source>Importing {0} item(s) into {1!r}</source>
         <translation>Import de {0} élément(s) dans {1!r}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="336"/>
+        <location filename="../record_images.py" line="341"/>
         <source>Another form already records class {0!r}: choose another name.</source>
         <translation>Un autre formulaire enregistre déjà la classe {0!r} : choisissez un autre nom.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="226"/>
+        <location filename="../record_images.py" line="231"/>
         <source>Stop</source>
         <translation>Arrêter</translation>
     </message>
@@ -652,42 +657,42 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Démarrer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="213"/>
+        <location filename="../record_images.py" line="218"/>
         <source>No camera: choose a camera in the project settings first.</source>
         <translation>Pas de caméra : choisissez d’abord une caméra dans les réglages du projet.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="217"/>
+        <location filename="../record_images.py" line="222"/>
         <source>Start recording {0}</source>
         <translation>Début de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="221"/>
+        <location filename="../record_images.py" line="226"/>
         <source>Stop recording {0}</source>
         <translation>Fin de l’enregistrement de {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="274"/>
+        <location filename="../record_images.py" line="279"/>
         <source>Moved {0} image(s) of {1!r} to the trash ({2}).</source>
         <translation>{0} image(s) de {1!r} mise(s) à la corbeille ({2}).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="283"/>
+        <location filename="../record_images.py" line="288"/>
         <source>Import into {0}</source>
         <translation>Importer dans {0}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="283"/>
+        <location filename="../record_images.py" line="288"/>
         <source>Pictures and videos ({0});;All files (*)</source>
         <translation>Images et vidéos ({0});;Tous les fichiers (*)</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="290"/>
+        <location filename="../record_images.py" line="295"/>
         <source>importing {0}/{1}</source>
         <translation>import {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="295"/>
+        <location filename="../record_images.py" line="300"/>
         <source>{0} file(s) not imported into {1!r}: {2}</source>
         <translation>{0} fichier(s) non importé(s) dans {1!r} : {2}</translation>
     </message>
@@ -697,17 +702,17 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Importer…</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="314"/>
+        <location filename="../record_images.py" line="319"/>
         <source>Stop recording {0!r} first.</source>
         <translation>Arrêtez d’abord l’enregistrement de {0!r}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="316"/>
+        <location filename="../record_images.py" line="321"/>
         <source>Wait for the import into {0!r} to end (or cancel it).</source>
         <translation>Attendez la fin de l’import dans {0!r} (ou annulez-le).</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="329"/>
+        <location filename="../record_images.py" line="334"/>
         <source>Save name</source>
         <translation>Enregistrer le nom</translation>
     </message>
@@ -717,27 +722,27 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Renommer</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="346"/>
+        <location filename="../record_images.py" line="351"/>
         <source>Renamed class {0!r} to {1!r}: split again before uploading.</source>
         <translation>Classe {0!r} renommée en {1!r} : répartissez à nouveau avant l’envoi.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="358"/>
+        <location filename="../record_images.py" line="363"/>
         <source>Remove class {0!r}? Its {1} picture(s) go to the trash (.ai_nano/trash), from where they can be restored.</source>
         <translation>Supprimer la classe {0!r} ? Ses {1} image(s) vont à la corbeille (.ai_nano/trash), d’où elles peuvent être restaurées.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="367"/>
+        <location filename="../record_images.py" line="372"/>
         <source>Removed class {0!r}: its pictures are in {1}.</source>
         <translation>Classe {0!r} supprimée : ses images sont dans {1}.</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="385"/>
+        <location filename="../record_images.py" line="390"/>
         <source>{0} image</source>
         <translation>{0} image</translation>
     </message>
     <message>
-        <location filename="../record_images.py" line="385"/>
+        <location filename="../record_images.py" line="390"/>
         <source>{0} images</source>
         <translation>{0} images</translation>
     </message>
@@ -816,41 +821,46 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <source>Record pictures of this class from the camera (about 5 a second) until Stop. Space starts and stops the selected class.</source>
         <translation>Enregistre des images de cette classe depuis la caméra (environ 5 par seconde) jusqu’à Arrêter. Espace démarre et arrête la classe sélectionnée.</translation>
     </message>
+    <message>
+        <location filename="../record_images.py" line="41"/>
+        <source>Cannot read the images of {0!r}: {1}</source>
+        <translation>Impossible de lire les images de {0!r} : {1}</translation>
+    </message>
 </context>
 <context>
     <name>ResultsController</name>
     <message>
-        <location filename="../window_results.py" line="131"/>
+        <location filename="../window_results.py" line="136"/>
         <source>Trainings</source>
         <translation>Entraînements</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="199"/>
+        <location filename="../window_results.py" line="204"/>
         <source>Moved {0} to {1}; the next upload splits the pictures again.</source>
         <translation>{0} déplacée vers {1} ; le prochain envoi refait la répartition des images.</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="223"/>
+        <location filename="../window_results.py" line="228"/>
         <source>The last training of {0}, read from the DL server.</source>
         <translation>Le dernier entraînement de {0}, lu sur le serveur DL.</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="255"/>
+        <location filename="../window_results.py" line="260"/>
         <source>Model {0} chosen for the steps 6 to 8</source>
         <translation>Modèle {0} choisi pour les étapes 6 à 8</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="272"/>
+        <location filename="../window_results.py" line="277"/>
         <source>saving the model…</source>
         <translation>enregistrement du modèle…</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="272"/>
+        <location filename="../window_results.py" line="277"/>
         <source>Model saved in {0} (README.txt says how to run it)</source>
         <translation>Modèle enregistré dans {0} (README.txt explique comment l’exécuter)</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="280"/>
+        <location filename="../window_results.py" line="285"/>
         <source>Save the model in…</source>
         <translation>Enregistrer le modèle dans…</translation>
     </message>
@@ -858,77 +868,77 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>TestResultsPanel</name>
     <message>
-        <location filename="../widgets/results.py" line="41"/>
+        <location filename="../widgets/results.py" line="42"/>
         <source>Class</source>
         <translation>Classe</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="41"/>
+        <location filename="../widgets/results.py" line="42"/>
         <source>Correct / images</source>
         <translation>Correctes / images</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="41"/>
+        <location filename="../widgets/results.py" line="42"/>
         <source>Accuracy</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="53"/>
+        <location filename="../widgets/results.py" line="56"/>
         <source>Confusion matrix: rows are the true class, columns the class the model answered; the diagonal counts the correct answers.</source>
         <translation>Matrice de confusion : les lignes sont la vraie classe, les colonnes la classe répondue par le modèle ; la diagonale compte les bonnes réponses.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="58"/>
+        <location filename="../widgets/results.py" line="61"/>
         <source>Per class</source>
         <translation>Par classe</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="75"/>
+        <location filename="../widgets/results.py" line="78"/>
         <source>No test results yet: they appear after the ONNX conversion.</source>
         <translation>Pas encore de résultats de test : ils apparaissent après la conversion en ONNX.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="96"/>
+        <location filename="../widgets/results.py" line="99"/>
         <source>Test set: {0} of {1} images recognised ({2:.1f} %)</source>
         <translation>Ensemble de test : {0} images sur {1} reconnues ({2:.1f} %)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="99"/>
+        <location filename="../widgets/results.py" line="102"/>
         <source>the Nano&apos;s</source>
         <translation>celui de la Nano</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="102"/>
+        <location filename="../widgets/results.py" line="106"/>
         <source>Computed with the Nano&apos;s preprocessing ({0}) on the images of test/, which the training never saw.</source>
         <translation>Calculé avec le prétraitement de la Nano ({0}) sur les images de test/, que l’entraînement n’a jamais vues.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="127"/>
+        <location filename="../widgets/results.py" line="131"/>
         <source>class #{0}</source>
         <translation>classe n° {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="131"/>
+        <location filename="../widgets/results.py" line="135"/>
         <source>true: {0}</source>
         <translation>vraie : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="141"/>
+        <location filename="../widgets/results.py" line="145"/>
         <source>{0} image(s) of &apos;{1}&apos; answered as &apos;{2}&apos;</source>
         <translation>{0} image(s) de « {1} » reconnue(s) comme « {2} »</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="153"/>
+        <location filename="../widgets/results.py" line="157"/>
         <source>{0} (&apos;{1}&apos; answered as &apos;{2}&apos;, {3:.0f} %)</source>
         <translation>{0} (« {1} » reconnue comme « {2} », {3:.0f} %)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="156"/>
+        <location filename="../widgets/results.py" line="160"/>
         <source> and {0} more</source>
         <translation> et {0} autre(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="158"/>
+        <location filename="../widgets/results.py" line="162"/>
         <source>Wrong answers in test/: {0}{1}.</source>
         <translation>Mauvaises réponses dans test/ : {0}{1}.</translation>
     </message>
@@ -1173,6 +1183,1281 @@ Fichier journal : {1}</translation>
         <location filename="../app_state.py" line="135"/>
         <source>Unexpected error ({0}); the app goes on; {1}</source>
         <translation>Erreur inattendue ({0}) ; l’application continue ; {1}</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <location filename="../core/archive.py" line="25"/>
+        <source>The dataset is not split (or the split was interrupted): run Split first.</source>
+        <translation>Les images ne sont pas réparties (ou la répartition a été interrompue) : lancez d’abord la répartition.</translation>
+    </message>
+    <message>
+        <location filename="../core/archive.py" line="28"/>
+        <source>The pictures changed since the split: run Split again, so that new pictures are trained and deleted ones are not.</source>
+        <translation>Les images ont changé depuis la répartition : relancez la répartition, pour que les nouvelles images servent à l’entraînement et que les images supprimées n’y servent plus.</translation>
+    </message>
+    <message>
+        <location filename="../core/archive.py" line="39"/>
+        <source>{part}/ has no image of class {name!r}: record at least {least} images per class and split again.</source>
+        <translation>{part}/ ne contient aucune image de la classe {name!r} : enregistrez au moins {least} images par classe, puis relancez la répartition.</translation>
+    </message>
+    <message>
+        <location filename="../core/archive.py" line="71"/>
+        <source>Building the archive was cancelled.</source>
+        <translation>La création de l’archive a été annulée.</translation>
+    </message>
+    <message>
+        <location filename="../core/archive.py" line="88"/>
+        <source>Cannot write the archive {file}: {reason}.</source>
+        <translation>Impossible d’écrire l’archive {file} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="191"/>
+        <source>OpenCV could not encode the image as JPEG.</source>
+        <translation>OpenCV n’a pas pu encoder l’image en JPEG.</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="277"/>
+        <source>not checked</source>
+        <translation>non vérifié</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="99"/>
+        <source>{size:.1f} GiB</source>
+        <translation>{size:.1f} Gio</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="109"/>
+        <source>{size} free</source>
+        <translation>{size} libres</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="111"/>
+        <source>only {size} free in {path}: free some space</source>
+        <translation>seulement {size} libres dans {path} : libérez de la place</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="114"/>
+        <source>little space left in {path}</source>
+        <translation>peu de place libre dans {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="124"/>
+        <source>no PyTorch</source>
+        <translation>pas de PyTorch</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="124"/>
+        <source>{python} cannot import torch ({reason}): pip install torch torchvision</source>
+        <translation>{python} ne peut pas importer torch ({reason}) : pip install torch torchvision</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="130"/>
+        <source>no sbatch</source>
+        <translation>pas de sbatch</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="130"/>
+        <source>scheduler is slurm but sbatch is not on the PATH</source>
+        <translation>l’ordonnanceur est slurm, mais sbatch n’est pas dans le PATH</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="133"/>
+        <source>torch {version}, GPUs via Slurm (partition {partition})</source>
+        <translation>torch {version}, GPU via Slurm (partition {partition})</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="136"/>
+        <source>torch {version}, GPUs via Slurm</source>
+        <translation>torch {version}, GPU via Slurm</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="142"/>
+        <source> (+{count} more)</source>
+        <translation> (+{count} autres)</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="144"/>
+        <source>no CUDA device visible</source>
+        <translation>aucun périphérique CUDA visible</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="145"/>
+        <source>torch {version}, CPU only</source>
+        <translation>torch {version}, CPU seulement</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="145"/>
+        <source>{reason}: training will be slow</source>
+        <translation>{reason} : l’entraînement sera lent</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="152"/>
+        <source>no jetson-inference: runs on ONNX Runtime (slower than TensorRT)</source>
+        <translation>pas de jetson-inference : exécution avec ONNX Runtime (plus lent que TensorRT)</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="154"/>
+        <source>no inference runtime</source>
+        <translation>aucun moteur d’inférence</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="154"/>
+        <source>{python} imports neither jetson_inference ({jetson_error}) nor onnxruntime ({onnxruntime_error})</source>
+        <translation>{python} n’importe ni jetson_inference ({jetson_error}) ni onnxruntime ({onnxruntime_error})</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="179"/>
+        <source>old scripts; {text}</source>
+        <translation>anciens scripts ; {text}</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="185"/>
+        <source>stream, not checked</source>
+        <translation>flux, non vérifié</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="185"/>
+        <source>{camera} is not a device path</source>
+        <translation>{camera} n’est pas un chemin de périphérique</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="188"/>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="190"/>
+        <source>no {path}</source>
+        <translation>pas de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="190"/>
+        <source>{path} does not exist (video devices found: {found})</source>
+        <translation>{path} n’existe pas (périphériques vidéo trouvés : {found})</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="193"/>
+        <source>{path}: no permission</source>
+        <translation>{path} : accès refusé</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="193"/>
+        <source>the login cannot read {path}: add it to the &apos;video&apos; group</source>
+        <translation>le compte ne peut pas lire {path} : ajoutez-le au groupe « video »</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="207"/>
+        <source>{python} not working</source>
+        <translation>{python} ne fonctionne pas</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="211"/>
+        <source>unexpected output</source>
+        <translation>sortie inattendue</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="211"/>
+        <source>{python} printed no check result</source>
+        <translation>{python} n’a affiché aucun résultat de vérification</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="218"/>
+        <source>{executable}: Python {needed} or newer is needed</source>
+        <translation>{executable} : Python {needed} ou plus récent est nécessaire</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="233"/>
+        <source>not needed</source>
+        <translation>inutile</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="182"/>
+        <source>this computer</source>
+        <translation>cet ordinateur</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="259"/>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="239"/>
+        <source>local</source>
+        <translation>local</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="239"/>
+        <source>as {login}</source>
+        <translation>en tant que {login}</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="245"/>
+        <source>no</source>
+        <translation>non</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="246"/>
+        <source>not reachable</source>
+        <translation>injoignable</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="250"/>
+        <source>unknown host key</source>
+        <translation>clé d’hôte inconnue</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="250"/>
+        <source>{machine} ({address}) presents an unknown {key_type} key {fingerprint}. If the machine&apos;s administrator confirms it, accept it in the window or with: python3 ai_nano.py --check --accept-new-host-keys</source>
+        <translation>{machine} ({address}) présente une clé {key_type} inconnue {fingerprint}. Si l’administrateur de la machine la confirme, acceptez-la dans la fenêtre ou avec : python3 ai_nano.py --check --accept-new-host-keys</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="257"/>
+        <source>host key not accepted</source>
+        <translation>clé d’hôte non acceptée</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="260"/>
+        <source>host key changed</source>
+        <translation>clé d’hôte modifiée</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="260"/>
+        <source>refused</source>
+        <translation>refusée</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="263"/>
+        <source>no login</source>
+        <translation>pas de connexion</translation>
+    </message>
+    <message>
+        <location filename="../core/checks.py" line="274"/>
+        <source>error</source>
+        <translation>erreur</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="129"/>
+        <source>Class {name!r} does not exist.</source>
+        <translation>La classe {name!r} n’existe pas.</translation>
+    </message>
+    <message>
+        <location filename="../core/classes.py" line="31"/>
+        <source>A class {name!r} exists already: choose another name.</source>
+        <translation>Une classe {name!r} existe déjà : choisissez un autre nom.</translation>
+    </message>
+    <message>
+        <location filename="../core/classes.py" line="37"/>
+        <source>Cannot rename class {name!r}: {reason}.</source>
+        <translation>Impossible de renommer la classe {name!r} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/diagnosis.py" line="55"/>
+        <source>No problem found: {accuracy:.0%} of the test pictures are recognised. Try the model on the Nano&apos;s camera now.</source>
+        <translation>Aucun problème détecté : {accuracy:.0%} des images de test sont reconnues. Essayez maintenant le modèle avec la caméra de la Nano.</translation>
+    </message>
+    <message>
+        <location filename="../core/diagnosis.py" line="91"/>
+        <source>The model almost always answers &apos;{name}&apos;: {answered} of {total} test pictures ({share:.0%}). It has not learnt the differences yet: record more varied pictures of every class, then train again.</source>
+        <translation>Le modèle répond presque toujours « {name} » : {answered} images de test sur {total} ({share:.0%}). Il n’a pas encore appris les différences : enregistrez des images plus variées de chaque classe, puis relancez l’entraînement.</translation>
+    </message>
+    <message>
+        <location filename="../core/diagnosis.py" line="111"/>
+        <source>Validation is much better than test: {best:.0%} against {test:.0%}. There are too few pictures, or they are too similar to each other (taken one after the other): record more pictures, moving the object and the camera.</source>
+        <translation>La validation est bien meilleure que le test : {best:.0%} contre {test:.0%}. Il y a trop peu d’images, ou elles se ressemblent trop (prises les unes après les autres) : enregistrez plus d’images en déplaçant l’objet et la caméra.</translation>
+    </message>
+    <message>
+        <location filename="../core/diagnosis.py" line="129"/>
+        <source>Class &apos;{name}&apos; has far fewer pictures than &apos;{largest}&apos;: {number} against {largest_number}. The model then prefers &apos;{largest}&apos;: record about {more} more of &apos;{name}&apos;.</source>
+        <translation>La classe « {name} » a beaucoup moins d’images que « {largest} » : {number} contre {largest_number}. Le modèle favorise alors « {largest} » : enregistrez environ {more} images de plus pour « {name} ».</translation>
+    </message>
+    <message>
+        <location filename="../core/diagnosis.py" line="151"/>
+        <source>&apos;{a}&apos; and &apos;{b}&apos; are confused with each other: {wrong} of their {pictures} test pictures ({share:.0%}; {a_as_b} &apos;{a}&apos; answered as &apos;{b}&apos;, {b_as_a} the other way). The model may be looking at the background: record them against different backgrounds.</source>
+        <translation>« {a} » et « {b} » sont confondues : {wrong} de leurs {pictures} images de test ({share:.0%} ; {a_as_b} « {a} » reconnues comme « {b} », {b_as_a} dans l’autre sens). Le modèle regarde peut-être l’arrière-plan : enregistrez-les devant des arrière-plans différents.</translation>
+    </message>
+    <message>
+        <location filename="../core/history.py" line="52"/>
+        <source>DL server {name}</source>
+        <translation>serveur DL {name}</translation>
+    </message>
+    <message>
+        <location filename="../core/history.py" line="52"/>
+        <source>DL server</source>
+        <translation>serveur DL</translation>
+    </message>
+    <message>
+        <location filename="../core/history.py" line="55"/>
+        <source>deleted from the DL server</source>
+        <translation>supprimé du serveur DL</translation>
+    </message>
+    <message>
+        <location filename="../core/history.py" line="57"/>
+        <source>Nano {names}</source>
+        <translation>Nano {names}</translation>
+    </message>
+    <message>
+        <location filename="../core/history.py" line="167"/>
+        <source>Could not ask {machine} for the trainings: {reason}</source>
+        <translation>Impossible d’obtenir les entraînements de {machine} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/identity.py" line="34"/>
+        <source>{login} on {laptop} since {since} (model {model})</source>
+        <translation>{login} sur {laptop} depuis {since} (modèle {model})</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="43"/>
+        <source>Imported {count} picture(s) into {name!r}</source>
+        <translation>Images importées dans {name!r} : {count}</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="46"/>
+        <source> (cancelled: the rest was not imported)</source>
+        <translation> (annulé : le reste n’a pas été importé)</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="48"/>
+        <source>; skipped {count}: {files}</source>
+        <translation> ; fichiers ignorés ({count}) : {files}</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="51"/>
+        <source>; … and {count} more</source>
+        <translation> ; … et {count} autres</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="82"/>
+        <source>OpenCV could not encode the picture as JPEG</source>
+        <translation>OpenCV n’a pas pu encoder l’image en JPEG</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="146"/>
+        <source>{file}: not a readable video</source>
+        <translation>{file} : vidéo illisible</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="151"/>
+        <source>{file}: not a readable picture</source>
+        <translation>{file} : image illisible</translation>
+    </message>
+    <message>
+        <location filename="../core/importing.py" line="157"/>
+        <source>{file}: not a picture (JPEG, PNG, BMP, WebP) or a video</source>
+        <translation>{file} : ni une image (JPEG, PNG, BMP, WebP) ni une vidéo</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="45"/>
+        <source>waiting for the GPU ({ahead} ahead)</source>
+        <translation>en attente du GPU ({ahead} avant vous)</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="46"/>
+        <source>pending in the cluster&apos;s queue ({ahead} ahead)</source>
+        <translation>en attente dans la file du cluster ({ahead} avant vous)</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="46"/>
+        <source>pending in the cluster&apos;s queue ({ahead} ahead): {reason}</source>
+        <translation>en attente dans la file du cluster ({ahead} avant vous) : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="49"/>
+        <source>job running</source>
+        <translation>tâche en cours</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="50"/>
+        <source>job cancelled</source>
+        <translation>tâche annulée</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="50"/>
+        <source>job cancelled: {reason}</source>
+        <translation>tâche annulée : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="52"/>
+        <source>job failed</source>
+        <translation>échec de la tâche</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="52"/>
+        <source>job failed: {reason}</source>
+        <translation>échec de la tâche : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="91"/>
+        <source>The job goes on on {machine}; reopen the project to follow it again.</source>
+        <translation>La tâche continue sur {machine} ; rouvrez le projet pour la suivre à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="100"/>
+        <source>Stopped</source>
+        <translation>Arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="106"/>
+        <source>Lost the connection to {machine} and could not re-attach: {reason}</source>
+        <translation>Connexion à {machine} perdue, impossible de s’y rattacher : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="109"/>
+        <source>Connection to {machine} lost ({reason}); the job goes on there, re-attaching…</source>
+        <translation>Connexion à {machine} perdue ({reason}) ; la tâche continue là-bas, reconnexion en cours…</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="127"/>
+        <source>could not start the job (exit status {rc})</source>
+        <translation>impossible de lancer la tâche (code de sortie {rc})</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="155"/>
+        <source>Training stopped</source>
+        <translation>Entraînement arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="172"/>
+        <source>Training failed: {reason}</source>
+        <translation>Échec de l’entraînement : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="167"/>
+        <source>Re-attaching to the training of {model}</source>
+        <translation>Reprise du suivi de l’entraînement de {model}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="202"/>
+        <source>Conversion to ONNX failed: {reason}</source>
+        <translation>Échec de la conversion en ONNX : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/jobs.py" line="210"/>
+        <source>Evaluation failed: {reason}</source>
+        <translation>Échec de l’évaluation : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="55"/>
+        <source>This folder looks like {layout}: {classes} class(es), {pictures} picture(s) outside images/ ({listed}). Bring them into this project? (they are linked or copied into images/; the originals stay)</source>
+        <translation>Ce dossier ressemble à {layout} : classes : {classes}, images hors de images/ : {pictures} ({listed}). Les intégrer à ce projet ? (elles sont liées ou copiées dans images/ ; les originaux restent en place)</translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="166"/>
+        <source>a jetson-inference dataset (train/val/test and labels.txt)</source>
+        <translation>un jeu de données jetson-inference (train/val/test et labels.txt)</translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="169"/>
+        <source>a working space of the original tool (pictures in train/val/test)</source>
+        <translation>un espace de travail de l’outil d’origine (images dans train/val/test)</translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="172"/>
+        <source>a folder of class folders</source>
+        <translation>un dossier de dossiers de classes</translation>
+    </message>
+    <message>
+        <location filename="../core/layouts.py" line="214"/>
+        <source>Cannot bring {file} into images/{name}: {reason}</source>
+        <translation>Impossible d’intégrer {file} dans images/{name} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="243"/>
+        <source>{machine}: {program} failed (exit status {rc}): {last}</source>
+        <translation>{machine} : échec de {program} (code de sortie {rc}) : {last}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="282"/>
+        <source>{machine}: cannot create folder {path}: {reason}</source>
+        <translation>{machine} : impossible de créer le dossier {path} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="219"/>
+        <source>folder not found: {cwd}</source>
+        <translation>dossier introuvable : {cwd}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/local.py" line="113"/>
+        <source>file not found: {source}</source>
+        <translation>fichier introuvable : {source}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/local.py" line="127"/>
+        <source>cannot copy {source} to {target}: {reason}</source>
+        <translation>impossible de copier {source} vers {target} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/local.py" line="145"/>
+        <source>cannot create folder {remote}: {reason}</source>
+        <translation>impossible de créer le dossier {remote} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/local.py" line="152"/>
+        <source>cannot read {remote}: {reason}</source>
+        <translation>impossible de lire {remote} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/local.py" line="164"/>
+        <source>cannot write {remote}: {reason}</source>
+        <translation>impossible d’écrire {remote} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="58"/>
+        <source>{machine}: the connection was lost during {what}</source>
+        <translation>{machine} : la connexion a été perdue pendant l’opération « {what} »</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="61"/>
+        <source>no such file or folder</source>
+        <translation>fichier ou dossier introuvable</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="62"/>
+        <source>permission denied</source>
+        <translation>permission refusée</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="63"/>
+        <source>no space left on the disk</source>
+        <translation>plus de place sur le disque</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="246"/>
+        <source>file not found on this computer: {local}</source>
+        <translation>fichier introuvable sur cet ordinateur : {local}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="285"/>
+        <source>downloading {remote}</source>
+        <translation>téléchargement de {remote}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="299"/>
+        <source>checking {path}</source>
+        <translation>vérification de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="308"/>
+        <source>listing {path}</source>
+        <translation>lecture du contenu de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="317"/>
+        <source>creating folder {path}</source>
+        <translation>création du dossier {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="337"/>
+        <source>reading {path}</source>
+        <translation>lecture de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="348"/>
+        <source>removing {path}</source>
+        <translation>suppression de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/crowded.py" line="63"/>
+        <source>{who} refused new connections: too many at once (tried for {seconds:g} s); its administrator can raise MaxStartups in sshd_config</source>
+        <translation>{who} a refusé de nouvelles connexions : trop nombreuses à la fois (essais pendant {seconds:g} s) ; son administrateur peut augmenter MaxStartups dans sshd_config</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="38"/>
+        <source>the passphrase in &quot;pwd&quot; does not open the key file {key_file}</source>
+        <translation>la phrase de passe de « pwd » n’ouvre pas le fichier de clé {key_file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="44"/>
+        <source>{machine}: the key file {key_file} has a format this app cannot read ({kind}): convert it with ssh-keygen -p -f {key_file}</source>
+        <translation>{machine} : le fichier de clé {key_file} a un format que l’application ne sait pas lire ({kind}) : convertissez-le avec ssh-keygen -p -f {key_file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="51"/>
+        <source>{machine}: the key file {key_file} is protected by a passphrase: put it in &quot;pwd&quot; or use ssh-agent</source>
+        <translation>{machine} : le fichier de clé {key_file} est protégé par une phrase de passe : indiquez-la dans « pwd » ou utilisez ssh-agent</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="57"/>
+        <source>{machine}: cannot read the key file {key_file}: {reason}</source>
+        <translation>{machine} : impossible de lire le fichier de clé {key_file} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="68"/>
+        <source>nothing we can offer</source>
+        <translation>rien de ce que nous pouvons proposer</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="69"/>
+        <source>the key {key_file} was refused, and the server</source>
+        <translation>la clé {key_file} a été refusée, et le serveur</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="69"/>
+        <source>{problem}, and the server</source>
+        <translation>{problem}, et le serveur</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="69"/>
+        <source>the server</source>
+        <translation>le serveur</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="73"/>
+        <source>{who} does not accept password logins (it accepts: {accepts}): ask its administrator for a key and set &quot;key_file&quot;</source>
+        <translation>{who} n’accepte pas les connexions par mot de passe (il accepte : {accepts}) : demandez une clé à son administrateur et indiquez-la dans « key_file »</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="77"/>
+        <source>{problem}, and the password was refused</source>
+        <translation>{problem}, et le mot de passe a été refusé</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="80"/>
+        <source>the key {key_file} and the password were refused</source>
+        <translation>la clé {key_file} et le mot de passe ont été refusés</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="83"/>
+        <source>the key {key_file} was refused (not in the server&apos;s authorized_keys?)</source>
+        <translation>la clé {key_file} a été refusée (absente du fichier authorized_keys du serveur ?)</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="86"/>
+        <source>wrong password</source>
+        <translation>mot de passe incorrect</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="87"/>
+        <source>no password or key file in the config, and ssh-agent/~/.ssh keys were refused</source>
+        <translation>aucun mot de passe ni fichier de clé dans la configuration, et les clés de ssh-agent/~/.ssh ont été refusées</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="112"/>
+        <source>{machine}: the host key of {address} has CHANGED ({key}, remembered {expected}): refused; if the machine was reinstalled, remove its line from the known_hosts file</source>
+        <translation>{machine} : la clé d’hôte de {address} a CHANGÉ ({key}, clé mémorisée {expected}) : connexion refusée ; si la machine a été réinstallée, supprimez sa ligne du fichier known_hosts</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="122"/>
+        <source>{machine}: login as {login} on {address}: {reason}</source>
+        <translation>{machine} : connexion en tant que {login} sur {address} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="126"/>
+        <source>{machine}: {address} did not answer within {timeout:g} s (switched off or not on this network?)</source>
+        <translation>{machine} : {address} n’a pas répondu en {timeout:g} s (éteinte ou sur un autre réseau ?)</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="131"/>
+        <source>{machine}: {address} refused the connection (no SSH server running on port {port}?)</source>
+        <translation>{machine} : {address} a refusé la connexion (aucun serveur SSH sur le port {port} ?)</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="135"/>
+        <source>{machine}: unknown host name {host!r}</source>
+        <translation>{machine} : nom d’hôte inconnu {host!r}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="142"/>
+        <source>{machine}: {address} accepted the connection but did not answer as an SSH server within {timeout:g} s</source>
+        <translation>{machine} : {address} a accepté la connexion mais n’a pas répondu comme un serveur SSH en {timeout:g} s</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="146"/>
+        <source>{machine}: SSH to {address} failed: {reason}</source>
+        <translation>{machine} : échec de la connexion SSH à {address} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="150"/>
+        <source>{machine}: cannot reach {address}: {reason}</source>
+        <translation>{machine} : impossible de joindre {address} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="35"/>
+        <source>{nano} is in use by {holder}</source>
+        <translation>{nano} est utilisée par {holder}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="40"/>
+        <source>{reason}.
+Take it over? Their inference will stop and their window will say so.</source>
+        <translation>{reason}.
+La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="61"/>
+        <source>{file} is not on {machine} yet: convert the model to ONNX first (step 6)</source>
+        <translation>{file} n’est pas encore sur {machine} : convertissez d’abord le modèle en ONNX (étape 6)</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="64"/>
+        <source>Model download</source>
+        <translation>Téléchargement du modèle</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="66"/>
+        <source>Getting ONNX file</source>
+        <translation>Récupération du fichier ONNX</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="70"/>
+        <source>Removing the stale TensorRT engine {file}</source>
+        <translation>Suppression du moteur TensorRT périmé {file}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="74"/>
+        <source>Model upload</source>
+        <translation>Envoi du modèle</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="100"/>
+        <source>Model {model} is not complete on {machine}: upload it first (step 7)</source>
+        <translation>Le modèle {model} est incomplet sur {machine} : envoyez-le d’abord (étape 7)</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="192"/>
+        <source>Starting inference</source>
+        <translation>Démarrage de l’inférence</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="157"/>
+        <source>{machine} was taken over by {login} on {laptop}: your inference stopped (LEDs off)</source>
+        <translation>{machine} a été reprise par {login} sur {laptop} : votre inférence s’est arrêtée (LED éteintes)</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="195"/>
+        <source>Inference stopped</source>
+        <translation>Inférence arrêtée</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="164"/>
+        <source>Inference ended with an error: {reason}</source>
+        <translation>L’inférence s’est terminée par une erreur : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="147"/>
+        <source>warning: a camera frame from {machine} arrived cut: skipped</source>
+        <translation>avertissement : une image de la caméra de {machine} est arrivée tronquée : ignorée</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="157"/>
+        <source>{machine} was taken over by {login} on {laptop}: your recording stopped</source>
+        <translation>{machine} a été reprise par {login} sur {laptop} : votre enregistrement s’est arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="164"/>
+        <source>Recording from the Nano ended with an error: {reason}</source>
+        <translation>L’enregistrement depuis la Nano s’est terminé par une erreur : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="220"/>
+        <source>Recording from the camera of {machine}</source>
+        <translation>Enregistrement depuis la caméra de {machine}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="226"/>
+        <source>Recording from the Nano stopped</source>
+        <translation>Enregistrement depuis la Nano arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="226"/>
+        <source>Recording from the Nano ended</source>
+        <translation>Enregistrement depuis la Nano terminé</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="241"/>
+        <source>{machine}: LEDs left to the running inference of {holder}</source>
+        <translation>{machine} : LED laissées à l’inférence en cours de {holder}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="72"/>
+        <source>{what} stopped; the partial file was removed</source>
+        <translation>{what} : arrêt demandé ; le fichier partiel a été supprimé</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="107"/>
+        <source>Stopped while waiting for another laptop to install the scripts</source>
+        <translation>Arrêté en attendant qu’un autre ordinateur portable installe les scripts</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="134"/>
+        <source>Installing {count} script(s) of {folder} into {remote_dir}</source>
+        <translation>Installation des scripts de {folder} dans {remote_dir} (nombre : {count})</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="170"/>
+        <source>{python} does not run on {machine}: {reason}</source>
+        <translation>{python} ne fonctionne pas sur {machine} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="184"/>
+        <source>{modules} missing on {where}: install with {command}</source>
+        <translation>{modules} absent(s) sur {where} : installez avec {command}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="192"/>
+        <source>exit status {rc}</source>
+        <translation>code de sortie {rc}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="220"/>
+        <source>The model name is empty: upload the data first (step 4)</source>
+        <translation>Le nom du modèle est vide : envoyez d’abord les données (étape 4)</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="223"/>
+        <source>The model name {name!r} is not a plain folder name (no &apos;/&apos;, no leading dot)</source>
+        <translation>Le nom de modèle {name!r} n’est pas un simple nom de dossier (pas de « / », pas de point au début)</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="226"/>
+        <source>The model name {name!r} has a control character or is too long</source>
+        <translation>Le nom de modèle {name!r} contient un caractère de contrôle ou est trop long</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="255"/>
+        <source>Could not reserve a model folder on {machine} after {tries} tries (models/ is crowded?)</source>
+        <translation>Impossible de réserver un dossier de modèle sur {machine} après {tries} essais (models/ est-il encombré ?)</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="275"/>
+        <source>Archive done ({size:.1f} MB)</source>
+        <translation>Archive créée ({size:.1f} Mo)</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="280"/>
+        <source>On DL, creation of the {model} directory</source>
+        <translation>Sur le serveur DL, création du dossier {model}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="287"/>
+        <source>Not enough disk space on {machine}: {free:.0f} MB free, the dataset needs about {need:.0f} MB</source>
+        <translation>Pas assez d’espace disque sur {machine} : {free:.0f} Mo libres, les données demandent environ {need:.0f} Mo</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="290"/>
+        <source>Upload</source>
+        <translation>Envoi</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="298"/>
+        <source>Unpacking failed on {machine}: {reason}</source>
+        <translation>Échec du désarchivage sur {machine} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="302"/>
+        <source>Archive (tar) unpacked on the DL machine</source>
+        <translation>Archive (tar) désarchivée sur le serveur DL</translation>
+    </message>
+    <message>
+        <location filename="../core/pipeline.py" line="315"/>
+        <source>The pictures changed since the last split: splitting again</source>
+        <translation>Les images ont changé depuis la dernière répartition : nouvelle répartition</translation>
+    </message>
+    <message>
+        <location filename="../core/protocol.py" line="327"/>
+        <source>whole frame stretched to {w}x{h} (nearest neighbour), RGB, /255, ImageNet mean/std</source>
+        <translation>image entière étirée en {w}x{h} (plus proche voisin), RVB, /255, moyenne/écart-type ImageNet</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="80"/>
+        <source>This evaluation comes from an older version of the scripts: only its first {count} wrong picture(s) are listed; convert again (step 6) to see all.</source>
+        <translation>Cette évaluation vient d’une ancienne version des scripts : seules ses premières images mal reconnues sont listées ({count}) ; relancez la conversion (étape 6) pour les voir toutes.</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="106"/>
+        <source> and {count} more</source>
+        <translation> et {count} autres</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="108"/>
+        <source>{count} wrong test picture(s) were removed or moved since the evaluation: {shown}.</source>
+        <translation>Images de test mal reconnues supprimées ou déplacées depuis l’évaluation : {count} ({shown}).</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="126"/>
+        <source>{file} is no longer a picture of this project.</source>
+        <translation>{file} n’est plus une image de ce projet.</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="132"/>
+        <source>{file} is already in class {name!r}.</source>
+        <translation>{file} est déjà dans la classe {name!r}.</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="137"/>
+        <source>Cannot move {file}: {reason}.</source>
+        <translation>Impossible de déplacer {file} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="149"/>
+        <source>The model {model} is no longer on the DL server ({machine}): upload and train again.</source>
+        <translation>Le modèle {model} n’est plus sur le serveur DL ({machine}) : renvoyez les données et relancez l’entraînement.</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="162"/>
+        <source>The test results of {model} on the DL server are damaged: convert again (step 6).</source>
+        <translation>Les résultats de test de {model} sur le serveur DL sont endommagés : relancez la conversion (étape 6).</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="208"/>
+        <source>No ONNX file for {model} on the DL server: convert the model first (step 6).</source>
+        <translation>Pas de fichier ONNX pour {model} sur le serveur DL : convertissez d’abord le modèle (étape 6).</translation>
+    </message>
+    <message>
+        <location filename="../core/results.py" line="221"/>
+        <source>Cannot save the model in {folder}: {reason}.</source>
+        <translation>Impossible d’enregistrer le modèle dans {folder} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="71"/>
+        <source>Only {count} class(es) with images: a classifier needs at least 2.</source>
+        <translation>Classes contenant des images : {count} seulement ; un classifieur en demande au moins 2.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="75"/>
+        <source>Class {name!r} has no images: it is left out of the split.</source>
+        <translation>La classe {name!r} n’a aucune image : elle est exclue de la répartition.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="78"/>
+        <source>Class {name!r} has {number} image(s): at least {least} are needed so that val/ and test/ each get one.</source>
+        <translation>La classe {name!r} n’a que {number} image(s) : il en faut au moins {least} pour que val/ et test/ en reçoivent chacun une.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="86"/>
+        <source>Class {name!r} has {number} images, more than twice class {smallest!r} ({smallest_number}): the model will favour {name!r}.</source>
+        <translation>La classe {name!r} a {number} images, plus du double de la classe {smallest!r} ({smallest_number}) : le modèle favorisera {name!r}.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="98"/>
+        <source>{count} picture(s) in train/, val/ or test/ are not in images/: they are brought into images/ first, so the split keeps them.</source>
+        <translation>Images de train/, val/ ou test/ absentes de images/ : {count} ; elles sont d’abord intégrées à images/, pour que la répartition les garde.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="147"/>
+        <source>{count} picture(s) found only in train/, val/ or test/ were brought into images/.</source>
+        <translation>Images trouvées seulement dans train/, val/ ou test/ et intégrées à images/ : {count}.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="151"/>
+        <source>No images recorded yet: record some images of each class first.</source>
+        <translation>Aucune image enregistrée : enregistrez d’abord des images de chaque classe.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="172"/>
+        <source>The split failed: {reason}.</source>
+        <translation>La répartition a échoué : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/split.py" line="175"/>
+        <source>The split failed: {reason} ({file}).</source>
+        <translation>La répartition a échoué : {reason} ({file}).</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="42"/>
+        <source>{folder} is not a folder</source>
+        <translation>{folder} n’est pas un dossier</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="46"/>
+        <source>Cannot use {folder} as working space: {reason}</source>
+        <translation>Impossible d’utiliser {folder} comme espace de travail : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="49"/>
+        <source>{folder} is not writable: choose another working space</source>
+        <translation>{folder} n’est pas accessible en écriture : choisissez un autre espace de travail</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="65"/>
+        <source>Brought {count} picture(s) into {folder} (originals left in place)</source>
+        <translation>Images intégrées dans {folder} : {count} (les originaux restent en place)</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="91"/>
+        <source>Images split to train, val and test directories</source>
+        <translation>Images réparties dans les dossiers train, val et test</translation>
+    </message>
+    <message>
+        <location filename="../core/tasks.py" line="103"/>
+        <source>Split the images first (step 3)</source>
+        <translation>Répartissez d’abord les images (étape 3)</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="47"/>
+        <source>No free name for {file} in {folder}</source>
+        <translation>Aucun nom libre pour {file} dans {folder}</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="79"/>
+        <source>Could not move {file} to {folder}</source>
+        <translation>Impossible de déplacer {file} vers {folder}</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="105"/>
+        <source>{path} is not inside the working space {root}</source>
+        <translation>{path} n’est pas dans l’espace de travail {root}</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="108"/>
+        <source>{file} is already in the trash</source>
+        <translation>{file} est déjà dans la corbeille</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="121"/>
+        <source>Cannot move {file} to the trash: {reason}</source>
+        <translation>Impossible de mettre {file} à la corbeille : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="153"/>
+        <source>{file} is not in the trash of {root}</source>
+        <translation>{file} n’est pas dans la corbeille de {root}</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="157"/>
+        <source>{file} is not in the trash&apos;s manifest</source>
+        <translation>{file} n’est pas dans l’inventaire de la corbeille</translation>
+    </message>
+    <message>
+        <location filename="../core/trash.py" line="163"/>
+        <source>Cannot restore {file}: {reason}</source>
+        <translation>Impossible de restaurer {file} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/version.py" line="24"/>
+        <source>scripts there come from an ai_nano older than {version}: the next step that uses them replaces them</source>
+        <translation>les scripts présents viennent d’un ai_nano antérieur à {version} : la prochaine étape qui les utilise les remplace</translation>
+    </message>
+    <message>
+        <location filename="../core/version.py" line="27"/>
+        <source>scripts there come from ai_nano {deployed}, this app is {version}: the next step that uses them replaces them</source>
+        <translation>les scripts présents viennent d’ai_nano {deployed}, cette application est en version {version} : la prochaine étape qui les utilise les remplace</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="58"/>
+        <source>A class name must be text.</source>
+        <translation>Un nom de classe doit être du texte.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="61"/>
+        <source>The class name is empty: type a name such as &apos;red&apos;.</source>
+        <translation>Le nom de classe est vide : tapez un nom, par exemple « rouge ».</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="64"/>
+        <source>The class name is {length} characters long: at most {most} allowed.</source>
+        <translation>Le nom de classe fait {length} caractères : {most} au maximum.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="68"/>
+        <source>The class name {name!r} contains a path separator (&apos;/&apos; or &apos;\&apos;).</source>
+        <translation>Le nom de classe {name!r} contient un séparateur de chemin (« / » ou « \ »).</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="71"/>
+        <source>The class name {name!r} starts with a dot: choose another name.</source>
+        <translation>Le nom de classe {name!r} commence par un point : choisissez un autre nom.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="74"/>
+        <source>The class name {name!r} contains a control character.</source>
+        <translation>Le nom de classe {name!r} contient un caractère de contrôle.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="228"/>
+        <source>Cannot create the folder for class {name!r}: {reason}.</source>
+        <translation>Impossible de créer le dossier de la classe {name!r} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="261"/>
+        <source>Class {name!r} does not exist: press Create first.</source>
+        <translation>La classe {name!r} n’existe pas : cliquez d’abord sur Créer.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="269"/>
+        <source>Cannot save an image of class {name!r}: {reason} (the working space became read-only).</source>
+        <translation>Impossible d’enregistrer une image de la classe {name!r} : {reason} (l’espace de travail est passé en lecture seule).</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="269"/>
+        <source>Cannot save an image of class {name!r}: {reason}.</source>
+        <translation>Impossible d’enregistrer une image de la classe {name!r} : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="296"/>
+        <source>Could not find a free image number in {folder}.</source>
+        <translation>Aucun numéro d’image libre dans {folder}.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="305"/>
+        <source>The image {file} no longer exists.</source>
+        <translation>L’image {file} n’existe plus.</translation>
+    </message>
+    <message>
+        <location filename="../core/workspace.py" line="309"/>
+        <source>{path} is not a recorded image of this workspace.</source>
+        <translation>{path} n’est pas une image enregistrée de cet espace de travail.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="62"/>
+        <source>No camera chosen: pick one from the list or type 0, /dev/video0, a video file or a URL.</source>
+        <translation>Aucune caméra choisie : choisissez-en une dans la liste ou tapez 0, /dev/video0, un fichier vidéo ou une URL.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="115"/>
+        <source>The camera {source} is closed.</source>
+        <translation>La caméra {source} est fermée.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="159"/>
+        <source>The stream {source} stopped sending images (network or server down?).</source>
+        <translation>Le flux {source} n’envoie plus d’images (réseau ou serveur en panne ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="162"/>
+        <source>The video file {source} cannot be read any more.</source>
+        <translation>Le fichier vidéo {source} ne peut plus être lu.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="164"/>
+        <source>The camera {source} stopped sending images (unplugged?).</source>
+        <translation>La caméra {source} n’envoie plus d’images (débranchée ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="177"/>
+        <source>No camera number {number} on this computer ({device} does not exist).</source>
+        <translation>Pas de caméra numéro {number} sur cet ordinateur ({device} n’existe pas).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="183"/>
+        <source>No camera at {device}: the device does not exist (plugged in?).</source>
+        <translation>Pas de caméra sur {device} : le périphérique n’existe pas (est-elle branchée ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="186"/>
+        <source>No permission to read {device}: add your user to the &apos;video&apos; group.</source>
+        <translation>Pas le droit de lire {device} : ajoutez votre compte au groupe « video ».</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="192"/>
+        <source>Video file not found: {path}.</source>
+        <translation>Fichier vidéo introuvable : {path}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="200"/>
+        <source>Cannot open camera number {source}.</source>
+        <translation>Impossible d’ouvrir la caméra numéro {source}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="201"/>
+        <source>Cannot open the camera {source}.</source>
+        <translation>Impossible d’ouvrir la caméra {source}.</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="202"/>
+        <source>Cannot open the video file {source} (format not supported?).</source>
+        <translation>Impossible d’ouvrir le fichier vidéo {source} (format non pris en charge ?).</translation>
+    </message>
+    <message>
+        <location filename="../core/camera.py" line="204"/>
+        <source>Cannot open the stream {source} (wrong address, or server not answering).</source>
+        <translation>Impossible d’ouvrir le flux {source} (adresse erronée, ou serveur qui ne répond pas).</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="111"/>
+        <source>The camera stopped because of an internal error (see the log).</source>
+        <translation>La caméra s’est arrêtée à cause d’une erreur interne (voir le journal).</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="135"/>
+        <source>{reason} Images already recorded are kept.</source>
+        <translation>{reason} Les images déjà enregistrées sont conservées.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="151"/>
+        <source>No camera: cannot record &apos;{name}&apos;. Check the camera and press Start again.</source>
+        <translation>Pas de caméra : impossible d’enregistrer « {name} ». Vérifiez la caméra et cliquez à nouveau sur Démarrer.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="161"/>
+        <source>Cannot open the camera {source}: {reason}</source>
+        <translation>Impossible d’ouvrir la caméra {source} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="197"/>
+        <source>{reason} Recording stopped; images already recorded are kept.</source>
+        <translation>{reason} Enregistrement arrêté ; les images déjà enregistrées sont conservées.</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="202"/>
+        <source>Saving an image failed (see the log). Recording stopped.</source>
+        <translation>L’enregistrement d’une image a échoué (voir le journal). Enregistrement arrêté.</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="91"/>
+        <source>{address} is not known yet: its {key_type} key is {fingerprint}; confirm it before connecting</source>
+        <translation>{address} n’est pas encore connue : sa clé {key_type} est {fingerprint} ; confirmez-la avant de vous connecter</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/base.py" line="360"/>
+        <source>{machine}: the command took longer than {seconds:g} s and was stopped</source>
+        <translation>{machine} : la commande a duré plus de {seconds:g} s et a été arrêtée</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="99"/>
+        <source>{machine}: key file not found: {key_file}</source>
+        <translation>{machine} : fichier de clé introuvable : {key_file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="148"/>
+        <source>{machine}: the connection is closed</source>
+        <translation>{machine} : la connexion est fermée</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="187"/>
+        <source>starting {program}</source>
+        <translation>lancement de {program}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="224"/>
+        <source>{machine}: the connection was lost while {program} was running</source>
+        <translation>{machine} : la connexion a été perdue pendant l’exécution de {program}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="249"/>
+        <source>uploading {file}</source>
+        <translation>envoi de {file}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="273"/>
+        <source>{what}: no space left on the disk ({free:.1f} MB free, {size:.1f} MB needed)</source>
+        <translation>{what} : plus de place sur le disque ({free:.1f} Mo libres, {size:.1f} Mo nécessaires)</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="291"/>
+        <source>downloading {remote}: got {got} of {size} bytes</source>
+        <translation>téléchargement de {remote} : {got} octets reçus sur {size}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="322"/>
+        <source>{path} exists and is not a folder</source>
+        <translation>{path} existe et n’est pas un dossier</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="343"/>
+        <source>writing {path}</source>
+        <translation>écriture de {path}</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/connection.py" line="368"/>
+        <source>cannot read the free space of {path} from df</source>
+        <translation>impossible de lire l’espace libre de {path} avec df</translation>
+    </message>
+    <message>
+        <location filename="../core/machines/ssh/login.py" line="100"/>
+        <source>SFTP does not start: the login on {host} prints text in non-interactive shells (a greeting in ~/.bashrc or ~/.profile?); make it print only in interactive shells, e.g. put `[ -t 1 ] || return` or `case $- in *i*) ;; *) return;; esac` at the top of ~/.bashrc</source>
+        <translation>SFTP ne démarre pas : la session sur {host} affiche du texte dans les shells non interactifs (un message d’accueil dans ~/.bashrc ou ~/.profile ?) ; faites-le afficher seulement dans les shells interactifs, par exemple en mettant `[ -t 1 ] || return` ou `case $- in *i*) ;; *) return;; esac` au début de ~/.bashrc</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,15 @@
-"""Small drawing helpers shared by the passive panels."""
+"""Small drawing helpers shared by the passive panels, and core's texts in the reader's language."""
 from __future__ import annotations
 
+from typing import Any
+
+from PyQt5.QtCore import QCoreApplication
 from PyQt5.QtGui import QFont
+
+from core.messages import render
+
+#: Languages that write 0,5 rather than 0.5.
+DECIMAL_COMMA = ("fr",)
 
 
 def big_font(points: int, bold: bool = True) -> QFont:
@@ -10,3 +18,13 @@ def big_font(points: int, bold: bool = True) -> QFont:
     font.setPointSize(points)
     font.setBold(bold)
     return font
+
+
+def translated(text: Any) -> str:
+    """A text from core (a core.messages.Message) in the window's language; others unchanged.
+
+    The one place core's messages are translated: the window's log, errors and panels call it.
+    """
+    app = QCoreApplication.instance()
+    language = app.property("ai_nano_language") if app is not None else None
+    return render(text, QCoreApplication.translate, decimal_comma=language in DECIMAL_COMMA)

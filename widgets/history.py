@@ -12,6 +12,8 @@ from PyQt5.QtCore import pyqtSignal
 from PyQt5.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                              QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from widgets.common import translated
+
 log = logging.getLogger(__name__)
 
 #: The table's columns (their headers are translated in HistoryPanel.__init__).
@@ -96,7 +98,7 @@ class HistoryPanel(QWidget):
                      ", ".join(f"{k} {v}" for k, v in settings.items()) or "–",
                      _percent(training.best_val_acc), _percent(training.test_acc), training.where()]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(str(text)))
+                self.table.setItem(row, column, QTableWidgetItem(translated(text)))
         self.status_label.setText(self.tr("{0} training(s) of this project, newest first. Select "
                                           "one to use or save it, two to compare them.")
                                   .format(len(trainings))

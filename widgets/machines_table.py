@@ -11,6 +11,7 @@ from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.check_report import CHECKS, FAIL, OK, SKIP, WARN, CheckRow
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +79,11 @@ class MachineStatusPanel(QWidget):
         for index, row in enumerate(rows):
             for check, (key, title) in enumerate(CHECKS):
                 result = row.result(key)
-                item = QTableWidgetItem(result.text)
+                item = QTableWidgetItem(translated(result.text))
                 item.setBackground(STATE_COLOURS.get(result.state, STATE_COLOURS[SKIP]))
                 item.setForeground(QColor("#707070") if result.state == SKIP else QColor("black"))
-                item.setToolTip(f"{title}: {result.detail or result.text}")
+                item.setToolTip(self.tr("{0}: {1}").format(self.tr(CHECK_TITLES.get(key, title)),
+                                                           translated(result.detail or result.text)))
                 item.setData(Qt.UserRole, result.state)
                 self.table.setItem(check, index, item)
         failed = [row.machine for row in rows if row.failed]

@@ -15,6 +15,8 @@ from PyQt5.QtGui import QIcon, QImage, QPixmap
 from PyQt5.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QMenu,
                              QPushButton, QVBoxLayout, QWidget)
 
+from widgets.common import translated
+
 log = logging.getLogger(__name__)
 
 ICON_SIZE = 80
@@ -91,7 +93,7 @@ class MistakesPanel(QWidget):
 
     def show_findings(self, texts: Sequence[str]) -> None:
         """What went wrong, in plain words (core/diagnosis.py's sentences)."""
-        items = "".join(f"<li>{_html(text)}</li>" for text in texts)
+        items = "".join(f"<li>{_html(translated(text))}</li>" for text in texts)
         title = self.tr("What went wrong")
         self.findings_label.setText(f"<b>{_html(title)}</b><ul>{items}</ul>" if items else "")
 
@@ -118,7 +120,7 @@ class MistakesPanel(QWidget):
         self.title_label.setText(
             self.tr("{0} wrong test picture(s), the most confident mistakes first:").format(count)
             if count else self.tr("No wrong test picture."))
-        self.notes_label.setText("\n".join(notes))
+        self.notes_label.setText("\n".join(map(translated, notes)))
         self._on_current_changed(None, None)
 
     def set_thumbnail(self, path: str, image: QImage) -> None:

@@ -10,7 +10,8 @@ from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
                              QTableWidgetItem, QVBoxLayout, QWidget)
 
-from core.protocol import Event, parse_line
+from core.protocol import Event, describe_preprocessing, parse_line
+from widgets.common import translated
 from widgets.common import big_font
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class TestResultsPanel(QWidget):
         preprocessing = evaluation.get("preprocessing", self.tr("the Nano's"))
         if isinstance(preprocessing, dict):
             preprocessing = ", ".join(f"{k}: {v}" for k, v in preprocessing.items())
+        preprocessing = translated(describe_preprocessing(str(preprocessing)))
         self.preprocessing_label.setText(
             self.tr("Computed with the Nano's preprocessing ({0}) on the images of test/, which "
                     "the training never saw.").format(preprocessing))

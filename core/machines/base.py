@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from core.config import MachineConfig
+from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,9 @@ class UnknownHostKey(MachineError):
         self.key_type = key.get_name()
         self.fingerprint = fingerprint(key)
         where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # config.host_port
-        super().__init__(f"{where} is not known yet: its {self.key_type} key is "
-                         f"{self.fingerprint}; confirm it before connecting")
+        super().__init__(QT_TRANSLATE_NOOP("core", "{address} is not known yet: its {key_type} key is "
+                                           "{fingerprint}; confirm it before connecting").format(
+            address=where, key_type=self.key_type, fingerprint=self.fingerprint))
 
 
 class ConnectionLost(MachineError):
@@ -239,8 +241,9 @@ class Connection:
             tail = (b"".join(err).decode("utf-8", "replace") or text).strip()[-2000:]
             last = tail.splitlines()[-1] if tail else "no message"
             raise RemoteCommandFailed(
-                f"{self.machine.name}: {posixpath.basename(argv[0])} failed "
-                f"(exit status {code}): {last}", code, tail)
+                QT_TRANSLATE_NOOP("core", "{machine}: {program} failed (exit status {rc}): {last}").format(
+                    machine=self.machine.name, program=posixpath.basename(argv[0]), rc=code, last=last),
+                code, tail)
         return text
 
     # File operations, implemented by each transport.
@@ -276,8 +279,8 @@ class Connection:
                 return True
             if self.exists(path):
                 return False
-        raise MachineError(f"{self.machine.name}: cannot create folder {path}: "
-                           f"{lines[-1] if lines else 'mkdir failed'}")
+        raise MachineError(QT_TRANSLATE_NOOP("core", "{machine}: cannot create folder {path}: {reason}").format(
+            machine=self.machine.name, path=path, reason=lines[-1] if lines else "mkdir failed"))
 
     def read_text(self, remote: str) -> str:
         raise NotImplementedError
@@ -304,7 +307,7 @@ class Connection:
         self.close()
 
     def _error(self, message: str) -> MachineError:
-        return MachineError(f"{self.machine.name}: {message}")
+        return MachineError(concat(self.machine.name, message, sep=": "))
 
 
 def pending_requests(requests: Requests | None) -> list[bytes]:
@@ -354,6 +357,7 @@ class Stopper:
 
     def result(self, code: int, name: str) -> int:
         if self.timed_out:
-            raise CommandTimeout(f"{name}: the command took longer than {self._timeout:g} s "
-                                 f"and was stopped")
+            raise CommandTimeout(QT_TRANSLATE_NOOP("core", "{machine}: the command took longer than "
+                                                   "{seconds:g} s and was stopped").format(
+                machine=name, seconds=float(self._timeout)))
         return code

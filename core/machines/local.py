@@ -19,6 +19,7 @@ from pathlib import Path
 from core.config import MachineConfig
 from core.machines.base import (CHUNK_SIZE, Connection, ProgressCallback, Requests, Sink,
                                 local_part_path, pending_requests, Stopper)
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class LocalConnection(Connection):
                  stop: threading.Event | None, timeout: float | None,
                  on_out: Sink, on_err: Sink, requests: Requests | None = None) -> int:
         if cwd is not None and not os.path.isdir(cwd):
-            raise self._error(f"folder not found: {cwd}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "folder not found: {cwd}").format(cwd=cwd))
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         master = slave = -1
         if pty:
@@ -109,7 +110,8 @@ class LocalConnection(Connection):
 
     def _copy(self, source: Path, target: Path, on_progress: ProgressCallback | None) -> None:
         if not source.is_file():
-            raise self._error(f"file not found: {source}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "file not found: {source}").format(
+                source=source))
         part = local_part_path(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +124,8 @@ class LocalConnection(Connection):
                         on_progress(done, total)
             os.replace(part, target)
         except OSError as error:
-            raise self._error(f"cannot copy {source} to {target}: {error.strerror}") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot copy {source} to {target}: {reason}").format(
+                source=source, target=target, reason=error.strerror)) from None
         finally:
             part.unlink(missing_ok=True)
 
@@ -139,13 +142,15 @@ class LocalConnection(Connection):
         try:
             os.makedirs(self.expand(remote), exist_ok=True)
         except OSError as error:
-            raise self._error(f"cannot create folder {remote}: {error.strerror}") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot create folder {remote}: {reason}").format(
+                remote=remote, reason=error.strerror)) from None
 
     def read_text(self, remote: str) -> str:
         try:
             return Path(self.expand(remote)).read_text(encoding="utf-8")
         except OSError as error:
-            raise self._error(f"cannot read {remote}: {error.strerror}") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot read {remote}: {reason}").format(
+                remote=remote, reason=error.strerror)) from None
 
     def write_text(self, remote: str, text: str) -> None:
         target = Path(self.expand(remote))
@@ -156,7 +161,8 @@ class LocalConnection(Connection):
             os.replace(part, target)
         except OSError as error:
             part.unlink(missing_ok=True)
-            raise self._error(f"cannot write {remote}: {error.strerror}") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot write {remote}: {reason}").format(
+                remote=remote, reason=error.strerror)) from None
 
     def remove(self, remote: str) -> None:
         path = self.expand(remote)

@@ -12,7 +12,6 @@ import os
 import posixpath
 import select
 import signal
-import socket
 import stat
 import threading
 import time
@@ -25,13 +24,14 @@ import paramiko
 
 from core.config import MachineConfig, host_port
 from core.machines import base
-from core.machines.ssh.crowded import retry_crowded as _retry_crowded
-from core.machines.ssh.login import load_key, refused_message, sftp_start_failure
-from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
-                      Connection, ConnectionLost, HostKeyChanged, MachineError,
-                      ProgressCallback, Requests, Sink, Unreachable, UnknownHostKey,
-                      local_part_path, pending_requests, Stopper, fingerprint)
+                                Connection, ConnectionLost, MachineError, ProgressCallback,
+                                Requests, Sink, UnknownHostKey, local_part_path,
+                                pending_requests, Stopper)
+from core.machines.ssh.crowded import retry_crowded as _retry_crowded
+from core.machines.ssh.login import connect_failure, load_key, sftp_start_failure
+from core.machines.ssh.markers import PidMarker, shell_script
+from core.messages import QT_TRANSLATE_NOOP, concat
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +55,14 @@ def _ssh_errors(connection: SshConnection, what: str) -> Iterator[None]:
         raise
     except (OSError, EOFError, paramiko.SSHException) as error:
         if connection.lost_after(error):
-            raise ConnectionLost(f"{connection.machine.name}: the connection was lost "
-                                 f"during {what}") from None
-        reason = {errno.ENOENT: "no such file or folder", errno.EACCES: "permission denied",
-                  errno.ENOSPC: "no space left on the disk"}.get(
+            raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection was lost during "
+                                                   "{what}").format(
+                machine=connection.machine.name, what=what)) from None
+        reason = {errno.ENOENT: QT_TRANSLATE_NOOP("core", "no such file or folder"),
+                  errno.EACCES: QT_TRANSLATE_NOOP("core", "permission denied"),
+                  errno.ENOSPC: QT_TRANSLATE_NOOP("core", "no space left on the disk")}.get(
             getattr(error, "errno", None), str(error) or type(error).__name__)
-        raise connection._error(f"{what}: {reason}") from None
+        raise connection._error(concat(what, reason, sep=": ")) from None
 
 
 
@@ -73,43 +75,6 @@ def _load_host_keys(client: paramiko.SSHClient, known_hosts: Path) -> None:
                 load(str(path))
             except (OSError, paramiko.SSHException) as error:
                 log.warning("cannot read %s: %s", path, error)
-
-
-def _connect_failure(error: BaseException, machine: MachineConfig, timeout: float,
-                     key_file: str, key_problem: str) -> MachineError | None:
-    """What a failed connect means, as the MachineError to raise (None: not ours)."""
-    name, where = machine.name, host_port(machine.host, machine.port)
-    if isinstance(error, paramiko.BadHostKeyException):
-        return HostKeyChanged(
-            f"{name}: the host key of {where} has CHANGED ({fingerprint(error.key)}, "
-            f"remembered {fingerprint(error.expected_key)}): refused; if the machine was "
-            f"reinstalled, remove its line from the known_hosts file")
-    if isinstance(error, paramiko.PasswordRequiredException):
-        return AuthenticationFailed(f"{name}: the key file {key_file} is protected by a "
-                                    f"passphrase: put it in \"pwd\" or use ssh-agent")
-    if isinstance(error, paramiko.AuthenticationException):
-        what = refused_message(error, key_file=key_file, key_problem=key_problem,
-                               password=bool(machine.password))
-        return AuthenticationFailed(f"{name}: login as {machine.login} on {where}: {what}")
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return Unreachable(f"{name}: {where} did not answer within {timeout:g} s "
-                           f"(switched off or not on this network?)")
-    if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
-        return Unreachable(f"{name}: {where} refused the connection "
-                           f"(no SSH server running on port {machine.port}?)")
-    if isinstance(error, socket.gaierror):
-        return Unreachable(f"{name}: unknown host name {machine.host!r}")
-    if isinstance(error, paramiko.SSHException):
-        # paramiko's handshake wait and banner wait race: "No existing session" or
-        # "Negotiation timed out" also mean no SSH server answered in time.
-        if any(word in str(error) for word in ("banner", "No existing session",
-                                               "Negotiation timed out")):
-            return Unreachable(f"{name}: {where} accepted the connection but did not answer "
-                               f"as an SSH server within {timeout:g} s")
-        return MachineError(f"{name}: SSH to {where} failed: {error}")
-    if isinstance(error, OSError):
-        return Unreachable(f"{name}: cannot reach {where}: {error.strerror or error}")
-    return None
 
 
 class SshConnection(Connection):
@@ -131,7 +96,8 @@ class SshConnection(Connection):
         name, where = machine.name, host_port(machine.host, machine.port)
         key_file = os.path.expanduser(machine.key_file) if machine.key_file else None
         if key_file and not os.path.isfile(key_file):
-            raise AuthenticationFailed(f"{name}: key file not found: {key_file}")
+            raise AuthenticationFailed(QT_TRANSLATE_NOOP("core", "{machine}: key file not found: "
+                                                         "{key_file}").format(machine=name, key_file=key_file))
         key, key_problem = load_key(name, key_file, machine.password) if key_file else (None, "")
         client = paramiko.SSHClient()
         _load_host_keys(client, Path(known_hosts))
@@ -150,7 +116,7 @@ class SshConnection(Connection):
             raise
         except Exception as error:  # paramiko's and the socket's errors: one readable line
             client.close()
-            said = _connect_failure(error, machine, timeout, key_file or "", key_problem)
+            said = connect_failure(error, machine, timeout, key_file or "", key_problem)
             if said is None:
                 raise
             raise said from None
@@ -179,7 +145,8 @@ class SshConnection(Connection):
     def _transport(self) -> paramiko.Transport:
         transport = self._client.get_transport()
         if transport is None or not transport.is_active():
-            raise ConnectionLost(f"{self.machine.name}: the connection is closed")
+            raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection is closed").format(
+                machine=self.machine.name))
         return transport
 
     def sftp(self) -> paramiko.SFTPClient:
@@ -189,7 +156,8 @@ class SshConnection(Connection):
                     with _ssh_errors(self, "opening SFTP"):
                         self._sftp = self._client.open_sftp()
                 except paramiko.SFTPError as error:
-                    raise self._error(sftp_start_failure(self.machine.host, error) or f"SFTP: {error}") from None
+                    raise self._error(sftp_start_failure(self.machine.host, error)
+                                      or concat("SFTP", str(error), sep=": ")) from None
                     self._sftp.get_channel().settimeout(max(self._timeout * 6, 30.0))
             return self._sftp
 
@@ -216,7 +184,8 @@ class SshConnection(Connection):
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
                  on_out: Sink, on_err: Sink, requests: Requests | None = None) -> int:
-        with _ssh_errors(self, f"starting {posixpath.basename(argv[0])}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "starting {program}").format(
+                program=posixpath.basename(argv[0]))):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
                 channel.get_pty(term="dumb", width=1000)
@@ -247,13 +216,14 @@ class SshConnection(Connection):
         marker.flush()
         if marker.no_cwd:
             channel.close()
-            raise self._error(f"folder not found: {cwd}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "folder not found: {cwd}").format(cwd=cwd))
         code = channel.exit_status if channel.exit_status_ready() else -1
         channel.close()
         if code == -1:
             if not self.alive:  # paramiko reports -1 when the link died
-                raise ConnectionLost(f"{self.machine.name}: the connection was lost while "
-                                     f"{posixpath.basename(argv[0])} was running")
+                raise ConnectionLost(QT_TRANSLATE_NOOP("core", "{machine}: the connection was lost while "
+                                                       "{program} was running").format(
+                    machine=self.machine.name, program=posixpath.basename(argv[0])))
             if stopper.signal:  # sshd sent "exit-signal", which paramiko reports as -1
                 code = -stopper.signal
         return stopper.result(code, self.machine.name)
@@ -273,10 +243,12 @@ class SshConnection(Connection):
                  on_progress: ProgressCallback | None = None) -> None:
         local = Path(local)
         if not local.is_file():
-            raise self._error(f"file not found on this computer: {local}")
+            raise self._error(QT_TRANSLATE_NOOP("core", "file not found on this computer: {local}").format(
+                local=local))
         with open(local, "rb") as reader:
             self._upload(reader, local.stat().st_size, self.expand(remote),
-                         f"uploading {local.name}", on_progress)
+                         QT_TRANSLATE_NOOP("core", "uploading {file}").format(file=local.name),
+                         on_progress)
 
     def _upload(self, reader: IO[bytes], size: int, remote: str, what: str,
                 on_progress: ProgressCallback | None) -> None:
@@ -298,8 +270,9 @@ class SshConnection(Connection):
             except (MachineError, OSError, paramiko.SSHException):
                 raise error from None
             if isinstance(error, MachineError) and free < size:
-                raise self._error(f"{what}: no space left on the disk ({free / 1e6:.1f} MB "
-                                  f"free, {size / 1e6:.1f} MB needed)") from None
+                raise self._error(QT_TRANSLATE_NOOP("core", "{what}: no space left on the disk ({free:.1f} "
+                                                    "MB free, {size:.1f} MB needed)").format(
+                    what=what, free=free / 1e6, size=size / 1e6)) from None
             raise
 
     def get_file(self, remote: str, local: Path | str,
@@ -309,19 +282,21 @@ class SshConnection(Connection):
         part = local_part_path(local)
         sftp = self.sftp()
         try:
-            with _ssh_errors(self, f"downloading {remote}"):
+            with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "downloading {remote}").format(
+                remote=remote)):
                 size = sftp.stat(remote).st_size or 0
                 with open(part, "wb") as writer:
                     got = sftp.getfo(remote, writer, callback=on_progress)
                 if got != size:
-                    raise self._error(f"downloading {remote}: got {got} of {size} bytes")
+                    raise self._error(QT_TRANSLATE_NOOP("core", "downloading {remote}: got {got} of {size} "
+                                                        "bytes").format(remote=remote, got=got, size=size))
             os.replace(part, local)
         finally:
             part.unlink(missing_ok=True)
 
     def exists(self, remote: str) -> bool:
         path = self.expand(remote)
-        with _ssh_errors(self, f"checking {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "checking {path}").format(path=path)):
             try:
                 self.sftp().lstat(path)
                 return True
@@ -330,7 +305,7 @@ class SshConnection(Connection):
 
     def listdir(self, remote: str) -> list[str]:
         path = self.expand(remote)
-        with _ssh_errors(self, f"listing {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "listing {path}").format(path=path)):
             try:
                 return sorted(self.sftp().listdir(path))
             except FileNotFoundError:
@@ -339,12 +314,13 @@ class SshConnection(Connection):
     def makedirs(self, remote: str) -> None:
         path = self.expand(remote)
         sftp = self.sftp()
-        with _ssh_errors(self, f"creating folder {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "creating folder {path}").format(path=path)):
             missing = []
             while path not in ("", "/", "."):
                 try:
                     if not stat.S_ISDIR(sftp.stat(path).st_mode or 0):
-                        raise self._error(f"{path} exists and is not a folder")
+                        raise self._error(QT_TRANSLATE_NOOP("core", "{path} exists and is not a "
+                                                            "folder").format(path=path))
                     break
                 except FileNotFoundError:
                     missing.append(path)
@@ -358,18 +334,18 @@ class SshConnection(Connection):
 
     def read_text(self, remote: str) -> str:
         path = self.expand(remote)
-        with _ssh_errors(self, f"reading {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "reading {path}").format(path=path)):
             with self.sftp().open(path, "rb") as reader:
                 return reader.read().decode("utf-8")
 
     def write_text(self, remote: str, text: str) -> None:
         path, data = self.expand(remote), text.encode("utf-8")
-        self._upload(io.BytesIO(data), len(data), path, f"writing {path}", None)
+        self._upload(io.BytesIO(data), len(data), path, QT_TRANSLATE_NOOP("core", "writing {path}").format(path=path), None)
 
     def remove(self, remote: str) -> None:
         path = self.expand(remote)
         sftp = self.sftp()
-        with _ssh_errors(self, f"removing {path}"):
+        with _ssh_errors(self, QT_TRANSLATE_NOOP("core", "removing {path}").format(path=path)):
             try:
                 attributes = sftp.lstat(path)
             except FileNotFoundError:
@@ -389,7 +365,8 @@ class SshConnection(Connection):
         try:
             return int(lines[-1].split()[3]) * 1024
         except (IndexError, ValueError):
-            raise self._error(f"cannot read the free space of {path} from df") from None
+            raise self._error(QT_TRANSLATE_NOOP("core", "cannot read the free space of {path} from "
+                                                "df").format(path=path)) from None
 
     def close(self) -> None:
         with self._lock:

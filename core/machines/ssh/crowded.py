@@ -17,6 +17,7 @@ from collections.abc import Callable
 import paramiko
 
 from core.machines.base import Unreachable
+from core.messages import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,11 @@ def retry_crowded(client: paramiko.SSHClient, who: str, attempt: Callable[[], No
             pause = delay * random.uniform(0.5, 1.5)
             if time.monotonic() + pause > deadline:
                 client.close()
-                raise Unreachable(f"{who} refused new connections: too many at once (tried for "
-                                  f"{CROWDED_RETRY_S:g} s); its administrator can raise "
-                                  f"MaxStartups in sshd_config") from None
+                raise Unreachable(QT_TRANSLATE_NOOP("core", "{who} refused new connections: too many at "
+                                                    "once (tried for {seconds:g} s); its "
+                                                    "administrator can raise MaxStartups in "
+                                                    "sshd_config").format(
+                    who=who, seconds=float(CROWDED_RETRY_S))) from None
             log.info("%s dropped the connection before its banner (%s): retrying in %.1f s",
                      who, type(error).__name__, pause)
             client.close()
