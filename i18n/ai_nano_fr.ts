@@ -1663,97 +1663,97 @@ Fichier journal : {1}</translation>
         <translation>Impossible d’intégrer {file} dans images/{name} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="236"/>
+        <location filename="../core/machines/base.py" line="243"/>
         <source>{machine}: {program} failed (exit status {rc}): {last}</source>
         <translation>{machine} : échec de {program} (code de sortie {rc}) : {last}</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="275"/>
+        <location filename="../core/machines/base.py" line="282"/>
         <source>{machine}: cannot create folder {path}: {reason}</source>
         <translation>{machine} : impossible de créer le dossier {path} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="215"/>
+        <location filename="../core/machines/ssh/connection.py" line="219"/>
         <source>folder not found: {cwd}</source>
         <translation>dossier introuvable : {cwd}</translation>
     </message>
     <message>
-        <location filename="../core/machines/local.py" line="105"/>
+        <location filename="../core/machines/local.py" line="113"/>
         <source>file not found: {source}</source>
         <translation>fichier introuvable : {source}</translation>
     </message>
     <message>
-        <location filename="../core/machines/local.py" line="119"/>
+        <location filename="../core/machines/local.py" line="127"/>
         <source>cannot copy {source} to {target}: {reason}</source>
         <translation>impossible de copier {source} vers {target} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/local.py" line="137"/>
+        <location filename="../core/machines/local.py" line="145"/>
         <source>cannot create folder {remote}: {reason}</source>
         <translation>impossible de créer le dossier {remote} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/local.py" line="144"/>
+        <location filename="../core/machines/local.py" line="152"/>
         <source>cannot read {remote}: {reason}</source>
         <translation>impossible de lire {remote} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/local.py" line="156"/>
+        <location filename="../core/machines/local.py" line="164"/>
         <source>cannot write {remote}: {reason}</source>
         <translation>impossible d’écrire {remote} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="57"/>
+        <location filename="../core/machines/ssh/connection.py" line="58"/>
         <source>{machine}: the connection was lost during {what}</source>
         <translation>{machine} : la connexion a été perdue pendant l’opération « {what} »</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="60"/>
+        <location filename="../core/machines/ssh/connection.py" line="61"/>
         <source>no such file or folder</source>
         <translation>fichier ou dossier introuvable</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="61"/>
+        <location filename="../core/machines/ssh/connection.py" line="62"/>
         <source>permission denied</source>
         <translation>permission refusée</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="62"/>
+        <location filename="../core/machines/ssh/connection.py" line="63"/>
         <source>no space left on the disk</source>
         <translation>plus de place sur le disque</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="231"/>
+        <location filename="../core/machines/ssh/connection.py" line="246"/>
         <source>file not found on this computer: {local}</source>
         <translation>fichier introuvable sur cet ordinateur : {local}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="270"/>
+        <location filename="../core/machines/ssh/connection.py" line="285"/>
         <source>downloading {remote}</source>
         <translation>téléchargement de {remote}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="284"/>
+        <location filename="../core/machines/ssh/connection.py" line="299"/>
         <source>checking {path}</source>
         <translation>vérification de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="293"/>
+        <location filename="../core/machines/ssh/connection.py" line="308"/>
         <source>listing {path}</source>
         <translation>lecture du contenu de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="302"/>
+        <location filename="../core/machines/ssh/connection.py" line="317"/>
         <source>creating folder {path}</source>
         <translation>création du dossier {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="322"/>
+        <location filename="../core/machines/ssh/connection.py" line="337"/>
         <source>reading {path}</source>
         <translation>lecture de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="333"/>
+        <location filename="../core/machines/ssh/connection.py" line="348"/>
         <source>removing {path}</source>
         <translation>suppression de {path}</translation>
     </message>
@@ -1873,69 +1873,99 @@ Fichier journal : {1}</translation>
         <translation>{machine} : impossible de joindre {address} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="29"/>
+        <location filename="../core/nano_steps.py" line="35"/>
         <source>{nano} is in use by {holder}</source>
         <translation>{nano} est utilisée par {holder}</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="34"/>
+        <location filename="../core/nano_steps.py" line="40"/>
         <source>{reason}.
 Take it over? Their inference will stop and their window will say so.</source>
         <translation>{reason}.
 La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="55"/>
+        <location filename="../core/nano_steps.py" line="61"/>
         <source>{file} is not on {machine} yet: convert the model to ONNX first (step 6)</source>
         <translation>{file} n’est pas encore sur {machine} : convertissez d’abord le modèle en ONNX (étape 6)</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="58"/>
+        <location filename="../core/nano_steps.py" line="64"/>
         <source>Model download</source>
         <translation>Téléchargement du modèle</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="60"/>
+        <location filename="../core/nano_steps.py" line="66"/>
         <source>Getting ONNX file</source>
         <translation>Récupération du fichier ONNX</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="64"/>
+        <location filename="../core/nano_steps.py" line="70"/>
         <source>Removing the stale TensorRT engine {file}</source>
         <translation>Suppression du moteur TensorRT périmé {file}</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="68"/>
+        <location filename="../core/nano_steps.py" line="74"/>
         <source>Model upload</source>
         <translation>Envoi du modèle</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="94"/>
+        <location filename="../core/nano_steps.py" line="100"/>
         <source>Model {model} is not complete on {machine}: upload it first (step 7)</source>
         <translation>Le modèle {model} est incomplet sur {machine} : envoyez-le d’abord (étape 7)</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="131"/>
+        <location filename="../core/nano_steps.py" line="192"/>
         <source>Starting inference</source>
         <translation>Démarrage de l’inférence</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="146"/>
+        <location filename="../core/nano_steps.py" line="157"/>
         <source>{machine} was taken over by {login} on {laptop}: your inference stopped (LEDs off)</source>
         <translation>{machine} a été reprise par {login} sur {laptop} : votre inférence s’est arrêtée (LED éteintes)</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="150"/>
+        <location filename="../core/nano_steps.py" line="195"/>
         <source>Inference stopped</source>
         <translation>Inférence arrêtée</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="153"/>
+        <location filename="../core/nano_steps.py" line="164"/>
         <source>Inference ended with an error: {reason}</source>
         <translation>L’inférence s’est terminée par une erreur : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/nano_steps.py" line="169"/>
+        <location filename="../core/nano_steps.py" line="147"/>
+        <source>warning: a camera frame from {machine} arrived cut: skipped</source>
+        <translation>avertissement : une image de la caméra de {machine} est arrivée tronquée : ignorée</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="157"/>
+        <source>{machine} was taken over by {login} on {laptop}: your recording stopped</source>
+        <translation>{machine} a été reprise par {login} sur {laptop} : votre enregistrement s’est arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="164"/>
+        <source>Recording from the Nano ended with an error: {reason}</source>
+        <translation>L’enregistrement depuis la Nano s’est terminé par une erreur : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="220"/>
+        <source>Recording from the camera of {machine}</source>
+        <translation>Enregistrement depuis la caméra de {machine}</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="226"/>
+        <source>Recording from the Nano stopped</source>
+        <translation>Enregistrement depuis la Nano arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="226"/>
+        <source>Recording from the Nano ended</source>
+        <translation>Enregistrement depuis la Nano terminé</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_steps.py" line="241"/>
         <source>{machine}: LEDs left to the running inference of {holder}</source>
         <translation>{machine} : LED laissées à l’inférence en cours de {holder}</translation>
     </message>
@@ -2025,7 +2055,7 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>Les images ont changé depuis la dernière répartition : nouvelle répartition</translation>
     </message>
     <message>
-        <location filename="../core/protocol.py" line="270"/>
+        <location filename="../core/protocol.py" line="327"/>
         <source>whole frame stretched to {w}x{h} (nearest neighbour), RGB, /255, ImageNet mean/std</source>
         <translation>image entière étirée en {w}x{h} (plus proche voisin), RVB, /255, moyenne/écart-type ImageNet</translation>
     </message>
@@ -2365,62 +2395,62 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>L’enregistrement d’une image a échoué (voir le journal). Enregistrement arrêté.</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="89"/>
+        <location filename="../core/machines/base.py" line="91"/>
         <source>{address} is not known yet: its {key_type} key is {fingerprint}; confirm it before connecting</source>
         <translation>{address} n’est pas encore connue : sa clé {key_type} est {fingerprint} ; confirmez-la avant de vous connecter</translation>
     </message>
     <message>
-        <location filename="../core/machines/base.py" line="341"/>
+        <location filename="../core/machines/base.py" line="360"/>
         <source>{machine}: the command took longer than {seconds:g} s and was stopped</source>
         <translation>{machine} : la commande a duré plus de {seconds:g} s et a été arrêtée</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="98"/>
+        <location filename="../core/machines/ssh/connection.py" line="99"/>
         <source>{machine}: key file not found: {key_file}</source>
         <translation>{machine} : fichier de clé introuvable : {key_file}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="147"/>
+        <location filename="../core/machines/ssh/connection.py" line="148"/>
         <source>{machine}: the connection is closed</source>
         <translation>{machine} : la connexion est fermée</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="186"/>
+        <location filename="../core/machines/ssh/connection.py" line="187"/>
         <source>starting {program}</source>
         <translation>lancement de {program}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="220"/>
+        <location filename="../core/machines/ssh/connection.py" line="224"/>
         <source>{machine}: the connection was lost while {program} was running</source>
         <translation>{machine} : la connexion a été perdue pendant l’exécution de {program}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="234"/>
+        <location filename="../core/machines/ssh/connection.py" line="249"/>
         <source>uploading {file}</source>
         <translation>envoi de {file}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="258"/>
+        <location filename="../core/machines/ssh/connection.py" line="273"/>
         <source>{what}: no space left on the disk ({free:.1f} MB free, {size:.1f} MB needed)</source>
         <translation>{what} : plus de place sur le disque ({free:.1f} Mo libres, {size:.1f} Mo nécessaires)</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="276"/>
+        <location filename="../core/machines/ssh/connection.py" line="291"/>
         <source>downloading {remote}: got {got} of {size} bytes</source>
         <translation>téléchargement de {remote} : {got} octets reçus sur {size}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="307"/>
+        <location filename="../core/machines/ssh/connection.py" line="322"/>
         <source>{path} exists and is not a folder</source>
         <translation>{path} existe et n’est pas un dossier</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="328"/>
+        <location filename="../core/machines/ssh/connection.py" line="343"/>
         <source>writing {path}</source>
         <translation>écriture de {path}</translation>
     </message>
     <message>
-        <location filename="../core/machines/ssh/connection.py" line="353"/>
+        <location filename="../core/machines/ssh/connection.py" line="368"/>
         <source>cannot read the free space of {path} from df</source>
         <translation>impossible de lire l’espace libre de {path} avec df</translation>
     </message>
