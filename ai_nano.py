@@ -41,6 +41,7 @@ from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_nano_view import WindowNanoView
 from window_results import ResultsController
 from window_steps import WindowSteps
 from window_tasks import WindowTasks
@@ -50,7 +51,7 @@ log = logging.getLogger("ai_nano")
 APP_DIR = Path(__file__).resolve().parent
 
 
-class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
+class GUI_ai_nano(WindowTasks, WindowSteps, WindowNanoView, QWidget):
     """The main window: the eight steps on the left, camera and panels on the right."""
 
     def __init__(self, config_path: Path, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
@@ -283,6 +284,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:
         """Show a frame the camera thread already fitted to the preview's size."""
+        if self._nano_view:   # step 8 shows the Nano's camera (window_nano_view.py)
+            return
         size = self.lbl_image.size()
         if image.width() > size.width() or image.height() > size.height() or (
                 image.width() < size.width() - 2 and image.height() < size.height() - 2):

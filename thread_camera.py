@@ -110,6 +110,8 @@ class CameraWorker(QObject):
         self.start_recording = self.session.start_recording
         self.stop_recording = self.session.stop_recording
         self.recording_class = self.session.recording_class
+        self.lend_camera = self.session.lend_camera
+        self.take_camera_back = self.session.take_camera_back
         self.stop = self.session.stop
 
     def run(self) -> None:
@@ -215,6 +217,15 @@ class CameraThread(QObject):
 
     def recording_class(self) -> str | None:
         return self.worker.recording_class()
+
+    def lend_camera(self) -> threading.Event:
+        """Close the camera for another program (a Nano on this computer); the event is
+        set once it is closed. See core.capture.CaptureSession.lend_camera."""
+        return self.worker.lend_camera()
+
+    def take_camera_back(self) -> None:
+        """Open the camera again after lend_camera()."""
+        self.worker.take_camera_back()
 
     def stop(self, timeout_ms: int = 8000) -> bool:
         """Stop the loop and wait for the thread; True when it ended in time."""

@@ -9,42 +9,42 @@
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="120"/>
+        <location filename="../ai_nano.py" line="122"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="74"/>
+        <location filename="../window_tasks.py" line="81"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="211"/>
+        <location filename="../ai_nano.py" line="213"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="222"/>
+        <location filename="../ai_nano.py" line="224"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="231"/>
+        <location filename="../ai_nano.py" line="233"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="231"/>
+        <location filename="../ai_nano.py" line="233"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="273"/>
+        <location filename="../ai_nano.py" line="275"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="279"/>
+        <location filename="../ai_nano.py" line="281"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>Ce que fait l’application, ou le dernier problème</translation>
     </message>
     <message>
-        <location filename="../ai_nano.ui" line="103"/>
+        <location filename="../window_nano_view.py" line="73"/>
         <source>No camera</source>
         <translation>Pas de caméra</translation>
     </message>
@@ -249,37 +249,37 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="43"/>
+        <location filename="../window_nano_view.py" line="36"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="51"/>
+        <location filename="../window_tasks.py" line="55"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="64"/>
+        <location filename="../window_tasks.py" line="71"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="115"/>
+        <location filename="../window_tasks.py" line="122"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="120"/>
+        <location filename="../window_tasks.py" line="127"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="136"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="129"/>
+        <location filename="../window_tasks.py" line="136"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -344,19 +344,39 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="182"/>
+        <location filename="../window_nano_view.py" line="42"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="187"/>
+        <location filename="../window_steps.py" line="193"/>
         <source>No DL server in config.json</source>
         <translation>Aucun serveur DL dans config.json</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="192"/>
+        <location filename="../window_steps.py" line="198"/>
         <source>No model yet: upload the data to the DL server first (step 4)</source>
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="54"/>
+        <source>The webcam {0} is lent to {1} while it runs; the preview shows the Nano&apos;s camera</source>
+        <translation>La webcam {0} est prêtée à {1} pendant qu’elle tourne ; l’aperçu montre la caméra de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="62"/>
+        <source>Nano camera: waiting for its pictures…</source>
+        <translation>Caméra de la Nano : en attente de ses images…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="73"/>
+        <source>Opening the camera…</source>
+        <translation>Ouverture de la caméra…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="78"/>
+        <source>The webcam {0} is back in the preview</source>
+        <translation>La webcam {0} est revenue dans l’aperçu</translation>
     </message>
 </context>
 <context>
@@ -450,19 +470,49 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>LivePanel</name>
     <message>
-        <location filename="../widgets/live.py" line="122"/>
+        <location filename="../widgets/live.py" line="148"/>
         <source>not running</source>
         <translation>à l’arrêt</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="145"/>
+        <location filename="../widgets/live.py" line="191"/>
         <source>The Nano reported an error: {0}</source>
         <translation>La Nano a signalé une erreur : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="165"/>
+        <location filename="../widgets/live.py" line="213"/>
         <source>{0:.1f} % confidence</source>
         <translation>confiance {0:.1f} %</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="129"/>
+        <source>starting…</source>
+        <translation>démarrage…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="149"/>
+        <source>Inference stopped.</source>
+        <translation>Inférence arrêtée.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="150"/>
+        <source>Inference ended: end of the video.</source>
+        <translation>Inférence terminée : fin de la vidéo.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="151"/>
+        <source>Inference ended: the Nano&apos;s camera was lost.</source>
+        <translation>Inférence terminée : la caméra de la Nano a été perdue.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="152"/>
+        <source>Inference ended with an error.</source>
+        <translation>Inférence terminée sur une erreur.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="153"/>
+        <source>Inference ended.</source>
+        <translation>Inférence terminée.</translation>
     </message>
 </context>
 <context>
@@ -820,37 +870,37 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>ResultsController</name>
     <message>
-        <location filename="../window_results.py" line="131"/>
+        <location filename="../window_results.py" line="135"/>
         <source>Trainings</source>
         <translation>Entraînements</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="199"/>
+        <location filename="../window_results.py" line="203"/>
         <source>Moved {0} to {1}; the next upload splits the pictures again.</source>
         <translation>{0} déplacée vers {1} ; le prochain envoi refait la répartition des images.</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="223"/>
+        <location filename="../window_results.py" line="227"/>
         <source>The last training of {0}, read from the DL server.</source>
         <translation>Le dernier entraînement de {0}, lu sur le serveur DL.</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="255"/>
+        <location filename="../window_results.py" line="259"/>
         <source>Model {0} chosen for the steps 6 to 8</source>
         <translation>Modèle {0} choisi pour les étapes 6 à 8</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="272"/>
+        <location filename="../window_results.py" line="276"/>
         <source>saving the model…</source>
         <translation>enregistrement du modèle…</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="272"/>
+        <location filename="../window_results.py" line="276"/>
         <source>Model saved in {0} (README.txt says how to run it)</source>
         <translation>Modèle enregistré dans {0} (README.txt explique comment l’exécuter)</translation>
     </message>
     <message>
-        <location filename="../window_results.py" line="280"/>
+        <location filename="../window_results.py" line="284"/>
         <source>Save the model in…</source>
         <translation>Enregistrer le modèle dans…</translation>
     </message>
@@ -873,62 +923,62 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="53"/>
+        <location filename="../widgets/results.py" line="55"/>
         <source>Confusion matrix: rows are the true class, columns the class the model answered; the diagonal counts the correct answers.</source>
         <translation>Matrice de confusion : les lignes sont la vraie classe, les colonnes la classe répondue par le modèle ; la diagonale compte les bonnes réponses.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="58"/>
+        <location filename="../widgets/results.py" line="60"/>
         <source>Per class</source>
         <translation>Par classe</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="75"/>
+        <location filename="../widgets/results.py" line="77"/>
         <source>No test results yet: they appear after the ONNX conversion.</source>
         <translation>Pas encore de résultats de test : ils apparaissent après la conversion en ONNX.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="96"/>
+        <location filename="../widgets/results.py" line="98"/>
         <source>Test set: {0} of {1} images recognised ({2:.1f} %)</source>
         <translation>Ensemble de test : {0} images sur {1} reconnues ({2:.1f} %)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="99"/>
+        <location filename="../widgets/results.py" line="101"/>
         <source>the Nano&apos;s</source>
         <translation>celui de la Nano</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="102"/>
+        <location filename="../widgets/results.py" line="104"/>
         <source>Computed with the Nano&apos;s preprocessing ({0}) on the images of test/, which the training never saw.</source>
         <translation>Calculé avec le prétraitement de la Nano ({0}) sur les images de test/, que l’entraînement n’a jamais vues.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="127"/>
+        <location filename="../widgets/results.py" line="129"/>
         <source>class #{0}</source>
         <translation>classe n° {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="131"/>
+        <location filename="../widgets/results.py" line="133"/>
         <source>true: {0}</source>
         <translation>vraie : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="141"/>
+        <location filename="../widgets/results.py" line="143"/>
         <source>{0} image(s) of &apos;{1}&apos; answered as &apos;{2}&apos;</source>
         <translation>{0} image(s) de « {1} » reconnue(s) comme « {2} »</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="153"/>
+        <location filename="../widgets/results.py" line="155"/>
         <source>{0} (&apos;{1}&apos; answered as &apos;{2}&apos;, {3:.0f} %)</source>
         <translation>{0} (« {1} » reconnue comme « {2} », {3:.0f} %)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="156"/>
+        <location filename="../widgets/results.py" line="158"/>
         <source> and {0} more</source>
         <translation> et {0} autre(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="158"/>
+        <location filename="../widgets/results.py" line="160"/>
         <source>Wrong answers in test/: {0}{1}.</source>
         <translation>Mauvaises réponses dans test/ : {0}{1}.</translation>
     </message>

@@ -103,6 +103,7 @@ class LivePanel(QWidget):
         self._labels: list[str] = []
         self._pins: list[int] = list(DEFAULT_PINS)
         self._scores_seen = False
+        self._ended = True          # nothing running: no answer is shown as current
         self.reset()
 
     def set_labels(self, labels: Sequence[str]) -> None:
@@ -117,19 +118,64 @@ class LivePanel(QWidget):
 
     def reset(self) -> None:
         """Back to "not running": no class, empty bars, every LED off."""
-        self._scores_seen = False
-        self.class_label.setText("–")
+        self._clear_answer()
         self.confidence_label.setText(self.tr("not running"))
         self.message_label.setText("")
+
+    def show_starting(self) -> None:
+        """An inference is starting: nothing answered yet."""
+        self.reset()
+        self._ended = False
+        self.confidence_label.setText(self.tr("starting…"))
+
+    def is_running(self) -> bool:
+        """Whether the panel shows a running inference (started and not ended)."""
+        return not self._ended
+
+    def show_ended(self, reason: str = "", detail: str = "") -> None:
+        """The inference ended (issue 15): the last answer is not the Nano's any more.
+
+        `reason` is the script's `inference_end` reason ("stopped", "end_of_video",
+        "camera_lost", "error") or "" when only the command's end is known (a link lost,
+        a process killed); `detail` is the failure's text, if any. The first reason given
+        stays: the command's end follows the script's own event.
+        """
+        if self._ended and not detail:
+            return
+        first = not self._ended
+        self._ended = True
+        self._clear_answer()
+        self.confidence_label.setText(self.tr("not running"))
+        texts = {"stopped": self.tr("Inference stopped."),
+                 "end_of_video": self.tr("Inference ended: end of the video."),
+                 "camera_lost": self.tr("Inference ended: the Nano's camera was lost."),
+                 "error": self.tr("Inference ended with an error.")}
+        text = texts.get(reason, self.tr("Inference ended.")) if first else ""
+        if detail:
+            text = (text + " " if text else "") + detail
+        error = self.message_label.text() if self.message_label.property("error") else ""
+        self.message_label.setText("\n".join(part for part in (error, text) if part))
+        self.message_label.setProperty("error", False)
+
+    def _clear_answer(self) -> None:
+        self._scores_seen = False
+        self.class_label.setText("–")
+        for name in self._bar_names:
+            name.setStyleSheet("")
         for bar in self.bars:
             self._set_bar(bar, 0.0)
         for led in self.leds:
             led.set_lit(False)
 
     def feed_line(self, line: str) -> None:
-        """Take one output line of my-imagenet.py and update what it changes."""
+        """Take one output line of my-imagenet.py and update what it changes.
+
+        A result line means an inference runs (its lines come in order, and its end, the
+        `inference_end` event or the command's end, comes after them)."""
         parsed = parse_line(line)
-        if isinstance(parsed, Recognition):
+        if isinstance(parsed, Event) and parsed.name == "inference_end":
+            self.show_ended(str(parsed.data.get("reason") or ""))
+        elif isinstance(parsed, Recognition):
             self._show_recognition(parsed)
         elif isinstance(parsed, Scores):
             self._show_scores(parsed.values)
@@ -143,6 +189,7 @@ class LivePanel(QWidget):
             self.set_labels(parsed.data.get("labels") or [])
         elif isinstance(parsed, ScriptError):
             self.message_label.setText(self.tr("The Nano reported an error: {0}").format(parsed.reason))
+            self.message_label.setProperty("error", True)
 
     def led_for_pin(self, pin: int) -> VirtualLed | None:
         """The virtual LED of one board pin, or None."""
@@ -157,6 +204,7 @@ class LivePanel(QWidget):
         return [bar.value() / 1000.0 for bar in self.bars]
 
     def _show_recognition(self, result: Recognition) -> None:
+        self._ended = False
         if result.class_id >= len(self._labels):  # labels not given: learn them from the lines
             self._labels += [f"class #{i}" for i in range(len(self._labels), result.class_id + 1)]
             self._labels[result.class_id] = result.label
