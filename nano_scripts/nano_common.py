@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import List, NoReturn, Optional, Tuple
 
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PINS: Tuple[int, ...] = (12, 16, 18)
 DEFAULT_PINS_TEXT = ",".join(str(pin) for pin in DEFAULT_PINS)
+_WRITE_LOCK = threading.Lock()  # the loop and the frame sender write lines from two threads
 
 
 def write_line(text: str) -> None:
@@ -23,11 +25,12 @@ def write_line(text: str) -> None:
 
     A closed stdout (the SSH session went away) must not stop the LEDs being switched off.
     """
-    try:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
+    with _WRITE_LOCK:
+        try:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def record(event: str, **fields: object) -> None:
@@ -50,6 +53,10 @@ class ArgumentParser(argparse.ArgumentParser):
 
 class NanoError(Exception):
     """A problem the user can fix; str() is the one-line reason printed after 'error: '."""
+
+
+class CameraLost(NanoError):
+    """A live camera that delivered frames stopped (unplugged, its stream ended)."""
 
 
 def load_labels(path: str) -> List[str]:

@@ -14,8 +14,10 @@ import threading
 import time
 from typing import Any, Callable, List, Optional, Sequence
 
-from nano_common import (DEFAULT_PINS_TEXT, ArgumentParser, NanoError, confidence_text, error_line,
-                         load_labels, log_level, write_line)
+from nano_common import (DEFAULT_PINS_TEXT, ArgumentParser, CameraLost, NanoError,
+                         confidence_text, error_line, load_labels, log_level, record, write_line)
+from nano_frames import (PREVIEW_QUALITY, FrameError, FrameOutput, FrameSender, check_encoder,
+                         start_requests)
 from nano_gpio import GPIO_CHOICES, GpioError, LedBank, load_gpio, parse_pins
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,17 @@ def build_parser(program: str = "my-imagenet.py") -> argparse.ArgumentParser:
                         help="after each result line, a 'scores: ...' line")
     parser.add_argument("--log-level", default="WARNING", type=log_level,
                         help="silent, error, warning, info, verbose or debug (any case)")
+    frames = parser.add_argument_group("frames for the app (JPEG lines on stdout)")
+    frames.add_argument("--preview-width", type=int, default=320,
+                        help="width of the preview frames (0: none)")
+    frames.add_argument("--preview-rate", type=float, default=5.0,
+                        help="preview frames per second at most")
+    frames.add_argument("--jpeg-quality", type=int, default=PREVIEW_QUALITY,
+                        help="JPEG quality of the preview frames (full-size ones use 90)")
+    frames.add_argument("--capture-only", action="store_true",
+                        help="no model, labels nor LEDs: only send full-size camera frames")
+    frames.add_argument("--capture-rate", type=float, default=2.0,
+                        help="full-size frames per second with --capture-only")
     return parser
 
 
@@ -78,8 +91,13 @@ def result_line(label: str, class_id: int, confidence: float) -> str:
 
 def classification_loop(backend: Any, leds: Optional[LedBank], gate: ResultGate,
                         threshold: float, print_scores: bool, stop: threading.Event,
-                        emit: Callable[[str], None] = write_line) -> int:
-    """Classify every frame until the source ends or `stop` is set; returns frames seen."""
+                        emit: Callable[[str], None] = write_line,
+                        output: Optional[FrameOutput] = None) -> int:
+    """Classify every frame until the source ends or `stop` is set; returns frames seen.
+
+    `output` gets each frame's class (the preview and snapshots, nano_frames.py); the
+    picture is made only for frames it sends.
+    """
     class_desc = getattr(backend, "class_desc", None)
     frames = 0
     while not stop.is_set():
@@ -90,6 +108,10 @@ def classification_loop(backend: Any, leds: Optional[LedBank], gate: ResultGate,
         frames += 1
         if stop.is_set():
             break
+        if output is not None:
+            known = class_id >= 0
+            output.after_frame(lambda: backend.picture(frame), class_id if known else None,
+                               confidence if known else None)
         if class_id < 0:              # jetson-inference: nothing above its own threshold
             if leds is not None:
                 leds.show(None)
@@ -104,12 +126,51 @@ def classification_loop(backend: Any, leds: Optional[LedBank], gate: ResultGate,
     return frames
 
 
+def capture_loop(backend: Any, output: FrameOutput, stop: threading.Event) -> int:
+    """--capture-only: no model, frames go out as `output` decides; returns frames seen."""
+    frames = 0
+    while not stop.is_set():
+        output.check()
+        frame = backend.next_frame()
+        if frame is None or stop.is_set():
+            break
+        frames += 1
+        output.after_frame(lambda: backend.picture(frame), None, None)
+    output.check()
+    return frames
+
+
+def make_output(args: argparse.Namespace) -> Optional[FrameOutput]:
+    """The frames this run sends (None: none), and the stdin requests it answers.
+
+    Without OpenCV or numpy a classification run says so in one warning line and goes on
+    without frames; a capture run cannot.
+    """
+    preview = args.preview_width > 0 and args.preview_rate > 0
+    if not (preview or args.capture_only):
+        return None
+    try:
+        check_encoder()
+    except FrameError as error:
+        if args.capture_only:
+            raise NanoError(f"cannot send camera frames: {error}") from error
+        write_line(f"warning: no preview frames: {error}")
+        return None
+    sender = FrameSender(max(args.preview_width, 0), args.jpeg_quality)
+    sender.start()
+    output = FrameOutput(sender, args.preview_rate if preview else 0.0,
+                         args.capture_rate if args.capture_only else 0.0)
+    start_requests(sys.stdin, output)
+    return output
+
+
 def make_backend(args: argparse.Namespace, labels: List[str], passthrough: List[str],
                  program: str) -> Any:
     """--backend auto picks TensorRT when jetson-inference imports, else onnxruntime."""
     from nano_tensorrt import jetson_argv, jetson_available
 
     camera = args.input_URI or args.camera
+    model = None if args.capture_only else args.model
     backend = args.backend
     if backend == "auto":
         backend = "tensorrt" if jetson_available() else "onnxruntime"
@@ -119,8 +180,7 @@ def make_backend(args: argparse.Namespace, labels: List[str], passthrough: List[
         from nano_tensorrt import TensorRtBackend
         argv = jetson_argv(program, args.model, args.labels, args.input_blob, args.output_blob,
                            args.headless, passthrough)
-        return TensorRtBackend(args.model, labels, camera, argv, args.print_scores,
-                               args.input_blob)
+        return TensorRtBackend(model, labels, camera, argv, args.print_scores, args.input_blob)
     if passthrough:
         log.info("options only jetson-inference reads, ignored here: %s", " ".join(passthrough))
     try:
@@ -128,7 +188,7 @@ def make_backend(args: argparse.Namespace, labels: List[str], passthrough: List[
     except ImportError as error:
         raise NanoError(f"neither jetson-inference nor {error.name} is installed: "
                         f"pip3 install onnxruntime opencv-python numpy") from error
-    return OnnxRuntimeBackend(args.model, labels, camera, args.input_blob, args.output_blob)
+    return OnnxRuntimeBackend(model, labels, camera, args.input_blob, args.output_blob)
 
 
 class Session:
@@ -139,40 +199,77 @@ class Session:
         self.done = threading.Event()
         self.leds: Optional[LedBank] = None
         self.backend: Any = None
+        self.output: Optional[FrameOutput] = None
         self.exit_code = 0
+        self._end_lock = threading.Lock()
+        self._running = False   # the loop started: its end is announced (inference_end)
 
     def work(self, args: argparse.Namespace, passthrough: List[str], program: str) -> None:
-        """Set up GPIO and the backend, then classify; errors become one line."""
+        """Set up GPIO, the frames and the backend, then loop; errors become one line."""
         try:
-            pins = parse_pins(args.pins)
-            gpio, gpio_name = load_gpio(args.gpio)
-            log.info("GPIO: %s, pins %s", gpio_name, pins)
-            self.leds = LedBank(gpio, pins)
-            self.leds.setup()
-            if self.stop.is_set():
-                return
-            labels = load_labels(args.labels) if args.labels else []
-            if not labels:
-                raise NanoError("no labels file given: pass --labels=DIR/labels.txt")
+            labels: List[str] = []
+            if not args.capture_only:
+                self._set_up_leds(args)
+                if self.stop.is_set():
+                    return
+                labels = load_labels(args.labels) if args.labels else []
+                if not labels:
+                    raise NanoError("no labels file given: pass --labels=DIR/labels.txt")
+            self.output = make_output(args)
             self.backend = make_backend(args, labels, passthrough, program)
             if self.stop.is_set():
                 return
-            started = time.monotonic()
-            frames = classification_loop(self.backend, self.leds, ResultGate(args.print_rate),
-                                         args.threshold, args.print_scores, self.stop)
-            elapsed = max(time.monotonic() - started, 1e-9)
-            log.info("%d frames in %.2f s (%.1f frames/s)", frames, elapsed, frames / elapsed)
+            self._loop(args)
+            self.end("stopped" if self.stop.is_set()
+                     else getattr(self.backend, "end_reason", "end_of_video"))
+        except CameraLost as error:
+            self.fail(str(error), "camera_lost")
         except (NanoError, GpioError, ValueError) as error:
             self.fail(str(error))
         except Exception as error:  # last resort: still one line, details in the log
             log.debug("unexpected failure", exc_info=True)
             self.fail(f"{type(error).__name__}: {error}")
         finally:
+            if self.output is not None:
+                self.output.close(0.0 if self.stop.is_set() else 2.0, self.stop.is_set())
             self.done.set()
 
-    def fail(self, reason: str) -> None:
+    def _set_up_leds(self, args: argparse.Namespace) -> None:
+        pins = parse_pins(args.pins)
+        gpio, gpio_name = load_gpio(args.gpio)
+        log.info("GPIO: %s, pins %s", gpio_name, pins)
+        self.leds = LedBank(gpio, pins)
+        self.leds.setup()
+
+    def _loop(self, args: argparse.Namespace) -> None:
+        started = time.monotonic()
+        with self._end_lock:
+            self._running = True
+        if args.capture_only:
+            assert self.output is not None
+            frames = capture_loop(self.backend, self.output, self.stop)
+        else:
+            frames = classification_loop(self.backend, self.leds, ResultGate(args.print_rate),
+                                         args.threshold, args.print_scores, self.stop,
+                                         output=self.output)
+        elapsed = max(time.monotonic() - started, 1e-9)
+        log.info("%d frames in %.2f s (%.1f frames/s)", frames, elapsed, frames / elapsed)
+
+    def end(self, reason: str) -> None:
+        """The `inference_end` line, once, after the last frame line, if the loop ran."""
+        if self.output is not None and reason != "stopped":
+            self.output.close(2.0, drop_previews=False)
+        # a camera that never delivered a frame never ran: its error line says it all
+        delivered = not getattr(self.backend, "_first", False)
+        with self._end_lock:
+            if self._running and delivered:
+                record("inference_end", reason=reason)
+            self._running = False
+
+    def fail(self, reason: str, end_reason: str = "error") -> None:
         if self.leds is not None:
             self.leds.close()
+        self.end("stopped" if self.stop.is_set() else end_reason)
         if not self.stop.is_set():
             error_line(reason)
             self.exit_code = 1
@@ -185,6 +282,7 @@ class Session:
             interrupt()
         worker.join(SHUTDOWN_WAIT_S)
         finished = not worker.is_alive()
+        self.end("stopped")      # the worker is stuck (or done): the main thread says it
         if self.leds is not None:
             self.leds.close()
         if self.backend is not None and finished:

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from nano_common import NanoError, camera_device, check_model_file, file_path, is_network_uri
+from nano_common import CameraLost, NanoError, camera_device, check_model_file, file_path, is_network_uri
 
 log = logging.getLogger(__name__)
 
@@ -153,10 +153,12 @@ class FrameReader(threading.Thread):
     """Reads and preprocesses frames while the model runs on the previous one.
 
     A file keeps every frame (bounded queue, the reader waits). A live camera keeps only
-    the newest frame, so the LED follows what the camera sees now, not a backlog.
+    the newest frame, so the LED follows what the camera sees now, not a backlog. Each item
+    is (tensor, BGR frame): the frame travels by reference, for the preview (nano_frames);
+    without a model (--capture-only) the tensor is None.
     """
 
-    def __init__(self, camera: OpenCvCamera, preprocess: Preprocessor) -> None:
+    def __init__(self, camera: OpenCvCamera, preprocess: Optional[Preprocessor]) -> None:
         super().__init__(name="frame-reader", daemon=True)
         self._camera = camera
         self._preprocess = preprocess
@@ -173,7 +175,7 @@ class FrameReader(threading.Thread):
                     self._put(_END)
                     return
                 self.frames_read += 1
-                self._put(self._preprocess(frame))
+                self._put((self._preprocess(frame) if self._preprocess else None, frame))
         except Exception as error:  # reported by the classification loop
             self._put(error)
         finally:
@@ -194,7 +196,7 @@ class FrameReader(threading.Thread):
                 continue
 
     def get(self) -> Any:
-        """A preprocessed tensor, or None at the end of the stream or once stopped."""
+        """(tensor, frame), or None at the end of the stream or once stopped."""
         while True:
             try:
                 item = self._queue.get(timeout=0.1)
@@ -211,20 +213,28 @@ class FrameReader(threading.Thread):
     def stop(self) -> None:
         self._stop_event.set()
 
+    @property
+    def stopping(self) -> bool:
+        return self._stop_event.is_set()
+
 
 class OnnxRuntimeBackend:
-    """Classification with onnxruntime on frames captured by OpenCV."""
+    """Classification with onnxruntime on frames captured by OpenCV (no model: the camera
+    alone, for --capture-only)."""
 
     name = "onnxruntime"
 
-    def __init__(self, model: str, labels: List[str], camera_uri: str,
+    def __init__(self, model: Optional[str], labels: List[str], camera_uri: str,
                  input_blob: Optional[str], output_blob: Optional[str]) -> None:
         self.labels = labels
         self.scores_available = True
-        self._session, self._input, self._output, width, height = open_session(
-            model, labels, input_blob, output_blob)
-        log.info("model %s: input %s 1x3x%dx%d", model, self._input, height, width)
-        self.preprocess = Preprocessor(width, height)
+        self.preprocess: Optional[Preprocessor] = None
+        if model is not None:
+            self._session, self._input, self._output, width, height = open_session(
+                model, labels, input_blob, output_blob)
+            log.info("model %s: input %s 1x3x%dx%d", model, self._input, height, width)
+            self.preprocess = Preprocessor(width, height)
+        self._frame: Optional[np.ndarray] = None
         camera = OpenCvCamera(camera_uri)
         self._live = not camera.is_file
         self.is_file = camera.is_file
@@ -242,15 +252,22 @@ class OnnxRuntimeBackend:
         return self._input
 
     def next_frame(self) -> Optional[np.ndarray]:
-        """The next preprocessed frame; None at the end of a file; NanoError if none came."""
-        tensor = self._reader.get()
-        if tensor is None:
+        """The next preprocessed frame (without a model: the BGR frame); None at the end of
+        a file; NanoError if none came, CameraLost when a live camera stops."""
+        item = self._reader.get()
+        if item is None:
             if self._first:
                 raise NanoError(f"camera {self._reader._camera.uri} delivers no frames")
-            if self._live:
-                raise NanoError(f"camera {self._reader._camera.uri} stopped delivering frames")
+            if self._live and not self._reader.stopping:
+                raise CameraLost(f"camera {self._reader._camera.uri} stopped delivering frames")
+            return None
         self._first = False
-        return tensor
+        tensor, self._frame = item
+        return tensor if tensor is not None else self._frame
+
+    def picture(self, frame: Any) -> Optional[np.ndarray]:
+        """The BGR camera frame behind the last next_frame() (for the preview)."""
+        return self._frame
 
     def classify(self, tensor: np.ndarray) -> Tuple[int, float, List[float]]:
         """(class id, confidence, every class probability) for one frame."""

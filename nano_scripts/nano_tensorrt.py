@@ -7,7 +7,8 @@ built-in network. Camera URIs are handed to videoSource unchanged (csi://0 inclu
 import logging
 from typing import Any, List, Optional, Tuple
 
-from nano_common import NanoError, camera_device, check_model_file, check_onnx_input
+from nano_common import (CameraLost, NanoError, camera_device, check_model_file,
+                         check_onnx_input, file_path)
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,16 @@ def import_jetson() -> Tuple[Any, Any]:
     import jetson.inference  # the layout of JetPack 4 builds before 2021
     import jetson.utils
     return jetson.inference.imageNet, jetson.utils.videoSource
+
+
+def import_jetson_utils() -> Any:
+    """The jetson-utils module (cudaToNumpy, cudaDeviceSynchronize), either layout."""
+    try:
+        import jetson_utils
+        return jetson_utils
+    except ImportError:
+        import jetson.utils
+        return jetson.utils
 
 
 def jetson_available() -> bool:
@@ -53,13 +64,31 @@ class TensorRtBackend:
 
     name = "tensorrt"
 
-    def __init__(self, model: str, labels: List[str], camera_uri: str, argv: List[str],
-                 want_scores: bool, input_blob: Optional[str] = None) -> None:
-        check_model_file(model)
-        check_onnx_input(model, input_blob)
+    def __init__(self, model: Optional[str], labels: List[str], camera_uri: str,
+                 argv: List[str], want_scores: bool, input_blob: Optional[str] = None) -> None:
         self.labels = labels
         self.is_file = False
         image_net, video_source = import_jetson()
+        self._utils = import_jetson_utils()
+        self._net: Any = None
+        self.scores_available = False
+        if model is not None:
+            self._load(model, labels, argv, want_scores, input_blob, image_net)
+        device = camera_device(camera_uri)
+        self._uri = f"/dev/video{device}" if device is not None else camera_uri
+        # a stream that ends is a video's end for a file, a lost camera otherwise
+        self.end_reason = "end_of_video" if file_path(self._uri) else "camera_lost"
+        try:
+            self._source = video_source(self._uri, argv=argv)
+        except Exception as error:
+            raise NanoError(f"camera not found: cannot open {self._uri}: {error}") from error
+        self._first = True
+
+    def _load(self, model: str, labels: List[str], argv: List[str], want_scores: bool,
+              input_blob: Optional[str], image_net: Any) -> None:
+        """The TensorRT network (none with --capture-only)."""
+        check_model_file(model)
+        check_onnx_input(model, input_blob)
         try:
             self._net = image_net(model, argv)
         except Exception as error:
@@ -77,13 +106,6 @@ class TensorRtBackend:
             if hasattr(self._net, "GetThreshold"):
                 self._saved_threshold = self._net.GetThreshold()
             self._net.SetThreshold(0.0)
-        device = camera_device(camera_uri)
-        self._uri = f"/dev/video{device}" if device is not None else camera_uri
-        try:
-            self._source = video_source(self._uri, argv=argv)
-        except Exception as error:
-            raise NanoError(f"camera not found: cannot open {self._uri}: {error}") from error
-        self._first = True
 
     def next_frame(self) -> Optional[Any]:
         """A CUDA image; None at the end of a file; NanoError if the camera fails."""
@@ -93,7 +115,7 @@ class TensorRtBackend:
             except Exception as error:  # old versions raise at end of stream or on error
                 if not self._source.IsStreaming():
                     return self._end_of_stream()
-                raise NanoError(f"camera {self._uri} failed: {error}") from error
+                raise CameraLost(f"camera {self._uri} failed: {error}") from error
             if image is not None:
                 self._first = False
                 return image
@@ -126,6 +148,21 @@ class TensorRtBackend:
                 scores[class_id] = float(confidence)
         best = max(range(len(scores)), key=scores.__getitem__)
         return best, scores[best], scores
+
+    def picture(self, image: Any) -> Any:
+        """The captured cudaImage as a BGR numpy copy, for the preview (nano_frames).
+
+        cudaToNumpy maps the image's memory: the GPU must have finished writing it
+        (cudaDeviceSynchronize), and the next Capture may reuse it, hence the copy; the
+        image is RGB(A), OpenCV wants BGR.
+        """
+        import numpy as np
+
+        self._utils.cudaDeviceSynchronize()
+        array = self._utils.cudaToNumpy(image)
+        if array.ndim == 3 and array.shape[2] in (3, 4):
+            array = array[:, :, 2::-1]
+        return np.ascontiguousarray(array)
 
     def class_desc(self, class_id: int) -> str:
         return self._net.GetClassDesc(class_id)

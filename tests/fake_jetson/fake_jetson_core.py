@@ -9,6 +9,13 @@ FAKE_JETSON_FRAMES   "0:0.9,0:0.9,1:0.8": class:confidence of each captured fram
 FAKE_JETSON_CLASSES  GetNumClasses() (default: the number of labels)
 FAKE_JETSON_OPEN     "fail": videoSource raises (camera not found)
 FAKE_JETSON_TOPK     "1": Classify accepts topK (newer jetson-inference)
+FAKE_JETSON_SIZE     "640x480" (default): the captured images' width x height
+FAKE_JETSON_FORMAT   "rgb8" (default), "rgba8" or "rgb32f": the captured images' format
+
+Images as jetson-utils makes them: Capture() hands out a cudaImage that the GPU is still
+filling; only after cudaDeviceSynchronize() does the memory that cudaToNumpy() maps hold
+the picture (before, it reads black). The picture is RGB(A): the class's colour
+(CLASS_RGB) over a texture, so a preview shows which class the frame is.
 FAKE_GPIO_FAIL       "permission": GPIO setup raises PermissionError
 """
 from __future__ import annotations
@@ -36,12 +43,60 @@ def _argv_value(argv: list[str], key: str) -> str | None:
     return None
 
 
+# RGB colours of classes 0, 1, 2 in the stand-in's pictures (blue, red, yellow).
+CLASS_RGB = ((30, 60, 200), (210, 40, 30), (230, 210, 30))
+_CHANNELS = {"rgb8": 3, "rgba8": 4, "rgb32f": 3}
+_unsynced: list = []  # images Capture() handed out that the GPU is still writing
+
+
 class FakeImage:
-    """What Capture() returns: carries the class and confidence the fake net reports."""
+    """What Capture() returns (a cudaImage): carries the class and confidence the fake net
+    reports, its size and format; its pixels exist once the GPU is synchronised."""
 
     def __init__(self, class_id: int, confidence: float) -> None:
         self.class_id = class_id
         self.confidence = confidence
+        size = os.environ.get("FAKE_JETSON_SIZE", "640x480").lower().split("x")
+        self.width, self.height = int(size[0]), int(size[1])
+        self.format = os.environ.get("FAKE_JETSON_FORMAT", "rgb8")
+        self.channels = _CHANNELS[self.format]
+        self._memory: Any = None  # the mapped device memory (numpy, made on first map)
+
+    def memory(self) -> Any:
+        import numpy as np  # only the frame tests need numpy (Python 3.6 runs have none)
+
+        if self._memory is None:
+            dtype = np.float32 if self.format.endswith("32f") else np.uint8
+            self._memory = np.zeros((self.height, self.width, self.channels), dtype)
+        return self._memory
+
+    def finish_writing(self) -> None:
+        """What the GPU does before cudaDeviceSynchronize returns: the picture lands."""
+        import numpy as np
+
+        memory = self.memory()
+        rows = np.arange(self.height).reshape(-1, 1)
+        cols = np.arange(self.width).reshape(1, -1)
+        texture = ((rows // 8 + cols // 8) % 2) * 24 - 12   # a checkerboard, +-12
+        for channel, value in enumerate(CLASS_RGB[self.class_id % len(CLASS_RGB)]):
+            memory[:, :, channel] = np.clip(value + texture, 0, 255)
+        if self.channels == 4:
+            memory[:, :, 3] = 255
+
+
+def cudaDeviceSynchronize() -> None:  # noqa: N802 (jetson-utils' name)
+    record("cudaDeviceSynchronize")
+    while _unsynced:
+        _unsynced.pop().finish_writing()
+
+
+def cudaToNumpy(image: FakeImage) -> Any:  # noqa: N802 (jetson-utils' name)
+    """The image's memory as an HxWxC array (mapped: the same memory each time)."""
+    if not isinstance(image, FakeImage):
+        raise TypeError("cudaToNumpy() expects a cudaImage")
+    record("cudaToNumpy", width=image.width, height=image.height, format=image.format,
+           synced=image not in _unsynced)
+    return image.memory()
 
 
 class FakeImageNet:
@@ -104,9 +159,9 @@ class FakeVideoSource:
     def Capture(self, *args: Any, **kwargs: Any) -> FakeImage | None:
         if self._next < len(self._frames):
             self._next += 1
-            return self._frames[self._next - 1]
+            return _capturing(self._frames[self._next - 1])
         if self._forever and self._frames:
-            return self._frames[-1]
+            return _capturing(self._frames[-1])
         self._streaming = False
         if self.legacy:
             raise Exception("videoSource failed to capture image")
@@ -117,6 +172,13 @@ class FakeVideoSource:
 
     def Close(self) -> None:
         record("Close")
+
+
+def _capturing(image: FakeImage) -> FakeImage:
+    """The GPU writes the captured frame asynchronously (see cudaDeviceSynchronize)."""
+    if image not in _unsynced:
+        _unsynced.append(image)
+    return image
 
 
 class LegacyVideoSource(FakeVideoSource):

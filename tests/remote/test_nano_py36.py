@@ -272,7 +272,7 @@ def test_tensorrt_backend_same_on_36(case: str, python36: str, fakes36: Path, mo
     layout, variables, extra = TRT_CASES[case]
     args = [f"--model={model_dir / 'resnet18.onnx'}", f"--labels={model_dir / 'labels.txt'}",
             "--input_blob=input_0", "--output_blob=output_0", "--headless", "--camera=0",
-            "--gpio=sim", "--input-flip=rotate-180", *extra]
+            "--gpio=sim", "--input-flip=rotate-180", "--preview-width=0", *extra]
     runs = {}
     for python in (sys.executable, python36):
         log_path = tmp_path / f"calls-{len(runs)}.jsonl"
