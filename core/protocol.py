@@ -7,6 +7,8 @@ the parsing is tested without a display. Qt-free on purpose.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import math
@@ -75,7 +77,55 @@ class TextLine:
     text: str
 
 
-ParsedLine = Union[Event, Recognition, LedChange, Scores, ScriptError, TextLine]
+@dataclass(frozen=True)
+class Frame:
+    """A camera frame of my-imagenet.py (`@ai_nano {"event": "frame", ...}`).
+
+    kind: "preview" (scaled down, with that frame's class), "snapshot" (full size, the
+    answer to a `snapshot` request) or "record" (full size, --capture-only). `jpeg` holds
+    a whole JPEG file; class_id/confidence are None when the frame has no result.
+    """
+
+    kind: str
+    seq: int
+    width: int
+    height: int
+    jpeg: bytes
+    class_id: int | None
+    confidence: float | None
+
+
+FRAME_KINDS = ("preview", "snapshot", "record")
+_JPEG_START, _JPEG_END = b"\xff\xd8", b"\xff\xd9"
+
+ParsedLine = Union[Event, Recognition, LedChange, Scores, ScriptError, TextLine, Frame]
+
+
+def frame_from_event(event: Event) -> Frame | TextLine:
+    """The Frame of a `frame` event; a frame that does not decode is a warning line
+    (what arrived may be cut by a dropped link: it must never reach a picture file)."""
+    data = event.data
+    try:
+        kind, seq, width, height = data["kind"], data["seq"], data["width"], data["height"]
+        if kind not in FRAME_KINDS or not all(type(v) is int and v >= 0
+                                              for v in (seq, width, height)):
+            raise ValueError(f"bad fields (kind {kind!r}, {width}x{height})")
+        jpeg = base64.b64decode(data["jpeg"], validate=True)
+        if not (jpeg.startswith(_JPEG_START) and jpeg.rstrip(b"\0").endswith(_JPEG_END)):
+            raise ValueError(f"not a whole JPEG file ({len(jpeg)} bytes)")
+        class_id, confidence = data.get("class_id"), data.get("confidence")
+        if class_id is not None and type(class_id) is not int:
+            raise ValueError(f"class_id {class_id!r}")
+        if confidence is not None:
+            confidence = float(confidence)
+            if not math.isfinite(confidence):
+                raise ValueError("confidence is not a number")
+    except (KeyError, TypeError, ValueError, binascii.Error) as error:
+        log.warning("a frame that does not decode: %s", error)
+        return TextLine(text=f"warning: a camera frame from the Nano could not be decoded "
+                             f"({type(error).__name__}: {str(error)[:80]}): skipped")
+    return Frame(kind=kind, seq=seq, width=width, height=height, jpeg=jpeg,
+                 class_id=class_id, confidence=confidence)
 
 
 def parse_event(line: str) -> Event | None:
@@ -150,8 +200,15 @@ def parse_error(line: str) -> ScriptError | None:
 
 
 def parse_line(line: str) -> ParsedLine:
-    """Classify one output line of any remote script (never raises)."""
-    for parser in (parse_event, parse_recognition, parse_led, parse_scores, parse_error):
+    """Classify one output line of any remote script (never raises); a `frame` event is
+    a Frame (or, when it does not decode, a TextLine warning)."""
+    event = parse_event(line)
+    if event is not None:
+        return frame_from_event(event) if event.name == "frame" else event
+    if line.lstrip().startswith(EVENT_MARKER) and '"event": "frame"' in line:
+        return TextLine(text="warning: a camera frame from the Nano arrived cut "
+                             f"({len(line)} characters): skipped")
+    for parser in (parse_recognition, parse_led, parse_scores, parse_error):
         parsed = parser(line)
         if parsed is not None:
             return parsed

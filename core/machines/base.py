@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import queue
 import signal
 import threading
 import time
@@ -48,6 +49,7 @@ KEEPALIVE_S = 15
 CHUNK_SIZE = 32768
 
 LineCallback = Callable[[str], None]
+Requests = queue.Queue[str]   # lines for a running command's stdin (Connection.run)
 ProgressCallback = Callable[[int, int], None]
 Sink = Callable[[bytes], None]
 
@@ -193,8 +195,9 @@ class Connection:
 
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
-                 on_out: Sink, on_err: Sink) -> int:
-        """Run argv; give raw output to on_out/on_err; return the exit status."""
+                 on_out: Sink, on_err: Sink, requests: Requests | None = None) -> int:
+        """Run argv; give raw output to on_out/on_err; write `requests` lines to its
+        stdin (echo off on a pty); return the exit status."""
         raise NotImplementedError
 
     def _prepare(self, argv: Sequence[str], cwd: str | None) -> tuple[list[str], str | None]:
@@ -205,17 +208,21 @@ class Connection:
 
     def run(self, argv: Sequence[str], *, cwd: str | None = None,
             on_line: LineCallback | None = None, stop: threading.Event | None = None,
-            pty: bool = False, timeout: float | None = None) -> int:
+            pty: bool = False, timeout: float | None = None,
+            requests: Requests | None = None) -> int:
         """Run ``argv`` there, streaming stdout+stderr lines to ``on_line``.
 
-        Returns the exit status (negative: killed by that signal, as in subprocess).
+        Each text put in ``requests`` while it runs is written to its stdin followed by
+        "\n" (within 0.1 s; a pty's echo is switched off first, so a request never comes
+        back as output). Returns the exit status (negative: killed by that signal, as in
+        subprocess).
         """
         argv, cwd = self._prepare(argv, cwd)
         splitter = _LineSplitter(on_line)
         log.debug("%s: run %s (cwd %s)", self.machine.name, argv, cwd)
         try:
             return self._execute(argv, cwd, merge=True, pty=pty, stop=stop, timeout=timeout,
-                                 on_out=splitter.feed, on_err=splitter.feed)
+                                 on_out=splitter.feed, on_err=splitter.feed, requests=requests)
         finally:
             splitter.flush()
 
@@ -298,6 +305,18 @@ class Connection:
 
     def _error(self, message: str) -> MachineError:
         return MachineError(f"{self.machine.name}: {message}")
+
+
+def pending_requests(requests: Requests | None) -> list[bytes]:
+    """The request lines waiting in the queue, encoded with their newline (never blocks)."""
+    lines: list[bytes] = []
+    while requests is not None:
+        try:
+            text = requests.get_nowait()
+        except queue.Empty:
+            break
+        lines.append(text.rstrip("\r\n").encode("utf-8") + b"\n")
+    return lines
 
 
 def local_part_path(local: Path) -> Path:

@@ -12,11 +12,13 @@ import select
 import shutil
 import signal
 import subprocess
+import termios
 import threading
 from pathlib import Path
 
 from core.config import MachineConfig
-from core.machines.base import (CHUNK_SIZE, Connection, ProgressCallback, Sink, local_part_path, Stopper)
+from core.machines.base import (CHUNK_SIZE, Connection, ProgressCallback, Requests, Sink,
+                                local_part_path, pending_requests, Stopper)
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +34,19 @@ class LocalConnection(Connection):
 
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
-                 on_out: Sink, on_err: Sink) -> int:
+                 on_out: Sink, on_err: Sink, requests: Requests | None = None) -> int:
         if cwd is not None and not os.path.isdir(cwd):
             raise self._error(f"folder not found: {cwd}")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         master = slave = -1
         if pty:
             master, slave = pty_module.openpty()
+            if requests is not None:
+                _echo_off(slave)
             streams = dict(stdin=slave, stdout=slave, stderr=slave)
         else:
-            streams = dict(stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            streams = dict(stdin=subprocess.PIPE if requests is not None else subprocess.DEVNULL,
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT if merge else subprocess.PIPE)
         try:
             process = subprocess.Popen(argv, cwd=cwd, env=env, start_new_session=True, **streams)
@@ -58,8 +63,11 @@ class LocalConnection(Connection):
         if not pty and not merge:
             readers[process.stderr.fileno()] = on_err
         sent = Stopper(lambda sig: _killpg(process.pid, sig), timeout)
+        stdin = master if pty else (process.stdin.fileno() if process.stdin else -1)
         try:
             while True:
+                if requests is not None and stdin >= 0:
+                    stdin = _write_requests(stdin, pending_requests(requests))
                 ready: list[int] = []
                 if readers:
                     ready, _, _ = select.select(list(readers), [], [], 0.1)
@@ -84,7 +92,7 @@ class LocalConnection(Connection):
             _killpg(process.pid, signal.SIGKILL)
             raise
         finally:
-            for stream in (process.stdout, process.stderr):
+            for stream in (process.stdin, process.stdout, process.stderr):
                 if stream is not None:
                     stream.close()
             if master >= 0:
@@ -175,6 +183,24 @@ def _read_ready(readers: dict[int, Sink], ready: list[int]) -> None:
             readers[fd](data)
         else:
             del readers[fd]
+
+
+def _echo_off(terminal: int) -> None:
+    """No echo on the pty: a request written to the command is not read back as output."""
+    attributes = termios.tcgetattr(terminal)
+    attributes[3] &= ~termios.ECHO
+    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+
+
+def _write_requests(fd: int, lines: list[bytes]) -> int:
+    """Write the request lines to the command's stdin; -1 once it no longer reads it."""
+    for line in lines:
+        try:
+            os.write(fd, line)
+        except OSError as error:  # it exited, or closed its stdin: requests end here
+            log.info("a request could not be written (%s): no more requests", error)
+            return -1
+    return fd
 
 
 def _killpg(pid: int, sig: int) -> None:

@@ -30,8 +30,8 @@ from core.machines.ssh.login import load_key, refused_message, sftp_start_failur
 from core.machines.ssh.markers import PidMarker, shell_script
 from core.machines.base import (CHUNK_SIZE, DEFAULT_KNOWN_HOSTS, KEEPALIVE_S, AuthenticationFailed,
                       Connection, ConnectionLost, HostKeyChanged, MachineError,
-                      ProgressCallback, Sink, Unreachable, UnknownHostKey, local_part_path,
-                      Stopper, fingerprint)
+                      ProgressCallback, Requests, Sink, Unreachable, UnknownHostKey,
+                      local_part_path, pending_requests, Stopper, fingerprint)
 
 log = logging.getLogger(__name__)
 
@@ -215,12 +215,13 @@ class SshConnection(Connection):
 
     def _execute(self, argv: list[str], cwd: str | None, *, merge: bool, pty: bool,
                  stop: threading.Event | None, timeout: float | None,
-                 on_out: Sink, on_err: Sink) -> int:
+                 on_out: Sink, on_err: Sink, requests: Requests | None = None) -> int:
         with _ssh_errors(self, f"starting {posixpath.basename(argv[0])}"):
             channel = self._transport().open_session(timeout=self._timeout)
             if pty:
                 channel.get_pty(term="dumb", width=1000)
-            channel.exec_command(shell_script(argv, cwd, merge))
+            channel.exec_command(shell_script(argv, cwd, merge,
+                                              echo_off=pty and requests is not None))
         marker = PidMarker(on_out, on_err, err_marker=not merge)
         stopper = Stopper(lambda sig: self._signal_group(marker.pid or 0, sig), timeout)
         try:
@@ -234,6 +235,8 @@ class SshConnection(Connection):
                     break
                 if not self.alive or stopper.given_up:
                     break
+                if requests is not None and marker.pid is not None:  # echo is off by now
+                    requests = self._send_requests(channel, requests)
                 stopper.tick(stop, ready=marker.pid is not None)
                 select.select([channel], [], [], 0.1)
         except BaseException:
@@ -254,6 +257,17 @@ class SshConnection(Connection):
             if stopper.signal:  # sshd sent "exit-signal", which paramiko reports as -1
                 code = -stopper.signal
         return stopper.result(code, self.machine.name)
+
+    def _send_requests(self, channel: paramiko.Channel, requests: Requests) -> Requests | None:
+        """Write waiting request lines to the command's stdin; None once it cannot."""
+        for line in pending_requests(requests):
+            try:
+                channel.sendall(line)
+            except (OSError, EOFError, paramiko.SSHException) as error:
+                log.info("%s: a request could not be sent (%s): no more requests",
+                         self.machine.name, error)
+                return None
+        return requests
 
     def put_file(self, local: Path | str, remote: str,
                  on_progress: ProgressCallback | None = None) -> None:

@@ -18,13 +18,18 @@ _PID_MARKER = b"@ai_nano_pid "
 _ERR_MARKER = b"@ai_nano_stderr"
 
 
-def shell_script(argv: Sequence[str], cwd: str | None, merge: bool) -> str:
+def shell_script(argv: Sequence[str], cwd: str | None, merge: bool,
+                 echo_off: bool = False) -> str:
     """The POSIX sh line that runs ``argv``: every argument quoted, nothing expanded.
 
     It prints ``@ai_nano_pid <pid>`` first so we can signal the process group later;
     ``exec`` keeps that pid for the program, which sshd made a session leader.
+    ``echo_off``: the pty echoes nothing, so lines written to the command's stdin (the
+    app's requests, sent after the marker) never come back as output.
     """
     parts = ["PYTHONUNBUFFERED=1; export PYTHONUNBUFFERED;"]
+    if echo_off:
+        parts.append("stty -echo 2>/dev/null;")
     if merge:
         parts.append("exec 2>&1;")
     if cwd is not None:
