@@ -27,8 +27,9 @@ from PyQt5.QtWidgets import QApplication, QMessageBox, QShortcut, QWidget
 import app_state
 import window_i18n
 import window_input
-from core import checks, tasks
+from core import checks, nano_camera, tasks
 from core.applog import setup_log_file
+from core.capture import DEFAULT_IMAGES_PER_SECOND
 from core.config import Config, ConfigError, load_config, read_language
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
 from core.steps import ProjectState
@@ -83,10 +84,12 @@ class GUI_ai_nano(WindowTasks, WindowSteps, WindowNanoView, QWidget):
         self.config = self._load_config(config_path)
         self._set_state(dl_server=self.config.dl_server is not None,
                         nano=self.selected_nano() is not None)
-        self.camera = CameraThread(self)
+        self.camera = CameraThread(self, opener=nano_camera.camera_opener(
+            self.connect, self.config, DEFAULT_IMAGES_PER_SECOND))   # "nano:<name>" too
         self.camera.frame.connect(self._on_camera_frame)
         self.camera.failed.connect(self.show_error)
         self._connect_buttons()
+        self._init_nano_view()
         QTimer.singleShot(0, self._start_background_checks)
 
     # --- set-up -------------------------------------------------------------------
@@ -151,8 +154,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, WindowNanoView, QWidget):
     def _show_cameras(self, cameras: list) -> None:
         for info in cameras:
             self.cb_camera.addItem(info.label, info.source)
-        if cameras and not self.cb_camera.currentText():
-            self.cb_camera.setCurrentIndex(0)
+        if cameras and not self.cb_camera.currentText():   # the first webcam, not a Nano's
+            self.cb_camera.setCurrentIndex(self.cb_camera.findData(cameras[0].source))
             self._on_camera_chosen()
 
     def _start_background_checks(self) -> None:

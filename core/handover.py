@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from core.camera import same_camera
 from core.config import MachineConfig
+from core.nano_camera import nano_of
 from core.pipeline import Report, StepError
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ RELEASE_WAIT_S = 10.0
 
 
 def needs_camera(nano: MachineConfig, preview_source: str) -> bool:
-    """Whether running on `nano` opens the camera the preview holds now."""
+    """Whether running on `nano` opens the camera the preview holds now: the same device
+    on this computer, or that Nano's own camera (step 2 recording from it)."""
+    if nano_of(preview_source) is not None:
+        return nano_of(preview_source) == nano.name
     return nano.is_local and same_camera(nano.camera or "/dev/video0", preview_source)
 
 

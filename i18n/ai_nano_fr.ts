@@ -9,7 +9,7 @@
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="122"/>
+        <location filename="../ai_nano.py" line="125"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
@@ -19,32 +19,32 @@
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="213"/>
+        <location filename="../ai_nano.py" line="216"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="224"/>
+        <location filename="../ai_nano.py" line="227"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="233"/>
+        <location filename="../ai_nano.py" line="236"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="233"/>
+        <location filename="../ai_nano.py" line="236"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="275"/>
+        <location filename="../window_nano_view.py" line="150"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="281"/>
+        <location filename="../ai_nano.py" line="284"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>Ce que fait l’application, ou le dernier problème</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="73"/>
+        <location filename="../window_nano_view.py" line="119"/>
         <source>No camera</source>
         <translation>Pas de caméra</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="36"/>
+        <location filename="../window_nano_view.py" line="75"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
@@ -344,7 +344,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="42"/>
+        <location filename="../window_nano_view.py" line="83"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
@@ -359,24 +359,54 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="54"/>
+        <location filename="../window_nano_view.py" line="96"/>
         <source>The webcam {0} is lent to {1} while it runs; the preview shows the Nano&apos;s camera</source>
         <translation>La webcam {0} est prêtée à {1} pendant qu’elle tourne ; l’aperçu montre la caméra de la Nano</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="62"/>
+        <location filename="../window_nano_view.py" line="106"/>
         <source>Nano camera: waiting for its pictures…</source>
         <translation>Caméra de la Nano : en attente de ses images…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="73"/>
+        <location filename="../window_nano_view.py" line="119"/>
         <source>Opening the camera…</source>
         <translation>Ouverture de la caméra…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="78"/>
+        <location filename="../window_nano_view.py" line="124"/>
         <source>The webcam {0} is back in the preview</source>
         <translation>La webcam {0} est revenue dans l’aperçu</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="59"/>
+        <source>The Nano&apos;s camera ({0})</source>
+        <translation>La caméra de la Nano ({0})</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="140"/>
+        <source>Nano camera</source>
+        <translation>Caméra de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="147"/>
+        <source>No inference running: start step 8 first</source>
+        <translation>Aucune inférence en cours : lancez d’abord l’étape 8</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="154"/>
+        <source>Asking {0} for its picture of '{1}'…</source>
+        <translation>Demande à {0} de son image de « {1} »…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="168"/>
+        <source>The Nano&apos;s picture was saved as {0} (class &apos;{1}&apos;); split again before the next training</source>
+        <translation>L’image de la Nano est enregistrée sous {0} (classe « {1} ») ; refaites la répartition avant le prochain entraînement</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="178"/>
+        <source>The Nano&apos;s picture does not decode: not saved</source>
+        <translation>L’image de la Nano ne se décode pas : non enregistrée</translation>
     </message>
 </context>
 <context>
@@ -470,49 +500,59 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>LivePanel</name>
     <message>
-        <location filename="../widgets/live.py" line="148"/>
+        <location filename="../widgets/live.py" line="171"/>
         <source>not running</source>
         <translation>à l’arrêt</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="191"/>
+        <location filename="../widgets/live.py" line="214"/>
         <source>The Nano reported an error: {0}</source>
         <translation>La Nano a signalé une erreur : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="213"/>
+        <location filename="../widgets/live.py" line="237"/>
         <source>{0:.1f} % confidence</source>
         <translation>confiance {0:.1f} %</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="129"/>
+        <location filename="../widgets/live.py" line="141"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="149"/>
+        <location filename="../widgets/live.py" line="172"/>
         <source>Inference stopped.</source>
         <translation>Inférence arrêtée.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="150"/>
+        <location filename="../widgets/live.py" line="173"/>
         <source>Inference ended: end of the video.</source>
         <translation>Inférence terminée : fin de la vidéo.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="151"/>
+        <location filename="../widgets/live.py" line="174"/>
         <source>Inference ended: the Nano&apos;s camera was lost.</source>
         <translation>Inférence terminée : la caméra de la Nano a été perdue.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="152"/>
+        <location filename="../widgets/live.py" line="175"/>
         <source>Inference ended with an error.</source>
         <translation>Inférence terminée sur une erreur.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="153"/>
+        <location filename="../widgets/live.py" line="176"/>
         <source>Inference ended.</source>
         <translation>Inférence terminée.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="101"/>
+        <source>Wrong? It was…</source>
+        <translation>Faux ? C’était…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="278"/>
+        <source>Copy the Nano&apos;s current picture into the pictures of &apos;{0}&apos;: the next training learns from the Nano&apos;s own camera</source>
+        <translation>Copier l’image actuelle de la Nano dans les images de « {0} » : le prochain entraînement apprend de la caméra de la Nano elle-même</translation>
     </message>
 </context>
 <context>

@@ -25,7 +25,7 @@ def idle_window(qtbot, tmp_path: Path, nanos: list[dict]):
 
 
 def fake_inference(ending: str):
-    def run(connect, nano, model_name, report, take_over=False, owner=None):
+    def run(connect, nano, model_name, report, take_over=False, owner=None, **_):
         report.line("@ai_nano " + json.dumps({"event": "labels", "labels": ["blue", "red"]}))
         report.line(RESULT)
         report.line("LED pin 16 on")
