@@ -2,6 +2,7 @@
 """Frames per second of my-imagenet.py's loop against bare onnxruntime, same machine, one run.
 
     python3 bench/bench_inference.py [--frames 200] [--size 640x480] [--resolution 224]
+                                     [--repeats 3] [--preview-width 320] [--preview-rate 5]
 
 The loop (ONNX Runtime backend) reads a video file with OpenCV, preprocesses each frame as
 jetson-inference does, classifies it, gates the printing and drives (simulated) LEDs. "Bare"
@@ -9,10 +10,17 @@ is `session.run` alone on the same frames, preprocessed beforehand. The model is
 torchvision ResNet-18 with a 3-class head and a Softmax, exported like dl_scripts does
 (TorchScript exporter, opset 11, static 1x3xHxW): same size and cost as a student's model.
 Target: loop >= 90 % of bare.
+
+Preview (issue 15): the same loop with the preview frames on (nano_frames: --preview-width
+320 at --preview-rate 5, JPEG 70, encoded and written by the sender thread) against off,
+alternating in the same run; target: on >= 90 % of off. Its bandwidth is the bytes of the
+frame lines per second, on a camera-like video (a textured scene panning, a moving object,
+sensor noise: JPEG sizes of a real room, not of a flat colour), per Nano and for 15.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import statistics
 import sys
@@ -27,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "nano_scripts"))
 sys.path.insert(0, str(ROOT))
 
+from nano_frames import PREVIEW_QUALITY, FrameOutput, FrameSender  # noqa: E402
 from nano_gpio import LedBank, SimulatedGPIO  # noqa: E402
 from nano_loop import ResultGate, classification_loop  # noqa: E402
 from nano_onnx import OnnxRuntimeBackend, Preprocessor  # noqa: E402
@@ -52,15 +61,71 @@ def export_resnet18(path: Path, resolution: int) -> None:
                       input_names=["input_0"], output_names=["output_0"])
 
 
-def time_loop(model: Path, video: Path) -> tuple[int, float]:
-    """(frames, seconds) of the real classification loop on the video, model already loaded."""
+def camera_like_video(path: Path, frames: int, size: tuple[int, int]) -> Path:
+    """A room as a webcam sees it: a textured scene (detail at every scale) panning
+    slowly, a moving object, sensor noise. JPEG sizes then match a real camera's."""
+    import numpy as np
+
+    width, height = size
+    rng = np.random.default_rng(15)
+    scene = np.zeros((height * 2, width * 2, 3), np.float32)
+    for cells, weight in ((4, 90.0), (16, 45.0), (64, 22.0), (256, 10.0)):  # 1/f-like
+        small = rng.uniform(-1, 1, (cells * height // width + 1, cells + 1, 3)).astype(np.float32)
+        scene += weight * cv2.resize(small, (width * 2, height * 2),
+                                     interpolation=cv2.INTER_CUBIC)
+    scene = np.clip(scene + 120, 0, 255)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, size)
+    for index in range(frames):
+        x, y = (index * 3) % width, (index * 2) % height
+        frame = scene[y:y + height, x:x + width].astype(np.uint8)
+        cx = int(width * (0.3 + 0.4 * abs(((index / 60) % 2) - 1)))
+        cv2.circle(frame, (cx, height // 2), height // 6, (40, 60, 200), -1)
+        cv2.putText(frame, "ai_nano %03d" % index, (20, height - 30),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, (240, 240, 240), 2)
+        noisy = frame + rng.normal(0, 2.5, frame.shape)                  # sensor noise
+        writer.write(np.clip(noisy, 0, 255).astype(np.uint8))
+    writer.release()
+    return path
+
+
+class LineCounter:
+    """Stands for stdout: counts the bytes of the frame lines the sender would write."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.bytes = 0
+        self.jpeg_bytes = 0
+
+    def __call__(self, kind: str, seq: int, jpeg: bytes, width: int, height: int,
+                 class_id: int | None, confidence: float | None) -> None:
+        import base64
+
+        fields = dict(event="frame", kind=kind, seq=seq, width=width, height=height,
+                      class_id=class_id, confidence=confidence,
+                      jpeg=base64.b64encode(jpeg).decode("ascii"))
+        self.lines += 1
+        self.bytes += len("@ai_nano " + json.dumps(fields, sort_keys=True) + "\n")
+        self.jpeg_bytes += len(jpeg)
+
+
+def time_loop(model: Path, video: Path, preview: tuple[int, float] | None = None,
+              counter: LineCounter | None = None) -> tuple[int, float]:
+    """(frames, seconds) of the real classification loop on the video, model already loaded;
+    with `preview` (width, rate), the frame lines go to `counter`."""
     backend = OnnxRuntimeBackend(str(model), LABELS, str(video), "input_0", "output_0")
     leds = LedBank(SimulatedGPIO(emit=lambda line: None), [12, 16, 18])
     leds.setup()
+    output = None
+    if preview is not None:
+        sender = FrameSender(preview[0], PREVIEW_QUALITY, write=counter or LineCounter())
+        sender.start()
+        output = FrameOutput(sender, preview[1])
     started = time.perf_counter()
     frames = classification_loop(backend, leds, ResultGate(2.0), 0.01, False,
-                                 threading.Event(), emit=lambda line: None)
+                                 threading.Event(), emit=lambda line: None, output=output)
     seconds = time.perf_counter() - started
+    if output is not None:
+        output.close()
     leds.close()
     backend.close()
     return frames, seconds
@@ -127,39 +192,61 @@ def time_parts(model: Path, video: Path, resolution: int) -> dict[str, float]:
             "run": 1e3 * (time.perf_counter() - started) / len(tensors)}
 
 
+def spread(values: list[float]) -> str:
+    return ", ".join(f"{v:.1f}" for v in values)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=200)
     parser.add_argument("--size", default="640x480", help="video frame size WxH")
     parser.add_argument("--resolution", type=int, default=224)
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs of each")
+    parser.add_argument("--preview-width", type=int, default=320)
+    parser.add_argument("--preview-rate", type=float, default=5.0)
+    parser.add_argument("--nanos", type=int, default=15, help="Nanos of a class on one Wi-Fi")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     width, height = (int(v) for v in args.size.lower().split("x"))
+    preview = (args.preview_width, args.preview_rate)
+    counter = LineCounter()
     with tempfile.TemporaryDirectory(prefix="bench_nano_") as folder:
         work = Path(folder)
         model, labels = work / "resnet18.onnx", work / "labels.txt"
         labels.write_text("".join(f"{name}\n" for name in LABELS))
         export_resnet18(model, args.resolution)
-        video = make_video(work / "camera.avi", CLASS_COLOURS["red"], frames=args.frames,
-                           size=(width, height), fps=30.0)
+        video = camera_like_video(work / "camera.avi", args.frames, (width, height))
         time_loop(model, video)  # warm-up: file cache, onnxruntime arenas
-        loop_fps, bare_fps = [], []
+        loop_fps, bare_fps, preview_fps, preview_seconds = [], [], [], 0.0
         for _ in range(args.repeats):
             frames, seconds = time_bare(model, video)
             bare_fps.append(frames / seconds)
             frames, seconds = time_loop(model, video)
             assert frames == args.frames, f"loop saw {frames} of {args.frames} frames"
             loop_fps.append(frames / seconds)
+            frames, seconds = time_loop(model, video, preview, counter)
+            assert frames == args.frames, f"loop saw {frames} of {args.frames} frames"
+            preview_fps.append(frames / seconds)
+            preview_seconds += seconds
         parts = time_parts(model, video, args.resolution)
     loop, bare = statistics.median(loop_fps), statistics.median(bare_fps)
+    on = statistics.median(preview_fps)
+    per_nano = counter.bytes / preview_seconds / 1000
     print(f"model: ResNet-18 (untrained, 3 classes) {args.resolution}x{args.resolution}, "
-          f"video {width}x{height} MJPG, {args.frames} frames, {args.repeats} runs each")
-    print(f"bare session.run : {bare:7.1f} frames/s  (runs: "
-          f"{', '.join(f'{v:.1f}' for v in bare_fps)})")
-    print(f"my-imagenet loop : {loop:7.1f} frames/s  (runs: "
-          f"{', '.join(f'{v:.1f}' for v in loop_fps)})")
+          f"video {width}x{height} MJPG (camera-like scene), {args.frames} frames, "
+          f"{args.repeats} runs each")
+    print(f"bare session.run : {bare:7.1f} frames/s  (runs: {spread(bare_fps)})")
+    print(f"my-imagenet loop : {loop:7.1f} frames/s  (runs: {spread(loop_fps)})  preview off")
+    print(f"loop + preview   : {on:7.1f} frames/s  (runs: {spread(preview_fps)})  preview "
+          f"{args.preview_width} px at {args.preview_rate:g}/s")
     print(f"loop / bare      : {100 * loop / bare:7.1f} %  (target >= 90 %)")
+    print(f"preview on / off : {100 * on / loop:7.1f} %  (target >= 90 %; runs: "
+          f"{spread([100 * a / b for a, b in zip(preview_fps, loop_fps)])} %)")
+    print(f"preview frames   : {counter.lines} in {preview_seconds:.1f} s "
+          f"({counter.lines / preview_seconds:.2f}/s), JPEG {counter.jpeg_bytes / max(counter.lines, 1) / 1000:.1f} kB, "
+          f"line {counter.bytes / max(counter.lines, 1) / 1000:.1f} kB (base64 + JSON)")
+    print(f"preview bandwidth: {per_nano:7.1f} kB/s per Nano, {per_nano * args.nanos:.0f} kB/s "
+          f"= {per_nano * args.nanos * 8 / 1000:.1f} Mbit/s for {args.nanos} Nanos")
     print(f"per frame        : decode {parts['decode']:.2f} ms CPU, preprocess {parts['preprocess']:.2f} ms CPU "
           f"(the reader thread), session.run {parts['run']:.2f} ms wall without spinning threads")
     return 0

@@ -62,7 +62,9 @@ def decode(frame: Frame) -> np.ndarray:
 def nearest_class(image_bgr: np.ndarray) -> str:
     """Which class colour (tests.media, BGR) the picture's mean colour is closest to."""
     mean = image_bgr.reshape(-1, 3).mean(axis=0)
-    return min(CLASS_COLOURS, key=lambda name: np.abs(mean - CLASS_COLOURS[name]).sum())
+    name = min(CLASS_COLOURS, key=lambda name: np.abs(mean - CLASS_COLOURS[name]).sum())
+    assert np.abs(mean - CLASS_COLOURS[name]).max() < 40, (mean, name)  # not black, not mixed
+    return name
 
 
 def ends(items: list) -> list[str]:
@@ -245,6 +247,7 @@ def test_tensorrt_capture_only_loads_no_network(tmp_path: Path) -> None:
     assert [(f.width, f.height) for f in frames_of(items, "record")][:1] == [(320, 240)]
     assert nearest_class(decode(frames_of(items, "record")[0])) == "red"
     assert "imageNet" not in [c["call"] for c in calls(tmp_path)]
+    assert all(c["synced"] for c in calls(tmp_path) if c["call"] == "cudaToNumpy")
     assert ends(items) == ["camera_lost"]          # a device's stream that ends: lost
 
 
