@@ -91,6 +91,8 @@ def window(qtbot, tmp_path: Path, webcam: Path, local_machine):
 def test_step8_on_this_computer_borrows_the_preview_webcam(qtbot, window, webcam: Path) -> None:
     frames: list[int] = []
     window.camera.frame.connect(lambda _image: frames.append(1))
+    nano_views: list[int] = []
+    window.nano_frames.preview.connect(lambda _image, frame: nano_views.append(frame.class_id))
     window.cb_camera.setEditText(str(webcam))
     window.cb_camera.lineEdit().returnPressed.emit()
     qtbot.waitUntil(lambda: len(frames) >= 3, timeout=15_000)
@@ -104,6 +106,8 @@ def test_step8_on_this_computer_borrows_the_preview_webcam(qtbot, window, webcam
         assert "error:" not in text and "ERROR" not in text, text[-2000:]
         assert "image is recognized as 'red' (class #1)" in text
     qtbot.waitUntil(recognised, timeout=60_000)
+    qtbot.waitUntil(lambda: len(nano_views) >= 2, timeout=10_000)   # the Nano's view instead
+    assert nano_views[-1] == 1 and not window.lbl_image.pixmap().isNull()
     assert window.camera.worker.session.is_lent()
     assert window.live_panel.class_label.text() == "red"
     seen = len(frames)
