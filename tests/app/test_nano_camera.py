@@ -97,7 +97,8 @@ def test_step8_shows_the_nano_camera_and_keeps_a_wrong_picture(qtbot, window, tm
     qtbot.waitUntil(lambda: "The Nano's picture was saved as blue/00002.jpg" in log_of(window),
                     timeout=5_000)
     assert window.state.split_done is False
-    assert next(f for f in window.forms if f.class_name() == "blue").count() == 2
+    blue = next(f for f in window.forms if f.class_name() == "blue")
+    qtbot.waitUntil(lambda: blue.count() == 2, timeout=5_000)     # its form re-read the folder
 
     window.btn_stop.click()
     qtbot.waitUntil(lambda: not window.runner.is_running("inference"), timeout=20_000)
