@@ -176,8 +176,8 @@ class LivePanel(QWidget):
         text = texts.get(reason, self.tr("Inference ended.")) if first else ""
         if detail:
             text = (text + " " if text else "") + detail
-        error = self.message_label.text() if self.message_label.property("error") else ""
-        self.message_label.setText("\n".join(part for part in (error, text) if part))
+        kept = self.message_label.text() if self.message_label.property("error") or not first else ""
+        self.message_label.setText("\n".join(part for part in (kept, text) if part))
         self.message_label.setProperty("error", False)
 
     def _clear_answer(self) -> None:

@@ -78,3 +78,11 @@ def test_a_new_inference_shows_answers_again(live: LivePanel) -> None:
     assert live.message_label.text() == "" and live.confidence_label.text() == "starting…"
     live.feed_line(RUNNING[0])
     assert live.is_running() and live.class_label.text() == "red"
+
+
+def test_a_failure_after_the_end_event_is_added_not_swapped(live: LivePanel) -> None:
+    live.feed_line(end_event("end_of_video"))
+    live.show_ended("error", "Inference ended with an error: exit status -6")
+    assert_nothing_running(live)
+    assert live.message_label.text().splitlines() == [
+        "Inference ended: end of the video.", "Inference ended with an error: exit status -6"]
