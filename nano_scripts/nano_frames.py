@@ -12,6 +12,7 @@ Requests on stdin, one per line: `snapshot`. Python 3.6 compatible.
 """
 import base64
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, List, Optional, Tuple
@@ -223,38 +224,48 @@ class FrameOutput:
 class RequestReader(threading.Thread):
     """Reads the app's requests on stdin, one per line, in a daemon thread.
 
-    stdin at its end or absent means no requests: the script goes on. The app's
-    connections switch the terminal's echo off before writing, so a request is never
-    read back as output.
+    stdin at its end or absent means no requests: the script goes on. It reads the file
+    descriptor itself (os.read), never sys.stdin's buffer: a daemon thread blocked holding
+    that buffer's lock can abort the interpreter's exit. The app's connections switch the
+    terminal's echo off before writing, so a request is never read back as output.
     """
 
-    def __init__(self, stream: Any, on_snapshot: Callable[[], None]) -> None:
+    def __init__(self, fd: int, on_snapshot: Callable[[], None]) -> None:
         super().__init__(name="requests", daemon=True)
-        self._stream = getattr(stream, "buffer", stream)
+        self._fd = fd
         self._on_snapshot = on_snapshot
 
     def run(self) -> None:
-        try:
-            for raw in iter(self._stream.readline, b""):
-                text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-                request = text.strip()
-                if request == "snapshot":
-                    self._on_snapshot()
-                elif request:
-                    log.warning("unknown request ignored: %.60s", request)
-                if not raw:
-                    break
-        except (OSError, ValueError) as error:
-            log.info("requests: stdin unreadable (%s)", error)
-            return
-        log.info("requests: stdin closed, no more requests")
+        pending = b""
+        while True:
+            try:
+                data = os.read(self._fd, 4096)
+            except OSError as error:     # EIO: the terminal went away
+                log.info("requests: stdin unreadable (%s)", error)
+                return
+            if not data:
+                log.info("requests: stdin closed, no more requests")
+                return
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                self.handle(line.decode("utf-8", "replace").strip())
+            pending = pending[-4096:]    # a line without end is not a request
+
+    def handle(self, request: str) -> None:
+        if request == "snapshot":
+            self._on_snapshot()
+        elif request:
+            log.warning("unknown request ignored: %.60s", request)
 
 
 def start_requests(stream: Any, output: FrameOutput) -> Optional[RequestReader]:
     """Read requests from `stream` (sys.stdin) when there is one."""
-    if stream is None or getattr(stream, "closed", False):
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):   # None, closed, or not a real file
         log.info("requests: no stdin")
         return None
-    reader = RequestReader(stream, output.request_snapshot)
+    reader = RequestReader(fd, output.request_snapshot)
     reader.start()
     return reader
