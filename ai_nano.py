@@ -27,8 +27,9 @@ from PyQt5.QtWidgets import QApplication, QMessageBox, QShortcut, QWidget
 import app_state
 import window_i18n
 import window_input
-from core import checks, tasks
+from core import checks, nano_camera, tasks
 from core.applog import setup_log_file
+from core.capture import DEFAULT_IMAGES_PER_SECOND
 from core.config import Config, ConfigError, load_config, read_language
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
 from core.messages import text_of
@@ -43,6 +44,7 @@ from widgets.log_view import LogView
 from widgets.machines_table import MachineStatusPanel
 from widgets.results import TestResultsPanel
 from widgets.training import TrainingPanel
+from window_nano_view import WindowNanoView
 from window_results import ResultsController
 from window_steps import WindowSteps
 from window_tasks import WindowTasks
@@ -52,7 +54,7 @@ log = logging.getLogger("ai_nano")
 APP_DIR = Path(__file__).resolve().parent
 
 
-class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
+class GUI_ai_nano(WindowTasks, WindowSteps, WindowNanoView, QWidget):
     """The main window: the eight steps on the left, camera and panels on the right."""
 
     def __init__(self, config_path: Path, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
@@ -84,10 +86,12 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
         self.config = self._load_config(config_path)
         self._set_state(dl_server=self.config.dl_server is not None,
                         nano=self.selected_nano() is not None)
-        self.camera = CameraThread(self)
+        self.camera = CameraThread(self, opener=nano_camera.camera_opener(
+            self.connect, self.config, DEFAULT_IMAGES_PER_SECOND))   # "nano:<name>" too
         self.camera.frame.connect(self._on_camera_frame)
         self.camera.failed.connect(self.show_error)
         self._connect_buttons()
+        self._init_nano_view()
         QTimer.singleShot(0, self._start_background_checks)
 
     # --- set-up -------------------------------------------------------------------
@@ -152,8 +156,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     def _show_cameras(self, cameras: list) -> None:
         for info in cameras:
             self.cb_camera.addItem(info.label, info.source)
-        if cameras and not self.cb_camera.currentText():
-            self.cb_camera.setCurrentIndex(0)
+        if cameras and not self.cb_camera.currentText():   # the first webcam, not a Nano's
+            self.cb_camera.setCurrentIndex(self.cb_camera.findData(cameras[0].source))
             self._on_camera_chosen()
 
     def _start_background_checks(self) -> None:
@@ -286,6 +290,8 @@ class GUI_ai_nano(WindowTasks, WindowSteps, QWidget):
     # --- camera and closing --------------------------------------------------------------
     def _on_camera_frame(self, image: QImage) -> None:
         """Show a frame the camera thread already fitted to the preview's size."""
+        if self._nano_view:   # step 8 shows the Nano's camera (window_nano_view.py)
+            return
         size = self.lbl_image.size()
         if image.width() > size.width() or image.height() > size.height() or (
                 image.width() < size.width() - 2 and image.height() < size.height() - 2):

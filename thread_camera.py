@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -95,9 +96,9 @@ class CameraWorker(QObject):
     finished = pyqtSignal()
 
     def __init__(self, source: str = "", images_per_second: float = DEFAULT_IMAGES_PER_SECOND,
-                 retry_interval_s: float = 2.0) -> None:
+                 retry_interval_s: float = 2.0, opener: Callable[[str], Any] | None = None) -> None:
         super().__init__()
-        self.session = CaptureSession(self, source, images_per_second, retry_interval_s)
+        self.session = CaptureSession(self, source, images_per_second, retry_interval_s, opener)
         # With throttle_frames, a frame is sent only once the previous one was taken
         # (frame_taken()), so a busy GUI never gets a backlog of queued frames.
         self.throttle_frames = False
@@ -110,6 +111,8 @@ class CameraWorker(QObject):
         self.start_recording = self.session.start_recording
         self.stop_recording = self.session.stop_recording
         self.recording_class = self.session.recording_class
+        self.lend_camera = self.session.lend_camera
+        self.take_camera_back = self.session.take_camera_back
         self.stop = self.session.stop
 
     def run(self) -> None:
@@ -174,9 +177,9 @@ class CameraThread(QObject):
 
     def __init__(self, parent: QObject | None = None, *, source: str = "",
                  images_per_second: float = DEFAULT_IMAGES_PER_SECOND,
-                 retry_interval_s: float = 2.0) -> None:
+                 retry_interval_s: float = 2.0, opener: Callable[[str], Any] | None = None) -> None:
         super().__init__(parent)
-        self.worker = CameraWorker(source, images_per_second, retry_interval_s)
+        self.worker = CameraWorker(source, images_per_second, retry_interval_s, opener)
         self.thread = threading.Thread(target=self.worker.run, name="camera", daemon=True)
         for name in ("failed", "image_saved", "source_changed", "recording_changed"):
             getattr(self.worker, name).connect(getattr(self, name))
@@ -216,6 +219,15 @@ class CameraThread(QObject):
     def recording_class(self) -> str | None:
         return self.worker.recording_class()
 
+    def lend_camera(self) -> threading.Event:
+        """Close the camera for another program (a Nano on this computer); the event is
+        set once it is closed. See core.capture.CaptureSession.lend_camera."""
+        return self.worker.lend_camera()
+
+    def take_camera_back(self) -> None:
+        """Open the camera again after lend_camera()."""
+        self.worker.take_camera_back()
+
     def stop(self, timeout_ms: int = 8000) -> bool:
         """Stop the loop and wait for the thread; True when it ended in time."""
         self.worker.stop()
@@ -227,3 +239,51 @@ class CameraThread(QObject):
             self.worker.mute()
             log.warning("camera thread did not end within %d ms", timeout_ms)
         return ended
+
+
+class NanoFrames(QObject):
+    """The Nano's camera frames during step 8 (issue 15): decoded and fitted to the preview
+    in the worker's thread that reads them (`accept`), shown by the window.
+
+    Signals:
+        preview(QImage, object): a preview frame fitted to `preview_size`, and its Frame
+            (class_id and confidence of that frame's result).
+        snapshot(object): a snapshot Frame whose JPEG decodes (its bytes are saved as
+            they are).
+        bad_frame(): a snapshot that does not decode (nothing is saved).
+    """
+
+    preview = pyqtSignal(QImage, object)
+    snapshot = pyqtSignal(object)
+    bad_frame = pyqtSignal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.preview_size: tuple[int, int] | None = None   # a plain attribute: thread-safe
+        self._in_flight = threading.Event()     # at most one preview queued for the GUI
+        self.preview.connect(lambda *_: self._in_flight.clear())
+
+    def accept(self, frame: Any) -> None:
+        """A core.protocol.Frame; called in the worker's thread (not a slot)."""
+        if frame.kind == "preview":
+            if self._in_flight.is_set():
+                return
+            image = decode_jpeg(frame.jpeg)
+            if image is None:
+                log.info("a preview frame of the Nano does not decode: skipped")
+                return
+            self._in_flight.set()
+            self.preview.emit(preview_of(image, self.preview_size), frame)
+        elif frame.kind == "snapshot":
+            if decode_jpeg(frame.jpeg) is None:
+                self.bad_frame.emit()
+            else:
+                self.snapshot.emit(frame)
+
+
+def decode_jpeg(data: bytes) -> np.ndarray | None:
+    """A BGR image, or None for bytes that are not a whole JPEG."""
+    try:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    except cv2.error:
+        return None

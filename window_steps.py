@@ -177,13 +177,11 @@ class WindowSteps:
             return
         if not self._need_model():
             return
-        self.live_panel.reset()
         self.live_panel.set_pins(nano.pins)
         self.tabs.setCurrentWidget(self.tab_live)
         self._led_nanos[nano.name] = nano       # its LEDs are switched off at close
-        self.run_task("inference", tasks.inference_task, self.connect, nano, self.model_name,
-                      take_over=getattr(self, "_take_over", False), on_done=self._on_inference_end,
-                      busy=_translate("GUI_ai_nano", "8 - running on the Nano…"), at_close=AtClose.STOP)
+        # window_nano_view.py: the Nano's view, the webcam lent to a Nano on this computer
+        self._run_inference(nano, take_over=getattr(self, "_take_over", False))
         self._take_over = False
 
     def _on_inference_end(self, result: Any) -> None:

@@ -34,11 +34,15 @@ class WindowTasks:
     # --- workers and the steps' state -------------------------------------------------
     def run_task(self, key: str, function: Callable[..., Any], *args: Any, busy: str = "",
                  on_done: Callable[[Any], None] | None = None, quiet: bool = False,
-                 at_close: AtClose = AtClose.ABANDON, **kwargs: Any) -> CommandWorker | None:
+                 at_close: AtClose = AtClose.ABANDON,
+                 on_end: Callable[[str | None], None] | None = None,
+                 **kwargs: Any) -> CommandWorker | None:
         """Run `function(*args, report=..., **kwargs)` in a worker; one task per key.
 
         A step's button shows `busy` while its task runs and its state comes back from
-        `enabled_steps` when the task ends, whatever the outcome.
+        `enabled_steps` when the task ends, whatever the outcome. `on_end` is called after
+        `on_done`, whatever the outcome: with None on success, else the failure's text
+        (connected before the task starts: a quick task cannot end unseen).
         """
         worker = self.runner.start(key, function, *args, at_close=at_close, **kwargs)
         if worker is None:
@@ -58,6 +62,9 @@ class WindowTasks:
         worker.unknown_host.connect(self._on_unknown_host)
         if on_done is not None:
             worker.succeeded.connect(lambda result: None if sip.isdeleted(self) else on_done(result))
+        if on_end is not None:
+            worker.succeeded.connect(lambda _result: None if sip.isdeleted(self) else on_end(None))
+            worker.failed.connect(lambda message: None if sip.isdeleted(self) else on_end(message))
         self.runner.run(key)
         return worker
 

@@ -70,6 +70,31 @@ def parse_source(text: str | int) -> CameraSource:
     return CameraSource("file", str(Path(raw).expanduser()), raw)
 
 
+def device_key(text: str | int) -> str:
+    """What identifies the device behind a camera choice: "0", "/dev/video0" and
+    "v4l2:///dev/video0" name the same webcam; a file by its real path; "" for nothing.
+
+    Why: one webcam serves one opener (issue 15); the window must know whether the Nano
+    on this computer is about to open the camera its preview holds."""
+    raw = str(text).strip()
+    raw = raw[len("v4l2://"):] if raw.startswith("v4l2://") else raw
+    raw = raw[len("file://"):] if raw.startswith("file://") else raw
+    if not raw:
+        return ""
+    source = parse_source(raw)
+    if source.kind == "index":
+        return f"/dev/video{source.value}"
+    if source.kind in ("device", "file"):
+        return os.path.realpath(str(source.value))
+    return source.text
+
+
+def same_camera(first: str | int, second: str | int) -> bool:
+    """Whether two camera choices open the same device (see device_key)."""
+    key = device_key(first)
+    return bool(key) and key == device_key(second)
+
+
 def list_cameras(dev_dir: Path | str = "/dev",
                  sys_dir: Path | str = "/sys/class/video4linux") -> list[CameraInfo]:
     """The V4L2 capture devices, found from file names only (no device is opened,

@@ -7,8 +7,12 @@ encodes them as JPEG and saves them through the workspace (numbered, never overw
 The Qt adapter (thread_camera.py) is only a listener that turns frames into QImages and
 calls into signals; tests drive this class with a plain listener.
 
-The control methods (set_source, start_recording, stop_recording, stop) only set requests
-under a lock, so any thread may call them.
+The control methods (set_source, start_recording, stop_recording, lend_camera,
+take_camera_back, stop) only set requests under a lock, so any thread may call them.
+
+Lending (issue 15): a webcam serves one opener at a time, so before a Nano on this
+computer opens the camera the preview holds, `lend_camera()` closes it (the returned event
+is set once it is closed) and the loop keeps it closed until `take_camera_back()`.
 """
 from __future__ import annotations
 
@@ -60,6 +64,9 @@ class CaptureSession:
         self._stop = threading.Event()
         self._pending_source: str | None = str(source) if str(source) else None
         self._recording: tuple[Workspace, str] | None = None
+        self._lent = False
+        self._released = threading.Event()   # set while lent and closed (or not running)
+        self._running = False
         self._writes: queue.Queue = queue.Queue(maxsize=WRITE_QUEUE_SIZE)
         # The loop's own state: only the loop's thread touches it.
         self._camera: Camera | None = None
@@ -94,6 +101,29 @@ class CaptureSession:
         with self._lock:
             return self._recording[1] if self._recording else None
 
+    def lend_camera(self) -> threading.Event:
+        """Close the camera and keep it closed until take_camera_back().
+
+        Returns an event that is set once the device is closed (at once when the loop
+        does not run): wait for it before another program opens the camera.
+        """
+        with self._lock:
+            self._lent = True
+            if self._running:
+                self._released.clear()
+            else:
+                self._released.set()
+            return self._released
+
+    def take_camera_back(self) -> None:
+        """Open the chosen camera again after lend_camera() (at the next loop turn)."""
+        with self._lock:
+            self._lent = False
+
+    def is_lent(self) -> bool:
+        with self._lock:
+            return self._lent
+
     def stop(self) -> None:
         """Ask the loop to end (it checks this flag every turn)."""
         self._stop.set()
@@ -103,6 +133,8 @@ class CaptureSession:
         """Capture loop: open the source, hand out frames, queue images to record."""
         writer = threading.Thread(target=self._write_loop, name="camera-writer", daemon=True)
         writer.start()
+        with self._lock:
+            self._running = True
         try:
             while not self._stop.is_set():
                 self._turn()
@@ -113,6 +145,9 @@ class CaptureSession:
         finally:
             if self._camera:
                 self._camera.close()
+            with self._lock:
+                self._running = False
+                self._released.set()
             self._writes.put(None)
             writer.join(timeout=10)
 
@@ -120,6 +155,12 @@ class CaptureSession:
         with self._lock:
             requested, self._pending_source = self._pending_source, None
             recording = self._recording
+            lent = self._lent
+        if lent:
+            self._keep_lent(recording)
+            if requested is not None:
+                self._source, self._reported = requested, False
+            return
         if requested is not None:
             if self._camera:
                 self._camera.close()
@@ -144,6 +185,18 @@ class CaptureSession:
             gap = now - self._next_save
             self._next_save = self._next_save + interval if gap < interval else now + interval
             self._queue_write(recording, image)
+
+    def _keep_lent(self, recording: tuple[Workspace, str] | None) -> None:
+        """The camera is lent to another program: closed, and not opened again yet."""
+        if self._camera:
+            self._camera.close()
+            self._camera = None
+            log.info("camera %s lent (closed)", self._source)
+        self._next_open, self._reported = 0.0, False
+        self._released.set()
+        if recording:
+            self._fault(f"The camera is lent to the Nano: recording of '{recording[1]}' stopped.")
+        self._stop.wait(0.05)
 
     def _open(self, recording: tuple[Workspace, str] | None) -> bool:
         """Open the chosen camera when it is time to try; True when one is open."""

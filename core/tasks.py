@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,13 +129,18 @@ def upload_model_task(connect: Connector, dl: MachineConfig, nano: MachineConfig
 
 def inference_task(connect: Connector, nano: MachineConfig, model_name: str,
                    report: Report, take_over: bool = False,
-                   owner: dict | None = None) -> int | nano_steps.NanoInUse:
+                   owner: dict | None = None, requests: "queue.Queue[str] | None" = None,
+                   on_frame: nano_steps.FrameCallback | None = None
+                   ) -> int | nano_steps.NanoInUse:
     """Step 8; a Nano in use by another laptop is a result (NanoInUse), not a failure:
-    the window asks whether to take it over and, if so, runs this again with take_over."""
+    the window asks whether to take it over and, if so, runs this again with take_over.
+    `requests` go to the script's stdin ("snapshot"), `on_frame` gets its camera frames
+    (in this worker's thread)."""
     with connect(nano) as conn:
         try:
             return nano_steps.run_inference(conn, model_name, report, owner=owner,
-                                            take_over=take_over)
+                                            take_over=take_over, requests=requests,
+                                            on_frame=on_frame)
         except nano_steps.NanoInUse as busy:
             report.line(text_of(busy))
             return busy

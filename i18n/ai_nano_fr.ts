@@ -9,42 +9,42 @@
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="123"/>
+        <location filename="../ai_nano.py" line="127"/>
         <source>{0}: no DL server configured</source>
         <translation>{0} : aucun serveur DL configuré</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="76"/>
+        <location filename="../window_tasks.py" line="83"/>
         <source>Ready</source>
         <translation>Prêt</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="215"/>
+        <location filename="../ai_nano.py" line="219"/>
         <source>Selection of {0} as working space</source>
         <translation>Choix de {0} comme espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="226"/>
+        <location filename="../ai_nano.py" line="230"/>
         <source>bringing the pictures in…</source>
         <translation>import des images…</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="235"/>
+        <location filename="../ai_nano.py" line="239"/>
         <source>Existing project: {0}</source>
         <translation>Projet existant : {0}</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="235"/>
+        <location filename="../ai_nano.py" line="239"/>
         <source>{0} ({1} images)</source>
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="277"/>
+        <location filename="../window_nano_view.py" line="150"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
     <message>
-        <location filename="../ai_nano.py" line="283"/>
+        <location filename="../ai_nano.py" line="287"/>
         <source>Project created: {0} classes</source>
         <translation>Projet créé : {0} classes</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation>Ce que fait l’application, ou le dernier problème</translation>
     </message>
     <message>
-        <location filename="../ai_nano.ui" line="103"/>
+        <location filename="../window_nano_view.py" line="119"/>
         <source>No camera</source>
         <translation>Pas de caméra</translation>
     </message>
@@ -249,37 +249,37 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="45"/>
+        <location filename="../window_nano_view.py" line="75"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="53"/>
+        <location filename="../window_tasks.py" line="57"/>
         <source>Working…</source>
         <translation>Travail en cours…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="66"/>
+        <location filename="../window_tasks.py" line="73"/>
         <source>Opening the working space</source>
         <translation>Ouverture de l’espace de travail</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="117"/>
+        <location filename="../window_tasks.py" line="124"/>
         <source>Stopping {0}…</source>
         <translation>Arrêt de {0}…</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="122"/>
+        <location filename="../window_tasks.py" line="129"/>
         <source>Host key of {0} remembered; press the step again.</source>
         <translation>Clé de {0} enregistrée ; relancez l’étape.</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="131"/>
+        <location filename="../window_tasks.py" line="138"/>
         <source>Unknown machine</source>
         <translation>Machine inconnue</translation>
     </message>
     <message>
-        <location filename="../window_tasks.py" line="131"/>
+        <location filename="../window_tasks.py" line="138"/>
         <source>{0}
 
 The key&apos;s fingerprint is
@@ -344,19 +344,69 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="184"/>
+        <location filename="../window_nano_view.py" line="83"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="197"/>
+        <location filename="../window_steps.py" line="195"/>
         <source>No DL server in config.json</source>
         <translation>Aucun serveur DL dans config.json</translation>
     </message>
     <message>
-        <location filename="../window_steps.py" line="202"/>
+        <location filename="../window_steps.py" line="200"/>
         <source>No model yet: upload the data to the DL server first (step 4)</source>
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="59"/>
+        <source>The Nano&apos;s camera ({0})</source>
+        <translation>La caméra de la Nano ({0})</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="96"/>
+        <source>The webcam {0} is lent to {1} while it runs; the preview shows the Nano&apos;s camera</source>
+        <translation>La webcam {0} est prêtée à {1} pendant qu’elle tourne ; l’aperçu montre la caméra de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="106"/>
+        <source>Nano camera: waiting for its pictures…</source>
+        <translation>Caméra de la Nano : en attente de ses images…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="119"/>
+        <source>Opening the camera…</source>
+        <translation>Ouverture de la caméra…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="124"/>
+        <source>The webcam {0} is back in the preview</source>
+        <translation>La webcam {0} est revenue dans l’aperçu</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="140"/>
+        <source>Nano camera</source>
+        <translation>Caméra de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="147"/>
+        <source>No inference running: start step 8 first</source>
+        <translation>Aucune inférence en cours : lancez d’abord l’étape 8</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="154"/>
+        <source>Asking {0} for its picture of '{1}'…</source>
+        <translation>Demande à {0} de son image de « {1} »…</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="168"/>
+        <source>The Nano&apos;s picture was saved as {0} (class &apos;{1}&apos;); split again before the next training</source>
+        <translation>L’image de la Nano est enregistrée sous {0} (classe « {1} ») ; refaites la répartition avant le prochain entraînement</translation>
+    </message>
+    <message>
+        <location filename="../window_nano_view.py" line="178"/>
+        <source>The Nano&apos;s picture does not decode: not saved</source>
+        <translation>L’image de la Nano ne se décode pas : non enregistrée</translation>
     </message>
 </context>
 <context>
@@ -450,19 +500,59 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>LivePanel</name>
     <message>
-        <location filename="../widgets/live.py" line="122"/>
+        <location filename="../widgets/live.py" line="171"/>
         <source>not running</source>
         <translation>à l’arrêt</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="145"/>
+        <location filename="../widgets/live.py" line="214"/>
         <source>The Nano reported an error: {0}</source>
         <translation>La Nano a signalé une erreur : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="165"/>
+        <location filename="../widgets/live.py" line="237"/>
         <source>{0:.1f} % confidence</source>
         <translation>confiance {0:.1f} %</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="101"/>
+        <source>Wrong? It was…</source>
+        <translation>Faux ? C’était…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="141"/>
+        <source>starting…</source>
+        <translation>démarrage…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="172"/>
+        <source>Inference stopped.</source>
+        <translation>Inférence arrêtée.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="173"/>
+        <source>Inference ended: end of the video.</source>
+        <translation>Inférence terminée : fin de la vidéo.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="174"/>
+        <source>Inference ended: the Nano&apos;s camera was lost.</source>
+        <translation>Inférence terminée : la caméra de la Nano a été perdue.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="175"/>
+        <source>Inference ended with an error.</source>
+        <translation>Inférence terminée sur une erreur.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="176"/>
+        <source>Inference ended.</source>
+        <translation>Inférence terminée.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="278"/>
+        <source>Copy the Nano&apos;s current picture into the pictures of &apos;{0}&apos;: the next training learns from the Nano&apos;s own camera</source>
+        <translation>Copier l’image actuelle de la Nano dans les images de « {0} » : le prochain entraînement apprend de la caméra de la Nano elle-même</translation>
     </message>
 </context>
 <context>
@@ -1213,7 +1303,7 @@ Fichier journal : {1}</translation>
         <translation>Impossible d’écrire l’archive {file} : {reason}.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="191"/>
+        <location filename="../core/capture.py" line="244"/>
         <source>OpenCV could not encode the image as JPEG.</source>
         <translation>OpenCV n’a pas pu encoder l’image en JPEG.</translation>
     </message>
@@ -2155,32 +2245,32 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>La répartition a échoué : {reason} ({file}).</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="42"/>
+        <location filename="../core/tasks.py" line="43"/>
         <source>{folder} is not a folder</source>
         <translation>{folder} n’est pas un dossier</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="46"/>
+        <location filename="../core/tasks.py" line="47"/>
         <source>Cannot use {folder} as working space: {reason}</source>
         <translation>Impossible d’utiliser {folder} comme espace de travail : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="49"/>
+        <location filename="../core/tasks.py" line="50"/>
         <source>{folder} is not writable: choose another working space</source>
         <translation>{folder} n’est pas accessible en écriture : choisissez un autre espace de travail</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="65"/>
+        <location filename="../core/tasks.py" line="66"/>
         <source>Brought {count} picture(s) into {folder} (originals left in place)</source>
         <translation>Images intégrées dans {folder} : {count} (les originaux restent en place)</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="91"/>
+        <location filename="../core/tasks.py" line="92"/>
         <source>Images split to train, val and test directories</source>
         <translation>Images réparties dans les dossiers train, val et test</translation>
     </message>
     <message>
-        <location filename="../core/tasks.py" line="103"/>
+        <location filename="../core/tasks.py" line="104"/>
         <source>Split the images first (step 3)</source>
         <translation>Répartissez d’abord les images (étape 3)</translation>
     </message>
@@ -2305,92 +2395,92 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>Aucune caméra choisie : choisissez-en une dans la liste ou tapez 0, /dev/video0, un fichier vidéo ou une URL.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="115"/>
+        <location filename="../core/camera.py" line="140"/>
         <source>The camera {source} is closed.</source>
         <translation>La caméra {source} est fermée.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="159"/>
+        <location filename="../core/camera.py" line="184"/>
         <source>The stream {source} stopped sending images (network or server down?).</source>
         <translation>Le flux {source} n’envoie plus d’images (réseau ou serveur en panne ?).</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="162"/>
+        <location filename="../core/camera.py" line="187"/>
         <source>The video file {source} cannot be read any more.</source>
         <translation>Le fichier vidéo {source} ne peut plus être lu.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="164"/>
+        <location filename="../core/camera.py" line="189"/>
         <source>The camera {source} stopped sending images (unplugged?).</source>
         <translation>La caméra {source} n’envoie plus d’images (débranchée ?).</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="177"/>
+        <location filename="../core/camera.py" line="202"/>
         <source>No camera number {number} on this computer ({device} does not exist).</source>
         <translation>Pas de caméra numéro {number} sur cet ordinateur ({device} n’existe pas).</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="183"/>
+        <location filename="../core/camera.py" line="208"/>
         <source>No camera at {device}: the device does not exist (plugged in?).</source>
         <translation>Pas de caméra sur {device} : le périphérique n’existe pas (est-elle branchée ?).</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="186"/>
+        <location filename="../core/camera.py" line="211"/>
         <source>No permission to read {device}: add your user to the &apos;video&apos; group.</source>
         <translation>Pas le droit de lire {device} : ajoutez votre compte au groupe « video ».</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="192"/>
+        <location filename="../core/camera.py" line="217"/>
         <source>Video file not found: {path}.</source>
         <translation>Fichier vidéo introuvable : {path}.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="200"/>
+        <location filename="../core/camera.py" line="225"/>
         <source>Cannot open camera number {source}.</source>
         <translation>Impossible d’ouvrir la caméra numéro {source}.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="201"/>
+        <location filename="../core/camera.py" line="226"/>
         <source>Cannot open the camera {source}.</source>
         <translation>Impossible d’ouvrir la caméra {source}.</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="202"/>
+        <location filename="../core/camera.py" line="227"/>
         <source>Cannot open the video file {source} (format not supported?).</source>
         <translation>Impossible d’ouvrir le fichier vidéo {source} (format non pris en charge ?).</translation>
     </message>
     <message>
-        <location filename="../core/camera.py" line="204"/>
+        <location filename="../core/camera.py" line="229"/>
         <source>Cannot open the stream {source} (wrong address, or server not answering).</source>
         <translation>Impossible d’ouvrir le flux {source} (adresse erronée, ou serveur qui ne répond pas).</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="111"/>
+        <location filename="../core/capture.py" line="143"/>
         <source>The camera stopped because of an internal error (see the log).</source>
         <translation>La caméra s’est arrêtée à cause d’une erreur interne (voir le journal).</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="135"/>
+        <location filename="../core/capture.py" line="176"/>
         <source>{reason} Images already recorded are kept.</source>
         <translation>{reason} Les images déjà enregistrées sont conservées.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="151"/>
+        <location filename="../core/capture.py" line="204"/>
         <source>No camera: cannot record &apos;{name}&apos;. Check the camera and press Start again.</source>
         <translation>Pas de caméra : impossible d’enregistrer « {name} ». Vérifiez la caméra et cliquez à nouveau sur Démarrer.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="161"/>
+        <location filename="../core/capture.py" line="214"/>
         <source>Cannot open the camera {source}: {reason}</source>
         <translation>Impossible d’ouvrir la caméra {source} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="197"/>
+        <location filename="../core/capture.py" line="250"/>
         <source>{reason} Recording stopped; images already recorded are kept.</source>
         <translation>{reason} Enregistrement arrêté ; les images déjà enregistrées sont conservées.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="202"/>
+        <location filename="../core/capture.py" line="255"/>
         <source>Saving an image failed (see the log). Recording stopped.</source>
         <translation>L’enregistrement d’une image a échoué (voir le journal). Enregistrement arrêté.</translation>
     </message>

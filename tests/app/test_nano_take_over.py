@@ -32,7 +32,7 @@ def test_a_busy_nano_asks_and_yes_takes_it_over(qtbot, window, monkeypatch, answ
     calls: list[bool] = []
     holder = {"login": "alice", "laptop": "laptop-a", "since": time.time(), "model": "fruits-1"}
 
-    def fake_inference(connect, nano, model_name, report, take_over=False, owner=None):
+    def fake_inference(connect, nano, model_name, report, take_over=False, owner=None, **_):
         calls.append(take_over)
         return 0 if take_over else NanoInUse(nano.name, holder)
     questions: list[str] = []

@@ -13,7 +13,8 @@ from tests.paths import REPO
 
 APP_PACKAGES = ("core", "widgets")
 APP_TOP_LEVEL = ("ai_nano", "app_state", "record_images", "thread_camera", "thread_command",
-                 "window_results", "window_steps", "window_tasks", "class_view")
+                 "window_results", "window_steps", "window_tasks", "class_view",
+                 "window_nano_view")
 
 
 def modules_in(folder: str) -> list[Path]:
