@@ -195,7 +195,9 @@ class CaptureSession:
         self._next_open, self._reported = 0.0, False
         self._released.set()
         if recording:
-            self._fault(f"The camera is lent to the Nano: recording of '{recording[1]}' stopped.")
+            self._fault(QT_TRANSLATE_NOOP(
+                "core", "The camera is lent to the Nano: recording of '{name}' stopped.").format(
+                    name=recording[1]))
         self._stop.wait(0.05)
 
     def _open(self, recording: tuple[Workspace, str] | None) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from core.camera import same_camera
 from core.config import MachineConfig
+from core.messages import QT_TRANSLATE_NOOP
 from core.nano_camera import nano_of
 from core.pipeline import Report, StepError
 
@@ -38,6 +39,7 @@ def when_released(released: threading.Event | None, function: Callable[..., Any]
 
     A worker runs this, so the GUI thread never waits for the camera."""
     if released is not None and not released.wait(wait_s):
-        raise StepError("The preview did not release the camera in time: "
-                        "try step 8 again (or close other programs using it)")
+        raise StepError(QT_TRANSLATE_NOOP(
+            "core", "The preview did not release the camera in time: "
+                    "try step 8 again (or close other programs using it)"))
     return function(*args, report=report, **kwargs)

@@ -24,6 +24,7 @@ import numpy as np
 from core import nano_steps
 from core.camera import Camera, CameraError, CameraSource, open_camera
 from core.config import Config, ConfigError, MachineConfig
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.pipeline import Connector, Report, StepError
 from core.protocol import Frame
 from core.workspace import Workspace, WorkspaceError
@@ -91,16 +92,20 @@ class NanoCamera:
             while (self._newest is None or self._newest.seq == self._seq) and not self._ended:
                 left = deadline - time.monotonic()
                 if left <= 0 or self._stop.is_set():
-                    raise CameraError(f"The camera of {self.nano.name} sends no pictures.")
+                    raise CameraError(QT_TRANSLATE_NOOP(
+                        "core", "The camera of {nano} sends no pictures.").format(
+                            nano=self.nano.name))
                 self._changed.wait(min(left, 0.5))
             frame = self._newest
             if frame is None or frame.seq == self._seq:
-                raise CameraError(f"The camera of {self.nano.name} stopped: "
-                                  f"{self._error or 'the recording ended'}.")
+                raise CameraError(QT_TRANSLATE_NOOP("core", "The camera of {nano} stopped: {reason}.")
+                                  .format(nano=self.nano.name, reason=self._error or QT_TRANSLATE_NOOP(
+                                      "core", "the recording ended")))
             self._seq = frame.seq
         image = cv2.imdecode(np.frombuffer(frame.jpeg, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
-            raise CameraError(f"A picture from {self.nano.name} does not decode.")
+            raise CameraError(QT_TRANSLATE_NOOP(
+                "core", "A picture from {nano} does not decode.").format(nano=self.nano.name))
         return image
 
     def close(self) -> None:
@@ -126,7 +131,7 @@ def camera_opener(connect: Connector, config: Config,
         try:
             nano = config.nano(name)
         except ConfigError as error:
-            raise CameraError(str(error)) from error
+            raise CameraError(text_of(error)) from error
         return NanoCamera(connect, nano, rate)
     return open_camera_or_nano
 
@@ -138,8 +143,9 @@ def save_picture_task(workspace: Workspace, class_name: str, jpeg: bytes,
     half-written picture). The bytes are the Nano's JPEG as it is."""
     try:
         if not workspace.class_dir(class_name).is_dir():
-            raise StepError(f"'{class_name}' is not a class of this project: "
-                            "create it in step 2 first")
+            raise StepError(QT_TRANSLATE_NOOP(
+                "core", "'{name}' is not a class of this project: create it in step 2 first")
+                .format(name=class_name))
         return workspace.save_image(class_name, jpeg)
     except WorkspaceError as error:
-        raise StepError(str(error)) from error
+        raise StepError(text_of(error)) from error

@@ -1303,7 +1303,7 @@ Fichier journal : {1}</translation>
         <translation>Impossible d’écrire l’archive {file} : {reason}.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="244"/>
+        <location filename="../core/capture.py" line="246"/>
         <source>OpenCV could not encode the image as JPEG.</source>
         <translation>OpenCV n’a pas pu encoder l’image en JPEG.</translation>
     </message>
@@ -2465,22 +2465,22 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <translation>{reason} Les images déjà enregistrées sont conservées.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="204"/>
+        <location filename="../core/capture.py" line="206"/>
         <source>No camera: cannot record &apos;{name}&apos;. Check the camera and press Start again.</source>
         <translation>Pas de caméra : impossible d’enregistrer « {name} ». Vérifiez la caméra et cliquez à nouveau sur Démarrer.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="214"/>
+        <location filename="../core/capture.py" line="216"/>
         <source>Cannot open the camera {source}: {reason}</source>
         <translation>Impossible d’ouvrir la caméra {source} : {reason}</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="250"/>
+        <location filename="../core/capture.py" line="252"/>
         <source>{reason} Recording stopped; images already recorded are kept.</source>
         <translation>{reason} Enregistrement arrêté ; les images déjà enregistrées sont conservées.</translation>
     </message>
     <message>
-        <location filename="../core/capture.py" line="255"/>
+        <location filename="../core/capture.py" line="257"/>
         <source>Saving an image failed (see the log). Recording stopped.</source>
         <translation>L’enregistrement d’une image a échoué (voir le journal). Enregistrement arrêté.</translation>
     </message>
@@ -2768,6 +2768,41 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <location filename="../core/config.py" line="148"/>
         <source>{file}: no Jetson Nano named {name!r} (known: none)</source>
         <translation>{file} : aucune Jetson Nano nommée {name!r} (le fichier n’en décrit aucune)</translation>
+    </message>
+    <message>
+        <location filename="../core/capture.py" line="198"/>
+        <source>The camera is lent to the Nano: recording of &apos;{name}&apos; stopped.</source>
+        <translation>La caméra est prêtée à la Nano : l’enregistrement de « {name} » est arrêté.</translation>
+    </message>
+    <message>
+        <location filename="../core/handover.py" line="42"/>
+        <source>The preview did not release the camera in time: try step 8 again (or close other programs using it)</source>
+        <translation>L’aperçu n’a pas libéré la caméra à temps : relancez l’étape 8 (ou fermez les autres programmes qui l’utilisent)</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_camera.py" line="95"/>
+        <source>The camera of {nano} sends no pictures.</source>
+        <translation>La caméra de {nano} n’envoie aucune image.</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_camera.py" line="101"/>
+        <source>The camera of {nano} stopped: {reason}.</source>
+        <translation>La caméra de {nano} s’est arrêtée : {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_camera.py" line="101"/>
+        <source>the recording ended</source>
+        <translation>l’enregistrement est terminé</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_camera.py" line="107"/>
+        <source>A picture from {nano} does not decode.</source>
+        <translation>Une image de {nano} ne peut pas être décodée.</translation>
+    </message>
+    <message>
+        <location filename="../core/nano_camera.py" line="146"/>
+        <source>&apos;{name}&apos; is not a class of this project: create it in step 2 first</source>
+        <translation>« {name} » n’est pas une classe de ce projet : créez-la d’abord à l’étape 2</translation>
     </message>
 </context>
 <context>
