@@ -34,7 +34,7 @@ DATA = ROOT / "tests" / "data"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PyQt5.QtCore import Qt  # noqa: E402 (after the platform is set)
+from PyQt5.QtCore import QCoreApplication, Qt  # noqa: E402 (after the platform is set)
 from PyQt5.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.media import CLASS_COLOURS, make_video, mjpeg_stream  # noqa: E402
@@ -176,8 +176,10 @@ class Tour:
             time.sleep(0.01)
 
     def wait_log(self, text: str, timeout_s: float) -> None:
-        self.wait_until(lambda: text in self.window.txt_log.toPlainText(), repr(text),
-                        timeout_s)
+        """Wait for a log line; core's lines are looked for in the window's language too."""
+        texts = {text, QCoreApplication.translate("core", text)}
+        self.wait_until(lambda: any(t in self.window.txt_log.toPlainText() for t in texts),
+                        repr(text), timeout_s)
 
 
 def window_tour(app: QApplication, work: Path, nano_camera: str,
