@@ -143,7 +143,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--variants", nargs="+", choices=tuple(VARIANTS), default=["head", "full"],
                         help="head: the Nano's view of each picture; head+mirror: also its mirror image")
     parser.add_argument("--full-repeats", type=int, default=1, help="repeats of full fine-tuning (slow on a CPU)")
-    parser.add_argument("--full-epochs", type=int, default=8)
+    parser.add_argument("--full-epochs", type=int, default=6)
     parser.add_argument("--full-patience", type=int, default=3)
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (passed to train.py)")
     parser.add_argument("--weights", type=Path, default=None,
