@@ -75,7 +75,7 @@ SHOWN = ("training mode", "modules loaded", "features", "head trained", "exporte
 PHASES = {"imports": r"^modules loaded in ([\d.]+) s", "weights": r"starting weights ready ([\d.]+) s later",
           "decode": r"^features of .*reading, decoding and caching ([\d.]+) s",
           "backbone": r"^features of .*\(backbone ([\d.]+) s", "head": r"^head trained in ([\d.]+) s",
-          "save": r"whole network saved in ([\d.]+) s", "export+check": r"^exported and checked .* in ([\d.]+) s"}
+          "save": r"whole network saved in ([\d.]+) s", "export+check": r"^exported and checked .*\.onnx in ([\d.]+) s"}
 
 
 def phases(lines: list[str]) -> dict[str, float]:
@@ -101,6 +101,7 @@ def train_and_export(dataset: Path, model_dir: Path, variant: str, args: argpars
                "--device", args.device, *extra]
     if mode == "full":
         command += ["--epochs", str(args.full_epochs), "--patience", str(args.full_patience)]
+        command += ["--lr", str(args.full_lr)] if args.full_lr else []
     train_s, events, lines = run_step(command, variant)
     export_s, _, _ = run_step([sys.executable, "onnx_export.py", f"--model-dir={model_dir}"], f"{variant} export")
     end = next(e for e in events if e["event"] == "end")
@@ -145,6 +146,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--full-repeats", type=int, default=1, help="repeats of full fine-tuning (slow on a CPU)")
     parser.add_argument("--full-epochs", type=int, default=6)
     parser.add_argument("--full-patience", type=int, default=3)
+    parser.add_argument("--full-lr", type=float, default=None, help="full fine-tuning's SGD learning rate "
+                        "(default: train.py's, as the app runs it)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda (passed to train.py)")
     parser.add_argument("--weights", type=Path, default=None,
                         help="starting weights (e.g. torchvision's ImageNet file; default: the stand-in "

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,22 +160,37 @@ def stamp_path(onnx_path: Path) -> Path:
 
 
 def export_checked(network: nn.Module, model_dir: Path, checkpoint: Path, arch: str, classes: list[str],
-                   resolution: int, dataset: Path, epoch: Any = "?", stamp: bool = False) -> dict[str, Any]:
+                   resolution: int, dataset: Path, epoch: Any = "?", stamp: bool = False,
+                   times: dict[str, float] | None = None) -> dict[str, Any]:
     """Export network (Softmax included) next to checkpoint, check it, publish it.
 
     Returns the `export` event's fields. On any failed check the file is not kept and the
     previous one, if any, stays in place. stamp (the training's own export): record the
     digests for onnx_export.py; its own exports leave no stamp, so each run of it checks.
+    times, if given, receives the seconds of each part (the benchmark prints them).
     """
+    times = {} if times is None else times
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        times[name] = now - clock
+        clock = now
+
     images = parity_images(dataset, classes, resolution)
     onnx_path = model_dir / f"{arch}.onnx"
     part = model_dir / f".{onnx_path.name}.part"
     say(f"exporting {arch} (epoch {epoch}, {len(classes)} classes, {resolution}x{resolution}) to "
         f"{onnx_path} at opset {OPSET}")
     try:
+        lap("parity pictures")
         export(network, part, resolution)
+        lap("export")
         check_onnx(part, resolution, len(classes))
+        lap("checks")
         max_abs_diff = compare_with_torch(network, part, images)
+        lap("ONNX Runtime vs PyTorch")
         if not max_abs_diff <= MAX_ABS_DIFF:
             raise ScriptError(f"ONNX Runtime differs from PyTorch by {max_abs_diff:.2e} "
                               f"(limit {MAX_ABS_DIFF:.0e}): the file was not kept")
