@@ -23,9 +23,11 @@ is scored with ONNX Runtime on a large held-out test set with the Nano's preproc
   DataLoader decoding every epoch), from bench_train_recipe.py, for the GPU figures.
 
 Measured (2 cores, load 2-7, weights cached): head-only 16.9-46.9 s (median 26.7 s) to a
-checked ONNX file, test accuracy 88.3-89.3 %; full fine-tuning stayed near chance (33-46 %
-test, val at 33 % after the first epoch) with lr 0.01 or 0.001 and 6 or 20 epochs: its
-recipe on these weights needs a look before the "within 2 points" target means anything.
+checked ONNX file, test accuracy 88.3-89.3 %; full fine-tuning learns slowly from these
+weights (8 SGD steps an epoch; training accuracy 31 % after one epoch, 61 % after nine):
+46 % test after 6 epochs (311 s), 36 % with --full-lr 0.001, 57 % after 20 epochs
+(--full-epochs 20 --full-patience 0, 502 s). Its recipe on these weights needs a look
+before the "within 2 points" target means anything.
 
     python3 bench/bench_train.py                        # 2-core CPU: 5-8 minutes (weights cached)
     python3 bench/bench_train.py --device cuda          # a GPU: full (AMP, channels_last),
