@@ -21,7 +21,8 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 PRETRAIN_SHAPES = ("circle", "square", "triangle", "cross", "ring", "stripes", "checker", "star",
-                   "diamond", "bar")
+                   "diamond", "bar", "pentagon", "hexagon", "ellipse", "letter_l", "letter_t", "star8",
+                   "square_outline", "triangle_outline", "dots", "zigzag")
 TARGET_SHAPES = ("arrow", "crescent", "heart")
 
 
@@ -49,7 +50,15 @@ UNIT_POLYGONS: dict[str, list[tuple[float, float]]] = {
     "diamond": [(0.0, -1.0), (0.6, 0.0), (0.0, 1.0), (-0.6, 0.0)],
     "bar": [(-1.0, -0.2), (1.0, -0.2), (1.0, 0.2), (-1.0, 0.2)],
     "arrow": [(-1, -0.25), (0.2, -0.25), (0.2, -0.7), (1, 0), (0.2, 0.7), (0.2, 0.25), (-1, 0.25)],
+    "pentagon": [(math.cos(2 * math.pi * i / 5 - math.pi / 2), math.sin(2 * math.pi * i / 5 - math.pi / 2))
+                 for i in range(5)],
+    "hexagon": [(math.cos(2 * math.pi * i / 6), math.sin(2 * math.pi * i / 6)) for i in range(6)],
+    "letter_l": [(-0.7, -1), (-0.2, -1), (-0.2, 0.5), (0.7, 0.5), (0.7, 1), (-0.7, 1)],
+    "letter_t": [(-0.9, -1), (0.9, -1), (0.9, -0.5), (0.25, -0.5), (0.25, 1), (-0.25, 1), (-0.25, -0.5),
+                 (-0.9, -0.5)],
+    "star8": _star(8, 0.6),
 }
+OUTLINES = {"square_outline": "square", "triangle_outline": "triangle"}
 
 
 def _background(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
@@ -68,11 +77,12 @@ def _distinct_colour(rng: np.random.Generator, background: np.ndarray) -> tuple[
             return tuple(int(v) for v in colour)
 
 
-def draw_shape(image: np.ndarray, kind: str, rng: np.random.Generator, colour: tuple[int, int, int]) -> None:
-    """Draw one shape of `kind` in place, at a random place, size and angle."""
+def draw_shape(image: np.ndarray, kind: str, rng: np.random.Generator, colour: tuple[int, int, int],
+               radius_range: tuple[float, float] = (0.18, 0.36)) -> None:
+    """Draw one shape of `kind` in place, at a random place, size (share of the short side) and angle."""
     height, width = image.shape[:2]
     side = min(width, height)
-    radius = side * rng.uniform(0.18, 0.36)
+    radius = side * rng.uniform(*radius_range)
     centre = (rng.uniform(radius, width - radius), rng.uniform(radius, height - radius))
     angle = rng.uniform(-0.5, 0.5) if kind in ("arrow", "heart") else rng.uniform(0, 2 * math.pi)
     c = (int(centre[0]), int(centre[1]))
@@ -92,6 +102,21 @@ def draw_shape(image: np.ndarray, kind: str, rng: np.random.Generator, colour: t
         cv2.circle(image, (c[0] + lobe, c[1] - lobe // 2), lobe, colour, -1, cv2.LINE_AA)
         tip = _polygon(centre, radius, [(-1.0, -0.15), (1.0, -0.15), (0.0, 1.0)], angle * 0.3)
         cv2.fillPoly(image, [tip], colour, cv2.LINE_AA)
+    elif kind == "ellipse":
+        cv2.ellipse(image, c, (r, max(2, r // 2)), math.degrees(angle), 0, 360, colour, -1, cv2.LINE_AA)
+    elif kind in OUTLINES:
+        points = _polygon(centre, radius, UNIT_POLYGONS[OUTLINES[kind]], angle)
+        cv2.polylines(image, [points], True, colour, max(2, r // 5), cv2.LINE_AA)
+    elif kind == "dots":
+        step = max(4, int(radius / 2))
+        for y in range(c[1] - r + step // 2, c[1] + r, step):
+            for x in range(c[0] - r + step // 2, c[0] + r, step):
+                cv2.circle(image, (x, y), max(1, step // 3), colour, -1, cv2.LINE_AA)
+    elif kind == "zigzag":
+        xs = np.linspace(-1, 1, 7)
+        points = [(x, -0.4 if i % 2 else 0.4) for i, x in enumerate(xs)]
+        cv2.polylines(image, [_polygon(centre, radius, points, angle)], False, colour, max(2, r // 6),
+                      cv2.LINE_AA)
     elif kind in ("stripes", "checker"):
         cell = max(3, int(radius / 3))
         patch = np.indices((2 * r, 2 * r)) // cell
@@ -103,17 +128,34 @@ def draw_shape(image: np.ndarray, kind: str, rng: np.random.Generator, colour: t
         cv2.fillPoly(image, [_polygon(centre, radius, UNIT_POLYGONS[kind], angle)], colour, cv2.LINE_AA)
 
 
-def make_picture(kind: str, rng: np.random.Generator, size: tuple[int, int] = (320, 240)) -> np.ndarray:
-    """One BGR uint8 picture of a shape on a noisy webcam-like background."""
+def _clutter(image: np.ndarray, rng: np.random.Generator) -> None:
+    """Pretraining only: lines and speckle of random colours across the background (varied scenes)."""
+    height, width = image.shape[:2]
+    for _ in range(int(rng.integers(0, 5))):
+        start = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        end = (int(rng.integers(0, width)), int(rng.integers(0, height)))
+        cv2.line(image, start, end, tuple(int(v) for v in rng.integers(0, 256, 3)),
+                 int(rng.integers(1, max(2, width // 40))), cv2.LINE_AA)
+
+
+def make_picture(kind: str, rng: np.random.Generator, size: tuple[int, int] = (320, 240),
+                 radius_range: tuple[float, float] = (0.18, 0.36), clutter: bool = False) -> np.ndarray:
+    """One BGR uint8 picture of a shape on a noisy webcam-like background.
+
+    The benchmark's pictures use the defaults; pretraining widens the sizes and adds
+    clutter so that the backbone learns features that hold across scales and scenes.
+    """
     width, height = size
     background = _background(rng, width, height)
     image = np.ascontiguousarray(background.astype(np.uint8))
+    if clutter:
+        _clutter(image, rng)
     for _ in range(int(rng.integers(1, 4))):  # distractors: soft blobs of any colour
         centre = (int(rng.integers(0, width)), int(rng.integers(0, height)))
         axes = (int(rng.integers(4, width // 8)), int(rng.integers(4, height // 8)))
         cv2.ellipse(image, centre, axes, float(rng.uniform(0, 180)), 0, 360,
                     tuple(int(v) for v in rng.integers(0, 256, 3)), -1, cv2.LINE_AA)
-    draw_shape(image, kind, rng, _distinct_colour(rng, background))
+    draw_shape(image, kind, rng, _distinct_colour(rng, background), radius_range)
     noisy = image.astype(np.int16) + rng.integers(-20, 21, image.shape, dtype=np.int16)
     image = np.clip(noisy, 0, 255).astype(np.uint8)
     return cv2.GaussianBlur(image, (3, 3), 0)

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+STARTED = time.perf_counter()  # the imports below (torch, torchvision) take seconds on a laptop
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
@@ -41,6 +42,7 @@ from training import (checkpoint_payload, finish_run, keep_previous_run,  # noqa
                       seed_everything, should_stop)
 
 log = logging.getLogger(__name__)
+IMPORTED = time.perf_counter()
 
 
 def parse_args(argv: list[str] | None) -> Any:
@@ -293,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     source, pretrained = (("checkpoint", True) if checkpoint is not None
                           else initial_weights(model, args, len(classes)))
     mode, reason = choose_mode(args.mode, device, pretrained, checkpoint is not None)
+    say(f"modules loaded in {IMPORTED - STARTED:.1f} s, starting weights ready "
+        f"{time.perf_counter() - IMPORTED:.1f} s later")
     say(f"training mode: {'head-only' if mode == 'head' else 'full fine-tuning'} ({reason})")
     where = f"{device}{f' ({threads} threads)' if device.type == 'cpu' else ''}"
 

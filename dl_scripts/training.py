@@ -36,7 +36,8 @@ def keep_previous_run(model_dir: Path) -> None:
     describe another model, and could be sent to a Nano by mistake.
     """
     names = [BEST_CHECKPOINT, LAST_CHECKPOINT, METRICS_FILE, "evaluation.json"]
-    old = [model_dir / name for name in names if (model_dir / name).exists()] + sorted(model_dir.glob("*.onnx"))
+    old = ([model_dir / name for name in names if (model_dir / name).exists()] + sorted(model_dir.glob("*.onnx"))
+           + sorted(model_dir.glob("*.onnx.json")))
     if not old:
         return
     if (model_dir / "labels.txt").exists():
