@@ -118,9 +118,10 @@ def classification_loop(backend: Any, leds: Optional[LedBank], gate: ResultGate,
             continue
         if gate.should_print(class_id):
             label = class_desc(class_id) if class_desc else backend.labels[class_id]
-            emit(result_line(label, class_id, confidence))
-            if print_scores and scores is not None:
-                emit("scores: " + " ".join("%.6f" % p for p in scores))
+            text = result_line(label, class_id, confidence)
+            if print_scores and scores is not None:  # one write: no frame line in between
+                text += "\nscores: " + " ".join("%.6f" % p for p in scores)
+            emit(text)
         if leds is not None:
             leds.show(class_id if confidence >= threshold else None)
     return frames
