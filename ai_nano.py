@@ -345,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         return checks.main(["--config", str(args.config), *check_options])
     if args.class_view:
         import class_view  # the instructor's window (issue 13)
-        return class_view.main(args.config, text=args.text)
+        return class_view.main(args.config, text=args.text, lang=args.lang)
     if check_options:
         parser.error(f"unrecognized arguments: {' '.join(check_options)}")
     app_state.enable_high_dpi()

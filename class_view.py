@@ -20,17 +20,17 @@ from PyQt5.QtGui import QColor
 from PyQt5.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                              QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+import window_i18n
 from core import classroom
 from core.config import Config, ConfigError, load_config
 from core.machines import DEFAULT_KNOWN_HOSTS, open_connection
 from thread_command import AtClose, TaskRunner
+from widgets.common import translated
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 5000
 DOWN_COLOUR = QColor("#f4b4b4")
-TRAINING_COLUMNS = ["Model", "Owner", "State", "Queue", "Epoch", "Best val acc"]
-NANO_COLUMNS = ["Nano", "Address", "Status", "Model"]
 
 
 class ClassWindow(QWidget):
@@ -44,23 +44,25 @@ class ClassWindow(QWidget):
                                          timeout=connect_timeout)
         self.runner = TaskRunner(self)
         self.state = classroom.ClassState()
-        self.setWindowTitle("ai_nano — the class")
+        self.setWindowTitle(self.tr("ai_nano — the class"))
         self.resize(900, 600)
-        self.trainings = self._table(TRAINING_COLUMNS)
-        self.nanos = self._table(NANO_COLUMNS)
-        self.lbl_status = QLabel("Reading the class…")
-        self.btn_stop_training = QPushButton("Stop the training")
-        self.btn_stop_inference = QPushButton("Stop the Nano's inference (LEDs off)")
-        self.btn_blink = QPushButton("Blink the Nano's LEDs")
+        self.trainings = self._table([self.tr("Model"), self.tr("Owner"), self.tr("State"),
+                                      self.tr("Queue"), self.tr("Epoch"), self.tr("Best val acc")])
+        self.nanos = self._table([self.tr("Nano"), self.tr("Address"), self.tr("Status"),
+                                  self.tr("Model")])
+        self.lbl_status = QLabel(self.tr("Reading the class…"))
+        self.btn_stop_training = QPushButton(self.tr("Stop the training"))
+        self.btn_stop_inference = QPushButton(self.tr("Stop the Nano's inference (LEDs off)"))
+        self.btn_blink = QPushButton(self.tr("Blink the Nano's LEDs"))
         self.btn_stop_training.clicked.connect(self.stop_training)
         self.btn_stop_inference.clicked.connect(self.stop_inference)
         self.btn_blink.clicked.connect(self.blink)
         layout = QVBoxLayout(self)
-        dl_name = config.dl_server.name if config.dl_server else "no DL server"
-        layout.addWidget(QLabel(f"Trainings on {dl_name}"))
+        dl_name = config.dl_server.name if config.dl_server else self.tr("no DL server")
+        layout.addWidget(QLabel(self.tr("Trainings on {dl}").format(dl=dl_name)))
         layout.addWidget(self.trainings)
         layout.addWidget(self.btn_stop_training)
-        layout.addWidget(QLabel("Jetson Nanos"))
+        layout.addWidget(QLabel(self.tr("Jetson Nanos")))
         layout.addWidget(self.nanos)
         row = QHBoxLayout()
         row.addWidget(self.btn_stop_inference)
@@ -96,20 +98,30 @@ class ClassWindow(QWidget):
         self.state = state
         self._fill(self.trainings, [self._training_cells(t) for t in state.trainings], [])
         down = [i for i, n in enumerate(state.nanos) if not n.reachable]
-        self._fill(self.nanos, [[n.name, n.address, n.user_text(), n.holder.get("model", "")]
-                                for n in state.nanos], down)
-        problems = ([f"{state.dl_name}: {state.dl_error}"] if state.dl_error else []) \
-            + state.warnings
-        self.lbl_status.setText(" · ".join(problems) if problems else
-                                f"{len(state.trainings)} training(s), "
-                                f"{sum(n.in_use for n in state.nanos)} of "
-                                f"{len(state.nanos)} Nano(s) in use")
+        self._fill(self.nanos, [[n.name, n.address, translated(n.user_text()),
+                                 n.holder.get("model", "")] for n in state.nanos], down)
+        problems = ([f"{state.dl_name}: {translated(state.dl_error)}"] if state.dl_error
+                    else []) + [translated(text) for text in state.warnings]
+        self.lbl_status.setText(" · ".join(problems) if problems else self.tr(
+            "Trainings: {trainings} · Nanos in use: {used} of {nanos}").format(
+                trainings=len(state.trainings), used=sum(n.in_use for n in state.nanos),
+                nanos=len(state.nanos)))
 
-    @staticmethod
-    def _training_cells(t: classroom.Training) -> list[str]:
-        state = t.state + (f" (Slurm {t.slurm_job_id})" if t.scheduler == "slurm" else "")
-        return [t.model, t.owner or "?", state, "" if t.ahead is None else f"{t.ahead} ahead",
-                t.epoch, "" if t.best_val_acc is None else f"{t.best_val_acc:.1%}"]
+    def _state_text(self, state: str) -> str:
+        """A job's state (job.py's word) in the window's language."""
+        words = {"none": self.tr("none"), "waiting": self.tr("waiting"),
+                 "pending": self.tr("pending"), "running": self.tr("running"),
+                 "finished": self.tr("finished"), "failed": self.tr("failed"),
+                 "cancelled": self.tr("cancelled")}
+        return words.get(state, state)
+
+    def _training_cells(self, t: classroom.Training) -> list[str]:
+        state = self._state_text(t.state) + (f" (Slurm {t.slurm_job_id})"
+                                             if t.scheduler == "slurm" else "")
+        ahead = "" if t.ahead is None else self.tr("{count} ahead").format(count=t.ahead)
+        accuracy = "" if t.best_val_acc is None else translated(
+            classroom.percent(t.best_val_acc))
+        return [t.model, translated(t.owner) or "?", state, ahead, t.epoch, accuracy]
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[list[str]], red: list[int]) -> None:
@@ -128,7 +140,7 @@ class ClassWindow(QWidget):
                 table.selectRow(r)
 
     def _show_error(self, message: str) -> None:
-        self.lbl_status.setText(message)
+        self.lbl_status.setText(translated(message))
 
     # --- actions ----------------------------------------------------------------------
     def _selected(self, table: QTableWidget, items: list) -> Any:
@@ -138,9 +150,9 @@ class ClassWindow(QWidget):
     def _act(self, key: str, function: Any, *args: Any) -> None:
         worker = self.runner.start(key, function, *args, at_close=AtClose.ABANDON)
         if worker is None:
-            self.lbl_status.setText(f"{key} is still running")
+            self.lbl_status.setText(self.tr("Still running, wait a moment"))
             return
-        worker.line.connect(self.lbl_status.setText)
+        worker.line.connect(lambda text: self.lbl_status.setText(translated(text)))
         worker.failed.connect(self._show_error)
         worker.succeeded.connect(lambda _r: self.refresh())
         self.runner.run(key)
@@ -148,16 +160,17 @@ class ClassWindow(QWidget):
     def stop_training(self) -> None:
         training = self._selected(self.trainings, self.state.trainings)
         if training is None or self.config.dl_server is None:
-            self.lbl_status.setText("Choose a training first")
+            self.lbl_status.setText(self.tr("Choose a training first"))
             return
-        if self.ask(f"Stop the training {training.model} of {training.owner or '?'}?"):
+        if self.ask(self.tr("Stop the training {model} of {owner}?").format(
+                model=training.model, owner=translated(training.owner) or "?")):
             self._act("stop training", classroom.stop_training, self.connect,
                       self.config.dl_server, training.model)
 
     def _nano(self) -> Any:
         row = self._selected(self.nanos, self.state.nanos)
         if row is None:
-            self.lbl_status.setText("Choose a Nano first")
+            self.lbl_status.setText(self.tr("Choose a Nano first"))
             return None
         return self.config.nano(row.name)
 
@@ -181,8 +194,10 @@ class ClassWindow(QWidget):
         event.accept()
 
 
-def main(config_path: Path, text: bool = False, known_hosts: Path = DEFAULT_KNOWN_HOSTS) -> int:
-    """`ai_nano.py --class [--text]`: 2 when config.json cannot be read."""
+def main(config_path: Path, text: bool = False, known_hosts: Path = DEFAULT_KNOWN_HOSTS,
+         lang: str | None = None) -> int:
+    """`ai_nano.py --class [--text]`: 2 when config.json cannot be read. The window takes
+    the main window's language (--lang, config.json's, the system's); --text stays English."""
     try:
         config = load_config(config_path)
     except ConfigError as error:
@@ -193,6 +208,7 @@ def main(config_path: Path, text: bool = False, known_hosts: Path = DEFAULT_KNOW
         print(classroom.format_text(classroom.gather(config, connect)))
         return 0
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    window_i18n.install(app, window_i18n.choose_language(lang, config.language))
     window = ClassWindow(config, known_hosts)
     window.show()
     return app.exec_()

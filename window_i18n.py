@@ -35,7 +35,7 @@ SOURCES = ("ai_nano.py", "ai_nano.ui", "record_images.py", "record_images.ui", "
            "widgets/log_view.py", "widgets/training.py", "widgets/live.py",
            "widgets/machines_table.py", "widgets/results.py", "widgets/mistakes.py",
            "widgets/history.py", "window_results.py", "app_state.py", "window_tasks.py",
-           "window_steps.py", "window_nano_view.py")
+           "window_steps.py", "window_nano_view.py", "class_view.py")
 CORE_SOURCES = tuple(sorted(str(path.relative_to(APP_DIR))
                             for path in (APP_DIR / "core").rglob("*.py")))
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 from core.config import Config, MachineConfig
 from core.identity import clock, laptop_identity
 from core.machines import Connection, MachineError, RemoteCommandFailed
+from core.messages import QT_TRANSLATE_NOOP, text_of
 from core.nano_steps import NANO_LOCK
 from core.pipeline import (NANO_SCRIPTS, NANO_SCRIPTS_DIR, Report, StepError,
                            check_model_name, deploy_scripts, dl_script, python_of)
@@ -132,12 +133,13 @@ class NanoRow:
 
     def user_text(self) -> str:
         if not self.reachable:
-            return f"down: {self.error}"
+            return QT_TRANSLATE_NOOP("core", "down: {error}").format(error=self.error)
         if not self.holder:
-            return "free"
+            return QT_TRANSLATE_NOOP("core", "free")
         holder = self.holder
-        return (f"in use by {holder.get('login') or '?'} on {holder.get('laptop') or '?'} "
-                f"since {clock(holder.get('since'))}")
+        return QT_TRANSLATE_NOOP("core", "in use by {login} on {laptop} since {since}").format(
+            login=holder.get("login") or "?", laptop=holder.get("laptop") or "?",
+            since=clock(holder.get("since")))
 
 
 @dataclass
@@ -153,7 +155,8 @@ def _training(item: dict) -> Training:
     owner = item.get("owner") or {}
     job = item.get("job") or {}
     row = Training(model=str(item.get("model", "?")),
-                   owner=(f"{owner.get('login') or '?'} on {owner.get('laptop') or '?'}"
+                   owner=(QT_TRANSLATE_NOOP("core", "{login} on {laptop}").format(
+                       login=owner.get("login") or "?", laptop=owner.get("laptop") or "?")
                           if owner else ""),
                    workspace=str(owner.get("workspace", "")),
                    state=str(job.get("state", "none")),
@@ -186,13 +189,14 @@ def probe_dl(connect: Callable[[MachineConfig], Connection], dl: MachineConfig,
     except RemoteCommandFailed as error:
         if "folder not found" in str(error):
             return          # no workdir yet: nobody uploaded anything
-        state.dl_error = str(error)
+        state.dl_error = text_of(error)
         return
     except MachineError as error:
-        state.dl_error = str(error)
+        state.dl_error = text_of(error)
         return
     except (ValueError, IndexError):
-        state.dl_error = f"{dl.name}: {dl.python} printed no class status"
+        state.dl_error = QT_TRANSLATE_NOOP("core", "{machine}: {python} printed no class status"
+                                           ).format(machine=dl.name, python=dl.python)
         return
     state.trainings = sorted((_training(item) for item in data.get("models", [])),
                              key=_queue_order)
@@ -211,9 +215,10 @@ def probe_nano(connect: Callable[[MachineConfig], Connection], nano: MachineConf
         if data.get("held") and not row.holder:
             row.holder = {"login": "?", "laptop": "?"}
     except MachineError as error:
-        row.error = str(error)
+        row.error = text_of(error)
     except (ValueError, IndexError):
-        row.error = f"{nano.python} printed no status"
+        row.error = QT_TRANSLATE_NOOP("core", "{python} printed no status").format(
+            python=nano.python)
     return row
 
 
@@ -224,8 +229,9 @@ def gather(config: Config, connect: Callable[[MachineConfig], Connection],
     seen: dict[str, str] = {}
     for nano in config.nanos:
         if not nano.is_local and nano.address in seen:
-            state.warnings.append(f"{nano.name} and {seen[nano.address]} are the same machine "
-                                  f"({nano.address}) in config.json")
+            state.warnings.append(QT_TRANSLATE_NOOP(
+                "core", "{nano} and {other} are the same machine ({address}) in config.json"
+            ).format(nano=nano.name, other=seen[nano.address], address=nano.address))
         seen.setdefault(nano.address, nano.name)
     with ThreadPoolExecutor(max_workers=min(16, len(config.nanos) + 1),
                             thread_name_prefix="class") as pool:
@@ -236,7 +242,7 @@ def gather(config: Config, connect: Callable[[MachineConfig], Connection],
         if dl is not None:
             dl.result()
     if config.dl_server is None:
-        state.warnings.append("no DL server in config.json")
+        state.warnings.append(QT_TRANSLATE_NOOP("core", "no DL server in config.json"))
     return state
 
 
@@ -252,8 +258,14 @@ def stop_training(connect: Callable[[MachineConfig], Connection], dl: MachineCon
                        posixpath.join("models", model, "job")], cwd=conn.workdir(),
                       on_line=lines.append)
     if rc != 0:
-        raise StepError(f"Could not stop {model}: {lines[-1] if lines else f'exit status {rc}'}")
-    report.line(f"Training {model} stopped")
+        raise StepError(QT_TRANSLATE_NOOP("core", "Could not stop {model}: {reason}").format(
+            model=model, reason=_last(lines, rc)))
+    report.line(QT_TRANSLATE_NOOP("core", "Training {model} stopped").format(model=model))
+
+
+def _last(lines: list[str], rc: int) -> str:
+    """The remote script's last line (its own words), else its exit status."""
+    return lines[-1] if lines else QT_TRANSLATE_NOOP("core", "exit status {rc}").format(rc=rc)
 
 
 def _nano_script(conn: Connection, name: str, report: Report) -> list[str]:
@@ -273,11 +285,13 @@ def stop_inference(connect: Callable[[MachineConfig], Connection], nano: Machine
         rc = conn.run(_nano_script(conn, "nano_lock.py", report)
                       + ["stop", "--lock", lock, "--by", json.dumps(by)], on_line=lines.append)
         if rc != 0:
-            raise StepError(f"{nano.name}: {lines[-1] if lines else f'exit status {rc}'}")
+            raise StepError(QT_TRANSLATE_NOOP("core", "{nano}: {reason}").format(
+                nano=nano.name, reason=_last(lines, rc)))
         pins = ",".join(map(str, nano.pins))
         conn.run(_nano_script(conn, "switch_off_led.py", report) + ["--pins", pins],
                  on_line=report.line)
-    report.line(f"{nano.name}: inference stopped, LEDs off")
+    report.line(QT_TRANSLATE_NOOP("core", "{nano}: inference stopped, LEDs off").format(
+        nano=nano.name))
 
 
 def blink_leds(connect: Callable[[MachineConfig], Connection], nano: MachineConfig,
@@ -292,7 +306,13 @@ def blink_leds(connect: Callable[[MachineConfig], Connection], nano: MachineConf
                       stop=report.stop)
     errors = [text[len("error:"):].strip() for text in lines if text.startswith("error:")]
     if rc != 0:
-        raise StepError(f"{nano.name}: {errors[-1] if errors else f'exit status {rc}'}")
+        raise StepError(QT_TRANSLATE_NOOP("core", "{nano}: {reason}").format(
+            nano=nano.name, reason=_last(errors, rc)))
+
+
+def percent(share: float) -> str:
+    """An accuracy as a percentage ("75.0%"; French: "75,0 %")."""
+    return QT_TRANSLATE_NOOP("core", "{share:.1%}").format(share=share)
 
 
 # --- text ----------------------------------------------------------------------------
@@ -307,7 +327,7 @@ def format_text(state: ClassState) -> str:
         state_text = t.state + (f" (Slurm {t.slurm_job_id})" if t.scheduler == "slurm" else "")
         rows.append([t.model, t.owner or "?", state_text,
                      "" if t.ahead is None else f"{t.ahead} ahead", t.epoch,
-                     "" if t.best_val_acc is None else f"{t.best_val_acc:.1%}"])
+                     "" if t.best_val_acc is None else percent(t.best_val_acc)])
     if len(rows) == 1 and not state.dl_error:
         out.append("  none")
     elif len(rows) > 1:

@@ -2,6 +2,159 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>ClassWindow</name>
+    <message>
+        <location filename="../class_view.py" line="47"/>
+        <source>ai_nano — the class</source>
+        <translation>ai_nano — la classe</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="51"/>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="49"/>
+        <source>Owner</source>
+        <translation>Propriétaire</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="49"/>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="49"/>
+        <source>Queue</source>
+        <translation>File d’attente</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="49"/>
+        <source>Epoch</source>
+        <translation>Époque</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="49"/>
+        <source>Best val acc</source>
+        <translation>Meilleure précision (val.)</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="51"/>
+        <source>Nano</source>
+        <translation>Nano</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="51"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="51"/>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="53"/>
+        <source>Reading the class…</source>
+        <translation>Lecture de la classe…</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="54"/>
+        <source>Stop the training</source>
+        <translation>Arrêter l’entraînement</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="55"/>
+        <source>Stop the Nano&apos;s inference (LEDs off)</source>
+        <translation>Arrêter l’inférence de la Nano (LED éteintes)</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="56"/>
+        <source>Blink the Nano&apos;s LEDs</source>
+        <translation>Faire clignoter les LED de la Nano</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="61"/>
+        <source>no DL server</source>
+        <translation>aucun serveur DL</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="62"/>
+        <source>Trainings on {dl}</source>
+        <translation>Entraînements sur {dl}</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="65"/>
+        <source>Jetson Nanos</source>
+        <translation>Cartes Jetson Nano</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="105"/>
+        <source>Trainings: {trainings} · Nanos in use: {used} of {nanos}</source>
+        <translation>Entraînements : {trainings} · Nano occupées : {used} sur {nanos}</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="112"/>
+        <source>none</source>
+        <translation>aucun</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="112"/>
+        <source>waiting</source>
+        <translation>en attente</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="113"/>
+        <source>pending</source>
+        <translation>en file</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="113"/>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="114"/>
+        <source>finished</source>
+        <translation>terminé</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="114"/>
+        <source>failed</source>
+        <translation>échoué</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="115"/>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="121"/>
+        <source>{count} ahead</source>
+        <translation>{count} avant</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="153"/>
+        <source>Still running, wait a moment</source>
+        <translation>Encore en cours, patientez un instant</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="163"/>
+        <source>Choose a training first</source>
+        <translation>Choisissez d’abord un entraînement</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="165"/>
+        <source>Stop the training {model} of {owner}?</source>
+        <translation>Arrêter l’entraînement {model} de {owner} ?</translation>
+    </message>
+    <message>
+        <location filename="../class_view.py" line="173"/>
+        <source>Choose a Nano first</source>
+        <translation>Choisissez d’abord une Nano</translation>
+    </message>
+</context>
+<context>
     <name>GUI_ai_nano</name>
     <message>
         <location filename="../window_steps.py" line="92"/>
@@ -2803,6 +2956,71 @@ La reprendre ? Son inférence s’arrêtera et sa fenêtre l’indiquera.</trans
         <location filename="../core/nano_camera.py" line="146"/>
         <source>&apos;{name}&apos; is not a class of this project: create it in step 2 first</source>
         <translation>« {name} » n’est pas une classe de ce projet : créez-la d’abord à l’étape 2</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="136"/>
+        <source>down: {error}</source>
+        <translation>hors service : {error}</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="138"/>
+        <source>free</source>
+        <translation>libre</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="140"/>
+        <source>in use by {login} on {laptop} since {since}</source>
+        <translation>utilisée par {login} sur {laptop} depuis {since}</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="157"/>
+        <source>{login} on {laptop}</source>
+        <translation>{login} sur {laptop}</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="198"/>
+        <source>{machine}: {python} printed no class status</source>
+        <translation>{machine} : {python} n’a pas donné l’état de la classe</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="220"/>
+        <source>{python} printed no status</source>
+        <translation>{python} n’a pas donné d’état</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="232"/>
+        <source>{nano} and {other} are the same machine ({address}) in config.json</source>
+        <translation>{nano} et {other} sont la même machine ({address}) dans config.json</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="245"/>
+        <source>no DL server in config.json</source>
+        <translation>aucun serveur DL dans config.json</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="261"/>
+        <source>Could not stop {model}: {reason}</source>
+        <translation>Impossible d’arrêter {model} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="263"/>
+        <source>Training {model} stopped</source>
+        <translation>Entraînement de {model} arrêté</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="309"/>
+        <source>{nano}: {reason}</source>
+        <translation>{nano} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="293"/>
+        <source>{nano}: inference stopped, LEDs off</source>
+        <translation>{nano} : inférence arrêtée, LED éteintes</translation>
+    </message>
+    <message>
+        <location filename="../core/classroom.py" line="315"/>
+        <source>{share:.1%}</source>
+        <translation>{share:.1%}</translation>
     </message>
 </context>
 <context>

@@ -28,9 +28,9 @@ USER_ERRORS = {"StepError", "WorkspaceError", "MachineError", "Unreachable", "Co
                "AuthenticationFailed", "HostKeyChanged", "RemoteCommandFailed", "TrashError",
                "NanoInUse", "UnknownHostKey", "CommandTimeout", "CameraError", "_error",
                "ConfigError"}
-#: core modules whose texts are not for the student's window: the instructor's class view
-#: (an English-only window and a terminal table).
-NOT_FOR_THE_STUDENT = {"core/classroom.py"}
+#: core modules whose texts are not for the student's window (none left: the instructor's
+#: class view, core/classroom.py, is translated too).
+NOT_FOR_THE_STUDENT: set[str] = set()
 #: Log lines users and docs know from the original tool: they stay English everywhere.
 KNOWN_LINES = {"Begin training model", "End training model", "Begin conversion to ONNX.",
                "End conversion to ONNX file", "Begin evaluation on the test images",
