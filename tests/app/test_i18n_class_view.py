@@ -10,7 +10,6 @@ itself (`--class --lang fr`).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from PyQt5.QtWidgets import QAbstractButton, QApplication, QLabel, QTableWidget
 
