@@ -12,23 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
-from PyQt5.QtWidgets import QApplication
 
 import ai_nano
-import window_i18n
 from core.config import ConfigError, load_config
 from core.messages import Message, text_of
-
-
-@pytest.fixture
-def french():
-    app = QApplication.instance()
-    translators = window_i18n.install(app, "fr")
-    assert len(translators) == 2
-    yield app
-    for translator in translators:
-        app.removeTranslator(translator)
-    app.setProperty("ai_nano_language", None)
 
 
 def started_window(qtbot, tmp_path: Path, config: Path, machines: int) -> ai_nano.GUI_ai_nano:

@@ -15,24 +15,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
-from PyQt5.QtWidgets import QApplication
 
 import ai_nano
-import window_i18n
 from core.workspace import Workspace
 from tests.core.test_messages import KNOWN_LINES, marked_texts
-
-
-@pytest.fixture
-def french():
-    app = QApplication.instance()
-    translators = window_i18n.install(app, "fr")
-    assert len(translators) == 2
-    yield app
-    for translator in translators:
-        app.removeTranslator(translator)
-    app.setProperty("ai_nano_language", None)
 
 
 def closed_port() -> int:

@@ -27,21 +27,14 @@ import pytest
 
 from core.protocol import Event, Frame, Recognition, parse_line
 from tests.media import CLASS_COLOURS, make_frame, mjpeg_stream
-from tests.remote.test_nano_scripts import (IMAGENET, LABELS, build_colour_model, calls,
-                                            fake_env, model_args, write_video)
+from tests.remote.test_nano_scripts import (IMAGENET, LABELS, calls,
+                                            fake_env, model_args, model_dir, write_video)
+# model_dir is a fixture (the module's ONNX model and labels), shared with test_nano_scripts
 
 log = logging.getLogger(__name__)
 
 sys.path.insert(0, str(IMAGENET.parent))
 from nano_frames import FrameOutput, FrameSender, RateGate  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("model")
-    build_colour_model(folder / "resnet18.onnx")
-    (folder / "labels.txt").write_text("".join(f"{name}\n" for name in LABELS))
-    return folder
 
 
 def parsed(stdout: str) -> list:
@@ -112,6 +105,17 @@ class Live:
             self.process.kill()
             self.process.communicate()
 
+    def snapshot_after_previews(self, *first: str) -> tuple[int, list, str]:
+        """Two previews, then the requests `first` and a snapshot; stopped once it came."""
+        try:
+            self.until(lambda items: len(frames_of(items, "preview")) >= 2)
+            for request in (*first, "snapshot"):
+                self.request(request)
+            self.until(lambda items: frames_of(items, "snapshot"))
+            return self.stop()
+        finally:
+            self.kill()
+
 
 @pytest.fixture
 def live_camera() -> Iterator[str]:
@@ -159,14 +163,7 @@ def test_preview_options(model_dir: Path, tmp_path: Path) -> None:
 
 def test_snapshot_request_answered_at_full_size(model_dir: Path, live_camera: str) -> None:
     live = Live([*model_args(model_dir), live_camera, "--gpio=sim", "--backend=onnxruntime"])
-    try:
-        live.until(lambda items: len(frames_of(items, "preview")) >= 2)
-        live.request("what is this")            # unknown: a warning in the log, ignored
-        live.request("snapshot")
-        live.until(lambda items: frames_of(items, "snapshot"))
-        code, items, errors = live.stop()
-    finally:
-        live.kill()
+    code, items, errors = live.snapshot_after_previews("what is this")  # unknown: warned, ignored
     assert code == 0 and "Traceback" not in errors
     assert "unknown request ignored: what is this" in errors
     (snapshot,) = frames_of(items, "snapshot")
@@ -219,13 +216,7 @@ def test_tensorrt_backend_sends_the_cuda_image(image_format: str, model_dir: Pat
     env = fake_env(tmp_path, "modern", FAKE_JETSON_FRAMES="2:0.9,...",
                    FAKE_JETSON_FORMAT=image_format, FAKE_JETSON_SIZE="640x480")
     live = Live([*model_args(model_dir), "--camera=0", "--gpio=sim"], env=env)
-    try:
-        live.until(lambda items: len(frames_of(items, "preview")) >= 2)
-        live.request("snapshot")
-        live.until(lambda items: frames_of(items, "snapshot"))
-        code, items, errors = live.stop()
-    finally:
-        live.kill()
+    code, items, errors = live.snapshot_after_previews()
     assert code == 0 and "Traceback" not in errors
     previews, (snapshot,) = frames_of(items, "preview"), frames_of(items, "snapshot")
     assert {(f.width, f.height, f.class_id) for f in previews} == {(320, 240, 2)}
