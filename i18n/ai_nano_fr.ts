@@ -653,59 +653,59 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>LivePanel</name>
     <message>
-        <location filename="../widgets/live.py" line="171"/>
+        <location filename="../widgets/live.py" line="166"/>
         <source>not running</source>
         <translation>à l’arrêt</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="214"/>
+        <location filename="../widgets/live.py" line="209"/>
         <source>The Nano reported an error: {0}</source>
         <translation>La Nano a signalé une erreur : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="237"/>
-        <source>{0:.1f} % confidence</source>
-        <translation>confiance {0:.1f} %</translation>
-    </message>
-    <message>
-        <location filename="../widgets/live.py" line="101"/>
+        <location filename="../widgets/live.py" line="96"/>
         <source>Wrong? It was…</source>
         <translation>Faux ? C’était…</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="141"/>
+        <location filename="../widgets/live.py" line="136"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="172"/>
+        <location filename="../widgets/live.py" line="167"/>
         <source>Inference stopped.</source>
         <translation>Inférence arrêtée.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="173"/>
+        <location filename="../widgets/live.py" line="168"/>
         <source>Inference ended: end of the video.</source>
         <translation>Inférence terminée : fin de la vidéo.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="174"/>
+        <location filename="../widgets/live.py" line="169"/>
         <source>Inference ended: the Nano&apos;s camera was lost.</source>
         <translation>Inférence terminée : la caméra de la Nano a été perdue.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="175"/>
+        <location filename="../widgets/live.py" line="170"/>
         <source>Inference ended with an error.</source>
         <translation>Inférence terminée sur une erreur.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="176"/>
+        <location filename="../widgets/live.py" line="171"/>
         <source>Inference ended.</source>
         <translation>Inférence terminée.</translation>
     </message>
     <message>
-        <location filename="../widgets/live.py" line="278"/>
+        <location filename="../widgets/live.py" line="273"/>
         <source>Copy the Nano&apos;s current picture into the pictures of &apos;{0}&apos;: the next training learns from the Nano&apos;s own camera</source>
         <translation>Copier l’image actuelle de la Nano dans les images de « {0} » : le prochain entraînement apprend de la caméra de la Nano elle-même</translation>
+    </message>
+    <message>
+        <location filename="../widgets/live.py" line="232"/>
+        <source>{0} % confidence</source>
+        <translation>confiance {0} %</translation>
     </message>
 </context>
 <context>
@@ -1364,7 +1364,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>VirtualLed</name>
     <message>
-        <location filename="../widgets/live.py" line="69"/>
+        <location filename="../widgets/live.py" line="64"/>
         <source>pin {0}
 {1}</source>
         <translation>broche {0}

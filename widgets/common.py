@@ -20,6 +20,13 @@ def big_font(points: int, bold: bool = True) -> QFont:
     return font
 
 
+def number(value: float, digits: int = 1) -> str:
+    """A decimal number as the window's language writes it ("99.2" in English, "99,2" in French)."""
+    app = QCoreApplication.instance()
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if app is not None and app.property("ai_nano_language") in DECIMAL_COMMA else text
+
+
 def translated(text: Any) -> str:
     """A text from core (a core.messages.Message) in the window's language; others unchanged.
 

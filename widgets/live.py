@@ -10,22 +10,16 @@ import logging
 from typing import Any, Sequence
 
 from PyQt5.QtCore import QCoreApplication, QRectF, QSize, Qt, pyqtSignal
-from PyQt5.QtGui import QBrush, QColor, QFont, QPainter, QPen, QRadialGradient
+from PyQt5.QtGui import QBrush, QColor, QPainter, QPen, QRadialGradient
 from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                              QSizePolicy, QVBoxLayout, QWidget)
 
 from core.config import DEFAULT_PINS
 from core.protocol import Event, LedChange, Recognition, Scores, ScriptError, parse_line
+from widgets.common import big_font, number
 
 log = logging.getLogger(__name__)
 
-
-
-def _big_font(points: int, bold: bool = True) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
 
 
 class VirtualLed(QWidget):
@@ -36,7 +30,8 @@ class VirtualLed(QWidget):
         self.pin = pin
         self.label = label
         self._lit = False
-        self.setMinimumSize(QSize(70, 96))
+        # the LED (40 px and its margins) and two lines of text in this screen's font size
+        self.setMinimumSize(QSize(70, max(96, 54 + 2 * self.fontMetrics().lineSpacing())))
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
 
     def is_lit(self) -> bool:
@@ -88,10 +83,10 @@ class LivePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.class_label = QLabel()
-        self.class_label.setFont(_big_font(28))
+        self.class_label.setFont(big_font(28))
         self.class_label.setAlignment(Qt.AlignCenter)
         self.confidence_label = QLabel()
-        self.confidence_label.setFont(_big_font(14, bold=False))
+        self.confidence_label.setFont(big_font(14, bold=False))
         self.confidence_label.setAlignment(Qt.AlignCenter)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
@@ -234,7 +229,7 @@ class LivePanel(QWidget):
             self._labels[result.class_id] = result.label
             self._rebuild()
         self.class_label.setText(result.label)
-        self.confidence_label.setText(self.tr("{0:.1f} % confidence").format(result.confidence * 100))
+        self.confidence_label.setText(self.tr("{0} % confidence").format(number(result.confidence * 100)))
         for index, name in enumerate(self._bar_names):
             name.setStyleSheet("font-weight: bold;" if index == result.class_id else "")
         if not self._scores_seen:
@@ -249,7 +244,7 @@ class LivePanel(QWidget):
     @staticmethod
     def _set_bar(bar: QProgressBar, fraction: float) -> None:
         bar.setValue(round(fraction * 1000))
-        bar.setFormat(f"{fraction * 100:.1f} %")
+        bar.setFormat(f"{number(fraction * 100)} %")
 
     def _rebuild(self) -> None:
         lit = set(self.lit_pins())  # the board's pins stay as they are: keep them drawn so

@@ -105,3 +105,15 @@ def test_core_messages_reach_the_french_window_in_french(qtbot, tmp_path, french
     assert english == []
     assert "Images split to" not in log and "Split the images first" not in log
     assert len(english_chunks()) > 150   # the check knows core's texts
+
+
+def test_live_panel_writes_french_numbers(qtbot, french) -> None:
+    """The Live tab's confidence and bars take a decimal comma in French (issue 16)."""
+    from widgets.live import LivePanel
+
+    live = LivePanel()
+    qtbot.addWidget(live)
+    live.set_labels(["blue", "red"])
+    live.feed_line("image is recognized as 'red' (class #1) with 92.500000% confidence")
+    assert live.confidence_label.text() == "confiance 92,5\u00a0%"
+    assert live.bars[1].text() == "92,5 %"
