@@ -47,7 +47,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "dl_scripts"))
 
 from shapes import PRETRAIN_SHAPES, make_picture  # noqa: E402
-from train import normalise  # noqa: E402
+from fine_tune import normalise  # noqa: E402
 
 log = logging.getLogger(__name__)
 OUT = HERE / "out"

@@ -253,7 +253,7 @@ class TrainingSetup:
 
 
 _SETUP_RE = re.compile(r"^training \S+ at \S+ on (?P<device>\S+?)[ ,].*?weights: (?P<weights>.+?), "
-                       r"lr .*patience (?P<patience>\d+|off)\s*$")
+                       r"(?:precision \S+, )?lr .*patience (?P<patience>\d+|off)\s*$")
 _WARNING_PREFIX = "warning:"
 
 

@@ -7,6 +7,9 @@ each epoch and validated with a crop the Nano never makes. Here:
 - every image decoded once into memory, augmented as tensors (on the GPU when training there);
 - validation with the Nano's preprocessing, so the accuracy printed is the Nano's;
 - early stopping (--patience), --resume, --seed; checkpoints written atomically;
+- two full fine-tuning recipes (RECIPES): from random weights, SGD with BatchNorm learning
+  its statistics; from pretrained weights, the last layer first fitted on the frozen
+  features, then AdamW at a low rate with BatchNorm statistics kept (see Trainer);
 - --mode head|full|auto: head-only training on cached features of the frozen pretrained
   backbone (head_train.py, seconds on a CPU) or full fine-tuning; auto picks (choose_mode);
 - stdout contract: human lines + `@ai_nano {json}` events (start, epoch, end), epochs also
@@ -26,23 +29,22 @@ STARTED = time.perf_counter()  # the imports below (torch, torchvision) take sec
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from dl_common import (ArgumentParser, ScriptError, atomic_write_text, cpu_has_fast_bf16, emit,  # noqa: E402
-                       ensure_writable_dir, labels_text, pick_device, run_main, say, set_cpu_threads,
-                       usable_cpus, warn)
+from dl_common import (ArgumentParser, ScriptError, atomic_write_text, emit, ensure_writable_dir,  # noqa: E402
+                       labels_text, pick_device, run_main, say, set_cpu_threads, usable_cpus, warn)
 from dl_model import (BEST_CHECKPOINT, LAST_CHECKPOINT, build_model, imagenet_state,  # noqa: E402
                       load_backbone, load_weights_file, read_checkpoint)
-from head_train import run_head  # noqa: E402
-from nano_data import (IMAGENET_MEAN, IMAGENET_STD, DecodedSplit, dataset_classes,  # noqa: E402
-                       decode_split, stored_size)
+from fine_tune import Trainer, adapt_batchnorm_momentum, choose_precision, train_epoch  # noqa: E402
+from head_train import fit_head, run_head  # noqa: E402
+from nano_data import DecodedSplit, dataset_classes, decode_split, stored_size  # noqa: E402
 from training import (checkpoint_payload, finish_run, keep_previous_run,  # noqa: E402
                       choose_mode, new_run_state, publish_epoch, save_checkpoint, score_epoch,
                       seed_everything, should_stop)
 
 log = logging.getLogger(__name__)
 IMPORTED = time.perf_counter()
+HEAD_EPOCHS = 35  # the pretrained recipe's first fit of the last layer (head_train.train_head)
 
 
 def parse_args(argv: list[str] | None) -> Any:
@@ -53,7 +55,9 @@ def parse_args(argv: list[str] | None) -> Any:
     parser.add_argument("--arch", default="resnet18", help="torchvision classifier name")
     parser.add_argument("--epochs", type=int, default=35, help="maximum number of epochs")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=None, help="SGD learning rate (default 0.01)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate (default: 0.01 for SGD from random weights, 0.0001 for AdamW "
+                             "fine-tuning pretrained weights, 0.01 for AdamW training the head only)")
     parser.add_argument("--resolution", type=int, default=224, help="network input side in pixels")
     parser.add_argument("--workers", type=int, default=min(8, usable_cpus()),
                         help="threads decoding the images (once, at start)")
@@ -64,7 +68,8 @@ def parse_args(argv: list[str] | None) -> Any:
                         help="start from random weights")
     parser.add_argument("--weights", type=Path, default=None, help="backbone weights file to start from")
     parser.add_argument("--patience", type=int, default=8,
-                        help="stop after this many epochs without better val accuracy (0: never)")
+                        help="full fine-tuning: stop after this many epochs without better val accuracy "
+                             "(0: never); head-only runs every epoch and keeps the last")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--resume", action="store_true", help="continue from <model-dir>/checkpoint.pth.tar")
     parser.add_argument("--mode", choices=("auto", "head", "full"), default="auto",
@@ -85,156 +90,6 @@ def parse_args(argv: list[str] | None) -> Any:
     return args
 
 
-def choose_precision(requested: str, device: torch.device) -> torch.dtype | None:
-    """The autocast dtype, or None for plain fp32."""
-    if requested == "fp32":
-        return None
-    if requested == "bf16":
-        return torch.bfloat16
-    if requested == "fp16":
-        if device.type != "cuda":
-            raise ScriptError("--precision fp16 needs CUDA; use bf16 or fp32 on a CPU")
-        return torch.float16
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.bfloat16 if cpu_has_fast_bf16() else None
-
-
-def augment(batch: torch.Tensor, resolution: int) -> torch.Tensor:
-    """Random crop-and-stretch, flip and light colour jitter on a uint8 N x S x S x 3 batch.
-
-    One affine grid sample per batch does what RandomResizedCrop + flip does per image, on
-    whatever device the batch lives. Crops keep 40-100 % of the area, so the whole-frame
-    stretch the Nano sees is among them. Returns normalised N x 3 x R x R float32.
-    """
-    n = batch.shape[0]
-    device = batch.device
-    images = batch.permute(0, 3, 1, 2).float().div_(255.0)
-    area = torch.empty(n, device=device).uniform_(0.4, 1.0)
-    aspect = torch.exp(torch.empty(n, device=device).uniform_(math.log(3 / 4), math.log(4 / 3)))
-    width = torch.sqrt(area * aspect).clamp(max=1.0)
-    height = torch.sqrt(area / aspect).clamp(max=1.0)
-    centre_x = (torch.rand(n, device=device) * 2 - 1) * (1 - width)
-    centre_y = (torch.rand(n, device=device) * 2 - 1) * (1 - height)
-    flip = torch.where(torch.rand(n, device=device) < 0.5, -1.0, 1.0)
-    theta = torch.zeros(n, 2, 3, device=device)
-    theta[:, 0, 0] = width * flip
-    theta[:, 0, 2] = centre_x
-    theta[:, 1, 1] = height
-    theta[:, 1, 2] = centre_y
-    grid = F.affine_grid(theta, [n, 3, resolution, resolution], align_corners=False)
-    out = F.grid_sample(images, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
-    brightness = torch.empty(n, 1, 1, 1, device=device).uniform_(0.8, 1.2)
-    contrast = torch.empty(n, 1, 1, 1, device=device).uniform_(0.8, 1.2)
-    grey = out.mean(dim=(1, 2, 3), keepdim=True)
-    out = ((out - grey) * contrast + grey).mul_(brightness).clamp_(0.0, 1.0)
-    return normalise(out)
-
-
-def normalise(images01: torch.Tensor) -> torch.Tensor:
-    """ImageNet mean/std on N x 3 x H x W values in 0..1 (the Nano's normalisation)."""
-    mean = torch.tensor(IMAGENET_MEAN, device=images01.device).view(1, 3, 1, 1)
-    std = torch.tensor(IMAGENET_STD, device=images01.device).view(1, 3, 1, 1)
-    return (images01 - mean) / std
-
-
-class Trainer:
-    """Holds the model, optimiser and run state; one call per epoch."""
-
-    def __init__(self, model: nn.Module, device: torch.device, dtype: torch.dtype | None,
-                 lr: float, epochs: int) -> None:
-        self.device = device
-        self.dtype = dtype
-        self.channels_last = device.type == "cuda" or dtype is not None
-        self.model = model.to(device)
-        if self.channels_last:
-            self.model = self.model.to(memory_format=torch.channels_last)
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=0.9,
-                                         weight_decay=1e-4, nesterov=True)
-        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(self.optimizer, T_max=epochs)
-        self.scaler = torch.amp.GradScaler("cuda", enabled=dtype == torch.float16)
-
-    def _input(self, images: torch.Tensor) -> torch.Tensor:
-        return images.contiguous(memory_format=torch.channels_last) if self.channels_last else images
-
-    def _autocast(self) -> Any:
-        return torch.autocast(self.device.type, dtype=self.dtype or torch.float32,
-                              enabled=self.dtype is not None)
-
-    def evaluate(self, images: torch.Tensor, labels: torch.Tensor, batch_size: int) -> tuple[float, float]:
-        """Mean loss and accuracy on Nano-preprocessed uint8 images (N x R x R x 3)."""
-        self.model.eval()
-        loss_sum, correct = 0.0, 0
-        with torch.inference_mode():
-            for start in range(0, len(labels), batch_size):
-                batch = images[start:start + batch_size].to(self.device, non_blocking=True)
-                target = labels[start:start + batch_size].to(self.device, non_blocking=True)
-                inputs = normalise(batch.permute(0, 3, 1, 2).float().div_(255.0))
-                with self._autocast():
-                    logits = self.model(self._input(inputs))
-                loss_sum += F.cross_entropy(logits.float(), target, reduction="sum").item()
-                correct += (logits.argmax(1) == target).sum().item()
-        return loss_sum / len(labels), correct / len(labels)
-
-
-def train_step(trainer: Trainer, inputs: torch.Tensor, target: torch.Tensor) -> tuple[float, int]:
-    """One optimiser step; returns (summed loss, correct predictions) of the batch."""
-    with trainer._autocast():
-        logits = trainer.model(trainer._input(inputs))
-        loss = F.cross_entropy(logits.float(), target)
-    trainer.optimizer.zero_grad(set_to_none=True)
-    trainer.scaler.scale(loss).backward()
-    trainer.scaler.step(trainer.optimizer)
-    trainer.scaler.update()
-    return loss.item() * len(target), int((logits.argmax(1) == target).sum().item())
-
-
-def batches(count: int, batch_size: int) -> list[torch.Tensor]:
-    """A shuffled epoch cut into batches; a lone last image joins the previous batch (BatchNorm)."""
-    order = torch.randperm(count)
-    parts = list(order.split(batch_size))
-    if len(parts) > 1 and len(parts[-1]) == 1:
-        parts[-2] = torch.cat([parts[-2], parts.pop()])
-    return parts
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    """CUDA's OutOfMemoryError, or the CPU allocator's equivalent RuntimeError."""
-    text = str(error).lower()
-    out_of_memory = getattr(torch, "OutOfMemoryError", torch.cuda.OutOfMemoryError)
-    return isinstance(error, out_of_memory) or (
-        isinstance(error, RuntimeError) and ("out of memory" in text or "not enough memory" in text))
-
-
-def train_epoch(trainer: Trainer, images: torch.Tensor, labels: torch.Tensor, resolution: int,
-                state: dict[str, Any]) -> tuple[float, float, float]:
-    """One epoch; on out-of-memory, halve state['batch_size'] and run the epoch again."""
-    while True:
-        trainer.model.train()
-        loss_sum, correct, started = 0.0, 0, time.perf_counter()
-        try:
-            for index in batches(len(labels), state["batch_size"]):
-                batch = images[index].to(trainer.device, non_blocking=True)
-                target = labels[index].to(trainer.device, non_blocking=True)
-                step_loss, step_correct = train_step(trainer, augment(batch, resolution), target)
-                loss_sum += step_loss
-                correct += step_correct
-            return loss_sum / len(labels), correct / len(labels), time.perf_counter() - started
-        except Exception as error:
-            if not is_out_of_memory(error):
-                raise
-            if trainer.device.type == "cuda":
-                torch.cuda.empty_cache()
-            where = "GPU" if trainer.device.type == "cuda" else "computer"
-            if state["batch_size"] <= 1:
-                raise ScriptError(f"out of memory on this {where} even with batch size 1: "
-                                  "lower --resolution or use a smaller --arch") from None
-            smaller = max(1, state["batch_size"] // 2)
-            warn(f"out of memory on this {where} at batch size {state['batch_size']}: "
-                 f"running the epoch again with --batch-size {smaller}")
-            state["batch_size"] = smaller
-
-
 def initial_weights(model: nn.Module, args: Any, num_classes: int) -> tuple[str, bool]:
     """Load --weights or ImageNet weights into the backbone; returns (where from, pretrained?)."""
     if args.weights is not None:
@@ -247,22 +102,6 @@ def initial_weights(model: nn.Module, args: Any, num_classes: int) -> tuple[str,
         return "random (ImageNet weights unavailable)", False
     load_backbone(model, state, num_classes, f"ImageNet weights of {args.arch}")
     return "ImageNet", True
-
-
-def adapt_batchnorm_momentum(model: nn.Module, steps_per_epoch: int) -> float:
-    """Let BatchNorm's running statistics catch up within one epoch, even on a tiny dataset.
-
-    With PyTorch's default momentum (0.1) and only a few batches per epoch, the running
-    mean/variance used at validation stay near their start values for many epochs, and a
-    small classroom dataset trained from scratch validates at chance level. The momentum is
-    raised so that the start values keep at most 10 % weight after one epoch.
-    """
-    momentum = max(0.1, 1.0 - 0.1 ** (1.0 / max(1, steps_per_epoch)))
-    for module in model.modules():
-        if isinstance(module, nn.modules.batchnorm._BatchNorm):
-            module.momentum = momentum
-    return momentum
-
 
 
 def resume_checkpoint(args: Any, classes: list[str]) -> dict[str, Any] | None:
@@ -305,15 +144,17 @@ def main(argv: list[str] | None = None) -> int:
         if checkpoint is None:
             keep_previous_run(model_dir)
         atomic_write_text(model_dir / "labels.txt", labels_text(classes))
+        length = (f"{args.epochs} epochs, the last kept" if mode == "head"
+                  else f"up to {args.epochs} epochs, patience {args.patience or 'off'}")
         say(f"training {args.arch} at {args.resolution}x{args.resolution} on {where}, weights: {source}, "
-            f"{details}up to {args.epochs} epochs, patience {args.patience or 'off'}")
+            f"{details}{length}")
         emit("start", epochs=args.epochs, classes=classes, train_images=train_images,
              val_images=val_images, device=str(device), resolution=args.resolution, mode=mode,
              mode_reason=reason)
 
     if mode == "head":
         return run_head(args, model, classes, device, announce)
-    return run_full(args, model, classes, device, checkpoint, announce)
+    return run_full(args, model, classes, device, pretrained, checkpoint, announce)
 
 
 def decode_datasets(args: Any, classes: list[str]) -> tuple[DecodedSplit, DecodedSplit]:
@@ -328,26 +169,33 @@ def decode_datasets(args: Any, classes: list[str]) -> tuple[DecodedSplit, Decode
     return train, val
 
 
-def run_full(args: Any, model: nn.Module, classes: list[str], device: torch.device,
+def run_full(args: Any, model: nn.Module, classes: list[str], device: torch.device, pretrained: bool,
              checkpoint: dict[str, Any] | None, announce: Callable[..., None]) -> int:
     """Fine-tune the whole network: augmented batches, one epoch at a time, checkpoints each epoch."""
     train, val = decode_datasets(args, classes)
     dtype = choose_precision(args.precision, device)
-    lr = args.lr if args.lr is not None else 0.01
-    adapt_batchnorm_momentum(model, math.ceil(len(train) / args.batch_size))
-    trainer = Trainer(model, device, dtype, lr, args.epochs)
+    recipe = (checkpoint["run"].get("recipe", "scratch") if checkpoint is not None
+              else "pretrained" if pretrained else "scratch")
+    lr = args.lr if args.lr is not None else (1e-4 if recipe == "pretrained" else 0.01)
     state = new_run_state(args.batch_size)
+    state["recipe"] = recipe
+    if checkpoint is not None:
+        state.update(checkpoint["run"])
+    announce(len(train), len(val), f"precision {str(dtype).replace('torch.', '') if dtype else 'fp32'}, "
+             f"lr {lr:g} ({'AdamW' if recipe == 'pretrained' else 'SGD'}), batch {state['batch_size']}, ")
+    if checkpoint is None and recipe == "pretrained":
+        fit_last_layer(args, model, classes, device)
+    elif recipe == "scratch":
+        adapt_batchnorm_momentum(model, math.ceil(len(train) / args.batch_size))
+    trainer = Trainer(model, device, dtype, lr, args.epochs, recipe)
     if checkpoint is not None:
         trainer.model.load_state_dict(checkpoint["state_dict"])
         trainer.optimizer.load_state_dict(checkpoint["optimizer"])
         trainer.scheduler.load_state_dict(checkpoint["scheduler"])
         trainer.scheduler.T_max = args.epochs
-        state.update(checkpoint["run"])
         torch.set_rng_state(checkpoint["rng"])
         say(f"resuming after epoch {state['epoch']} (best val accuracy {state['best_val_acc']:.1%} "
             f"at epoch {state['best_epoch']})")
-    announce(len(train), len(val), f"precision {str(dtype).replace('torch.', '') if dtype else 'fp32'}, "
-             f"lr {lr:g}, batch {state['batch_size']}, ")
     train_images = torch.from_numpy(train.images)
     if device.type == "cuda":
         train_images = train_images.to(device)  # augmentation then runs on the GPU
@@ -357,6 +205,21 @@ def run_full(args: Any, model: nn.Module, classes: list[str], device: torch.devi
         full_epoch(trainer, data, args, classes, state, lr)
     finish_run(Path(args.model_dir), state, args.epochs, args.patience)
     return 0
+
+
+def fit_last_layer(args: Any, model: nn.Module, classes: list[str], device: torch.device) -> None:
+    """Pretrained recipe: the new last layer fitted on the frozen features before any backbone step.
+
+    A random last layer sends random gradients into the pretrained backbone during the
+    first epochs; a fitted one starts the fine-tuning at the frozen features' accuracy
+    (seconds on a CPU; the features are cached for a later head-only training).
+    """
+    try:
+        fit_head(args, model, classes, device, epochs=HEAD_EPOCHS, publish=False)
+    except ScriptError as error:
+        if "Linear" not in str(error):
+            raise
+        warn(f"the last layer starts untrained: {error}")
 
 
 def full_epoch(trainer: Trainer, data: dict[str, torch.Tensor], args: Any, classes: list[str],

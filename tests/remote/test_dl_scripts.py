@@ -420,16 +420,17 @@ def _train_in_process(workdir: Path, dataset: Path, monkeypatch: pytest.MonkeyPa
     """train.main with train_step raising out-of-memory for batches larger than fail_above."""
     monkeypatch.syspath_prepend(str(workdir))
     import dl_common
+    import fine_tune
     import train
 
-    real_step = train.train_step
+    real_step = fine_tune.train_step
 
     def step(trainer, inputs, target):  # type: ignore[no-untyped-def]
         if len(target) > fail_above:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
         return real_step(trainer, inputs, target)
 
-    monkeypatch.setattr(train, "train_step", step)
+    monkeypatch.setattr(fine_tune, "train_step", step)
     return dl_common.run_main(train.main, [f"--model-dir={dataset / 'model'}", str(dataset), *FAST,
                                            "--batch-size", "12", "--epochs", "1"])
 
@@ -495,16 +496,16 @@ def test_imagenet_weights_are_taken_from_the_torch_cache(tmp_path: Path, workdir
 def test_diverging_training_stops_with_a_reason(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(workdir))
-    import train
+    import fine_tune
 
-    real_step = train.train_step
+    real_step = fine_tune.train_step
 
     def exploding_step(trainer, inputs, target):  # type: ignore[no-untyped-def]
         with torch.no_grad():  # what a too-large learning rate ends in: non-finite weights
             next(trainer.model.parameters()).fill_(float("inf"))
         return real_step(trainer, inputs, target)
 
-    monkeypatch.setattr(train, "train_step", exploding_step)
+    monkeypatch.setattr(fine_tune, "train_step", exploding_step)
     dataset = small_dataset(tmp_path / "diverge")
     run = run_in_process(workdir, "train.py", [f"--model-dir={dataset / 'model'}", str(dataset), *FAST,
                                                "--epochs", "3"], capsys)

@@ -55,6 +55,9 @@ def test_auto_mode_on_a_cpu_with_weights_trains_the_head_only(head_run: tuple[Pa
     assert any(line.startswith("training mode: head-only (auto: no GPU") for line in run.lines)
     epochs = run.of("epoch")
     assert len(epochs) == 40 and run.of("end")[0]["best_val_acc"] >= 0.9, run
+    # a fixed schedule, the last head kept (not an epoch picked on a few val pictures)
+    assert run.of("end")[0]["best_epoch"] == 40 and not run.of("end")[0]["stopped_early"]
+    assert [e["best"] for e in epochs] == [False] * 39 + [True]
     # metrics.jsonl keeps the format of a full fine-tuning (the window's curves)
     records = [json.loads(line) for line in (model_dir / "metrics.jsonl").read_text().splitlines()]
     assert records == [{k: v for k, v in e.items() if k != "event"} for e in epochs]
