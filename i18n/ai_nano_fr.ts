@@ -192,7 +192,7 @@
         <translation>{0} ({1} images)</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="150"/>
+        <location filename="../window_nano_view.py" line="151"/>
         <source>Choose a working space first</source>
         <translation>Choisissez d’abord un espace de travail</translation>
     </message>
@@ -362,7 +362,7 @@
         <translation>Ce que fait l’application, ou le dernier problème</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="119"/>
+        <location filename="../window_nano_view.py" line="120"/>
         <source>No camera</source>
         <translation>Pas de caméra</translation>
     </message>
@@ -402,7 +402,7 @@
         <translation>2 - Enregistrer chaque classe</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="75"/>
+        <location filename="../window_nano_view.py" line="76"/>
         <source>{0} is already running</source>
         <translation>{0} est déjà en cours</translation>
     </message>
@@ -497,7 +497,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>7 - envoi vers la Nano…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="83"/>
+        <location filename="../window_nano_view.py" line="84"/>
         <source>8 - running on the Nano…</source>
         <translation>8 - exécution sur la Nano…</translation>
     </message>
@@ -512,52 +512,52 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Pas encore de modèle : envoyez d’abord les données au serveur DL (étape 4)</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="59"/>
+        <location filename="../window_nano_view.py" line="60"/>
         <source>The Nano&apos;s camera ({0})</source>
         <translation>La caméra de la Nano ({0})</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="96"/>
+        <location filename="../window_nano_view.py" line="97"/>
         <source>The webcam {0} is lent to {1} while it runs; the preview shows the Nano&apos;s camera</source>
         <translation>La webcam {0} est prêtée à {1} pendant qu’elle tourne ; l’aperçu montre la caméra de la Nano</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="106"/>
+        <location filename="../window_nano_view.py" line="107"/>
         <source>Nano camera: waiting for its pictures…</source>
         <translation>Caméra de la Nano : en attente de ses images…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="119"/>
+        <location filename="../window_nano_view.py" line="120"/>
         <source>Opening the camera…</source>
         <translation>Ouverture de la caméra…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="124"/>
+        <location filename="../window_nano_view.py" line="125"/>
         <source>The webcam {0} is back in the preview</source>
         <translation>La webcam {0} est revenue dans l’aperçu</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="140"/>
+        <location filename="../window_nano_view.py" line="141"/>
         <source>Nano camera</source>
         <translation>Caméra de la Nano</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="147"/>
+        <location filename="../window_nano_view.py" line="148"/>
         <source>No inference running: start step 8 first</source>
         <translation>Aucune inférence en cours : lancez d’abord l’étape 8</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="154"/>
+        <location filename="../window_nano_view.py" line="155"/>
         <source>Asking {0} for its picture of '{1}'…</source>
         <translation>Demande à {0} de son image de « {1} »…</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="168"/>
+        <location filename="../window_nano_view.py" line="169"/>
         <source>The Nano&apos;s picture was saved as {0} (class &apos;{1}&apos;); split again before the next training</source>
         <translation>L’image de la Nano est enregistrée sous {0} (classe « {1} ») ; refaites la répartition avant le prochain entraînement</translation>
     </message>
     <message>
-        <location filename="../window_nano_view.py" line="178"/>
+        <location filename="../window_nano_view.py" line="179"/>
         <source>The Nano&apos;s picture does not decode: not saved</source>
         <translation>L’image de la Nano ne se décode pas : non enregistrée</translation>
     </message>
@@ -1111,79 +1111,79 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
 <context>
     <name>TestResultsPanel</name>
     <message>
-        <location filename="../widgets/results.py" line="42"/>
+        <location filename="../widgets/results.py" line="41"/>
         <source>Class</source>
         <translation>Classe</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="42"/>
+        <location filename="../widgets/results.py" line="41"/>
         <source>Correct / images</source>
         <translation>Correctes / images</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="42"/>
+        <location filename="../widgets/results.py" line="41"/>
         <source>Accuracy</source>
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="56"/>
+        <location filename="../widgets/results.py" line="55"/>
         <source>Confusion matrix: rows are the true class, columns the class the model answered; the diagonal counts the correct answers.</source>
         <translation>Matrice de confusion : les lignes sont la vraie classe, les colonnes la classe répondue par le modèle ; la diagonale compte les bonnes réponses.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="61"/>
+        <location filename="../widgets/results.py" line="60"/>
         <source>Per class</source>
         <translation>Par classe</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="78"/>
+        <location filename="../widgets/results.py" line="77"/>
         <source>No test results yet: they appear after the ONNX conversion.</source>
         <translation>Pas encore de résultats de test : ils apparaissent après la conversion en ONNX.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="99"/>
-        <source>Test set: {0} of {1} images recognised ({2:.1f} %)</source>
-        <translation>Ensemble de test : {0} images sur {1} reconnues ({2:.1f} %)</translation>
-    </message>
-    <message>
-        <location filename="../widgets/results.py" line="102"/>
+        <location filename="../widgets/results.py" line="101"/>
         <source>the Nano&apos;s</source>
         <translation>celui de la Nano</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="106"/>
+        <location filename="../widgets/results.py" line="105"/>
         <source>Computed with the Nano&apos;s preprocessing ({0}) on the images of test/, which the training never saw.</source>
         <translation>Calculé avec le prétraitement de la Nano ({0}) sur les images de test/, que l’entraînement n’a jamais vues.</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="131"/>
+        <location filename="../widgets/results.py" line="130"/>
         <source>class #{0}</source>
         <translation>classe n° {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="135"/>
+        <location filename="../widgets/results.py" line="134"/>
         <source>true: {0}</source>
         <translation>vraie : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="145"/>
+        <location filename="../widgets/results.py" line="144"/>
         <source>{0} image(s) of &apos;{1}&apos; answered as &apos;{2}&apos;</source>
         <translation>{0} image(s) de « {1} » reconnue(s) comme « {2} »</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="157"/>
+        <location filename="../widgets/results.py" line="156"/>
         <source>{0} (&apos;{1}&apos; answered as &apos;{2}&apos;, {3:.0f} %)</source>
         <translation>{0} (« {1} » reconnue comme « {2} », {3:.0f} %)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="160"/>
+        <location filename="../widgets/results.py" line="159"/>
         <source> and {0} more</source>
         <translation> et {0} autre(s)</translation>
     </message>
     <message>
-        <location filename="../widgets/results.py" line="162"/>
+        <location filename="../widgets/results.py" line="161"/>
         <source>Wrong answers in test/: {0}{1}.</source>
         <translation>Mauvaises réponses dans test/ : {0}{1}.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/results.py" line="98"/>
+        <source>Test set: {0} of {1} images recognised ({2} %)</source>
+        <translation>Ensemble de test : {0} images sur {1} reconnues ({2} %)</translation>
     </message>
 </context>
 <context>
@@ -1194,7 +1194,7 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>Précision</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="284"/>
+        <location filename="../widgets/training.py" line="289"/>
         <source>Loss</source>
         <translation>Perte</translation>
     </message>
@@ -1204,139 +1204,124 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <translation>perte</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="122"/>
+        <location filename="../widgets/training.py" line="123"/>
         <source>No training yet.</source>
         <translation>Pas encore d’entraînement.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="308"/>
+        <location filename="../widgets/training.py" line="313"/>
         <source>not started</source>
         <translation>pas commencé</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="152"/>
+        <location filename="../widgets/training.py" line="153"/>
         <source>Warning: {0}</source>
         <translation>Attention : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="161"/>
+        <location filename="../widgets/training.py" line="162"/>
         <source>
 (and {0} more in the Log)</source>
         <translation>
 (et {0} de plus dans le Journal)</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="193"/>
+        <location filename="../widgets/training.py" line="195"/>
         <source>{0} classes ({1})</source>
         <translation>{0} classes ({1})</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="195"/>
+        <location filename="../widgets/training.py" line="197"/>
         <source>{0} classes</source>
         <translation>{0} classes</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="198"/>
-        <source>Training on {0}: {1}, {2} training and {3} validation images at {4} px.</source>
-        <translation>Entraînement sur {0} : {1}, {2} images d’entraînement et {3} de validation en {4} px.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training.py" line="215"/>
+        <location filename="../widgets/training.py" line="220"/>
         <source>Training failed: {0}</source>
         <translation>Échec de l’entraînement : {0}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="221"/>
+        <location filename="../widgets/training.py" line="226"/>
         <source>Waiting for the GPU ({0} ahead).</source>
         <translation>En attente du GPU ({0} avant vous).</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="222"/>
+        <location filename="../widgets/training.py" line="227"/>
         <source>Pending in the cluster&apos;s queue ({0} ahead): {1}</source>
         <translation>En attente dans la file du cluster ({0} avant vous) : {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="224"/>
+        <location filename="../widgets/training.py" line="229"/>
         <source>Training is running on the DL server.</source>
         <translation>L’entraînement tourne sur le serveur DL.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="225"/>
+        <location filename="../widgets/training.py" line="230"/>
         <source>Training stopped.</source>
         <translation>Entraînement arrêté.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="226"/>
+        <location filename="../widgets/training.py" line="231"/>
         <source>Training failed (exit status {0}).</source>
         <translation>Échec de l’entraînement (code de sortie {0}).</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="284"/>
+        <location filename="../widgets/training.py" line="289"/>
         <source>Loss (log scale)</source>
         <translation>Perte (échelle log)</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="305"/>
+        <location filename="../widgets/training.py" line="310"/>
         <source>stopped early after epoch {0} of {1}</source>
         <translation>arrêt anticipé après l’époque {0} sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="306"/>
+        <location filename="../widgets/training.py" line="311"/>
         <source>finished: {0} of {1} epochs</source>
         <translation>terminé : {0} époques sur {1}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="308"/>
+        <location filename="../widgets/training.py" line="313"/>
         <source>starting…</source>
         <translation>démarrage…</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="313"/>
+        <location filename="../widgets/training.py" line="318"/>
         <source>epoch {0} of {1}, time left ~ {2}</source>
         <translation>époque {0} sur {1}, temps restant ~ {2}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="315"/>
+        <location filename="../widgets/training.py" line="320"/>
         <source>epoch {0} of {1} (early stopping: likely about {2}), time left ~ {3}, at most {4}</source>
         <translation>époque {0} sur {1} (arrêt anticipé : probablement vers {2}), temps restant ~ {3}, au plus {4}</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="324"/>
-        <source>Best validation accuracy so far: {0:.1f} %</source>
-        <translation>Meilleure précision de validation jusqu’ici : {0:.1f} %</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training.py" line="328"/>
-        <source>Best validation accuracy: {0:.1f} % (epoch {1}); that model is the one exported.</source>
-        <translation>Meilleure précision de validation : {0:.1f} % (époque {1}) ; c’est ce modèle qui est exporté.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training.py" line="334"/>
+        <location filename="../widgets/training.py" line="342"/>
         <source>Stopped early after epoch {0} of {1}: the validation accuracy did not improve for {2} epochs; the best model is from epoch {3}.</source>
         <translation>Arrêt anticipé après l’époque {0} sur {1} : la précision de validation ne s’est pas améliorée pendant {2} époques ; le meilleur modèle est celui de l’époque {3}.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="338"/>
+        <location filename="../widgets/training.py" line="346"/>
         <source>Finished all {0} epochs; the best epoch was the last one: more epochs might still improve the model.</source>
         <translation>Les {0} époques sont terminées ; la meilleure était la dernière : plus d’époques pourraient encore améliorer le modèle.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="341"/>
+        <location filename="../widgets/training.py" line="349"/>
         <source>Finished all {0} epochs; best epoch {1}.</source>
         <translation>Les {0} époques sont terminées ; meilleure époque : {1}.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="146"/>
+        <location filename="../widgets/training.py" line="147"/>
         <source>Training from scratch (weights: {0}): expect a lower accuracy; more pictures and epochs help.</source>
         <translation>Entraînement à partir de zéro (poids : {0}) : précision plus faible à prévoir ; plus d’images et d’époques aident.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="172"/>
+        <location filename="../widgets/training.py" line="173"/>
         <source>No GPU on the DL server: training runs on its CPU, much slower.</source>
         <translation>Pas de GPU sur le serveur DL : l’entraînement tourne sur son CPU, beaucoup plus lentement.</translation>
     </message>
     <message>
-        <location filename="../widgets/training.py" line="178"/>
+        <location filename="../widgets/training.py" line="179"/>
         <source>Few pictures: {0} for training in {1} classes (about {2} each); record more, with varied backgrounds and light.</source>
         <translation>Peu d’images : {0} pour l’entraînement en {1} classes (environ {2} chacune) ; enregistrez-en plus, avec des fonds et des éclairages variés.</translation>
     </message>
@@ -1359,6 +1344,36 @@ Comparez-la avec celle donnée par votre enseignant. Faire confiance à cette ma
         <location filename="../widgets/training.py" line="89"/>
         <source>best</source>
         <translation>meilleure</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="200"/>
+        <source>only the last layer, on the frozen network&apos;s features (head-only)</source>
+        <translation>seulement la dernière couche, sur les caractéristiques du réseau figé (tête seule)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="200"/>
+        <source>the whole network (full fine-tuning)</source>
+        <translation>tout le réseau (réglage fin complet)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="202"/>
+        <source>Training on {0}: {1}, {2} training and {3} validation images at {4} px; trains {5}.</source>
+        <translation>Entraînement sur {0} : {1}, {2} images d’entraînement et {3} de validation en {4} px ; entraîne {5}.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="336"/>
+        <source>Head-only training runs all {0} epochs and keeps the last one.</source>
+        <translation>L’entraînement de la tête seule fait les {0} époques et garde la dernière.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="329"/>
+        <source>Best validation accuracy so far: {0} %</source>
+        <translation>Meilleure précision de validation jusqu’ici : {0} %</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training.py" line="333"/>
+        <source>Best validation accuracy: {0} % (epoch {1}); that model is the one exported.</source>
+        <translation>Meilleure précision de validation : {0} % (époque {1}) ; c’est ce modèle qui est exporté.</translation>
     </message>
 </context>
 <context>

@@ -11,8 +11,7 @@ from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel
                              QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.protocol import Event, describe_preprocessing, parse_line
-from widgets.common import translated
-from widgets.common import big_font
+from widgets.common import big_font, number, translated
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +96,8 @@ class TestResultsPanel(QWidget):
         correct = int(evaluation.get("correct", sum(confusion[i][i] for i in range(len(confusion)))))
         accuracy = float(evaluation.get("accuracy", correct / images if images else 0.0))
         self.summary_label.setText(
-            self.tr("Test set: {0} of {1} images recognised ({2:.1f} %)")
-            .format(correct, images, accuracy * 100))
+            self.tr("Test set: {0} of {1} images recognised ({2} %)")
+            .format(correct, images, number(accuracy * 100)))
         preprocessing = evaluation.get("preprocessing", self.tr("the Nano's"))
         if isinstance(preprocessing, dict):
             preprocessing = ", ".join(f"{k}: {v}" for k, v in preprocessing.items())
@@ -119,7 +118,7 @@ class TestResultsPanel(QWidget):
             accuracy = float(entry.get("accuracy", correct / total if total else 0.0))
             items = [QTableWidgetItem(str(entry.get("label", row))),
                      QTableWidgetItem(f"{correct} / {total}"),
-                     QTableWidgetItem(f"{accuracy * 100:.1f} %")]
+                     QTableWidgetItem(f"{number(accuracy * 100)} %")]
             items[2].setBackground(_accuracy_colour(accuracy))
             for column, item in enumerate(items):
                 if column:

@@ -15,7 +15,7 @@ from PyQt5.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWid
 
 from core.protocol import (Event, ScriptError, TextLine, format_duration, likely_epochs,
                            parse_line, parse_training_setup, parse_warning, time_left_s)
-from widgets.common import big_font
+from widgets.common import big_font, number
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ class TrainingPanel(QWidget):
         self._epochs_total = 0
         self._end: dict[str, Any] | None = None
         self._patience: int | None = None
+        self._mode = "full"  # train.py's start event: "head" (last layer only) or "full"
         self._notices: list[str] = []
         self.notice_label.clear()
         self.notice_label.hide()
@@ -168,7 +169,7 @@ class TrainingPanel(QWidget):
     def _notice_start(self, record: dict[str, Any]) -> None:
         """A CPU-only server or too few pictures: said where the student looks."""
         device = str(record.get("device", ""))
-        if device == "cpu":
+        if device == "cpu" and self._mode != "head":  # head-only is the CPU's fast path
             self.add_notice(self.tr("No GPU on the DL server: training runs on its CPU, "
                                     "much slower."))
         classes = record.get("classes")
@@ -188,6 +189,7 @@ class TrainingPanel(QWidget):
         kind = record.get("event", "epoch")
         if kind == "start":
             self._epochs_total = int(record.get("epochs") or 0)
+            self._mode = str(record.get("mode") or "full")
             classes = record.get("classes", "?")  # train.py sends the names; a count also works
             if isinstance(classes, list):
                 classes = self.tr("{0} classes ({1})").format(len(classes), ", ".join(map(str, classes)))
@@ -195,10 +197,13 @@ class TrainingPanel(QWidget):
                 classes = self.tr("{0} classes").format(classes)
             self.status_label.setStyleSheet("")
             self._notice_start(record)
+            what = (self.tr("only the last layer, on the frozen network's features (head-only)")
+                    if self._mode == "head" else self.tr("the whole network (full fine-tuning)"))
             self.status_label.setText(self.tr(
-                "Training on {0}: {1}, {2} training and {3} validation images at {4} px.").format(
+                "Training on {0}: {1}, {2} training and {3} validation images at {4} px; "
+                "trains {5}.").format(
                 record.get("device", "?"), classes, record.get("train_images", "?"),
-                record.get("val_images", "?"), record.get("resolution", "?")))
+                record.get("val_images", "?"), record.get("resolution", "?"), what))
         elif kind == "epoch" and "epoch" in record:
             self._records[int(record["epoch"])] = record
             self._epochs_total = int(record.get("epochs") or self._epochs_total)
@@ -321,13 +326,16 @@ class TrainingPanel(QWidget):
             if not self._records:
                 return ""
             best = max(float(r.get("val_acc", 0)) for r in self._records.values())
-            return self.tr("Best validation accuracy so far: {0:.1f} %").format(best * 100)
+            return self.tr("Best validation accuracy so far: {0} %").format(number(best * 100))
         best_acc = float(self._end.get("best_val_acc", 0)) * 100
         best = int(self._end.get("best_epoch") or 0)
         run = int(self._end.get("epochs_run") or self.epochs_done())
-        text = self.tr("Best validation accuracy: {0:.1f} % (epoch {1}); that model is the one "
-                       "exported.").format(best_acc, best or "?")
-        if self._end.get("stopped_early"):
+        text = self.tr("Best validation accuracy: {0} % (epoch {1}); that model is the one "
+                       "exported.").format(number(best_acc), best or "?")
+        if self._mode == "head":
+            text += " " + self.tr("Head-only training runs all {0} epochs and keeps the last "
+                                  "one.").format(run)
+        elif self._end.get("stopped_early"):
             # train.py counts the epochs without a better accuracy (its patience); the kept
             # model may be a later epoch with the same accuracy and a lower loss
             quiet = self._patience or max(run - best, 1)

@@ -56,7 +56,8 @@ def test_training_curves_follow_the_epoch_records(training: TrainingPanel) -> No
     assert "Stopped early" not in training.summary_label.text()
     assert not training.is_loss_log_scale()  # 1.09 .. 0.04: a linear axis reads best
     assert training.status_label.text() == ("Training on cpu: 3 classes (blue, red, yellow), 48 "
-                                            "training and 6 validation images at 64 px.")
+                                            "training and 6 validation images at 64 px; trains the "
+                                            "whole network (full fine-tuning).")
 
 
 def test_progress_says_epoch_and_time_left_while_running(training: TrainingPanel) -> None:

@@ -84,3 +84,24 @@ def test_the_end_text_matches_what_happened(training):
                        '"epochs_run": 2, "stopped_early": false}')
     assert "the best epoch was the last one: more epochs might still improve" in \
         training.summary_label.text()
+
+
+def test_a_head_only_training_is_said_as_such(training):
+    feed(training, "real_train_head.log")            # train.py --mode auto on a CPU with weights
+    assert "only the last layer, on the frozen network's features (head-only)" in training.status_label.text()
+    # head-only is the CPU's fast path: no "much slower" notice
+    assert not any("No GPU" in notice for notice in training.notices())
+    summary = training.summary_label.text()
+    assert "(epoch 10)" in summary and "Head-only training runs all 10 epochs and keeps the last one." in summary
+    assert "more epochs might still improve" not in summary
+
+
+def test_accuracies_take_a_decimal_comma_in_french(training, qapp):
+    qapp.setProperty("ai_nano_language", "fr")
+    try:
+        training.feed_line(epoch(1, True))           # val_acc 0.5
+        assert training.summary_label.text() == "Best validation accuracy so far: 50,0 %"
+        feed(training, "real_train.log")             # best 7 of 8
+        assert training.summary_label.text().startswith("Best validation accuracy: 100,0 % (epoch 7)")
+    finally:
+        qapp.setProperty("ai_nano_language", None)
