@@ -112,9 +112,11 @@ def _server_entry(conn: Any, model: str, match: re.Match) -> Training:
         entry.classes = [line.strip() for line in conn.read_text(labels).splitlines() if line.strip()]
     metrics = posixpath.join(base, "model", "metrics.jsonl")
     if conn.exists(metrics):
-        values = [e.data.get("val_acc") for e in events(conn.read_text(metrics).splitlines())]
-        values = [float(v) for v in values if isinstance(v, (int, float))]
-        entry.best_val_acc = max(values) if values else None
+        records = [e.data for e in events(conn.read_text(metrics).splitlines())
+                   if isinstance(e.data.get("val_acc"), (int, float))]
+        kept = [r for r in records if r.get("best") is True]  # head-only keeps its last epoch
+        entry.best_val_acc = (float(kept[-1]["val_acc"]) if kept
+                              else max((float(r["val_acc"]) for r in records), default=None))
     evaluation = posixpath.join(base, "model", "evaluation.json")
     if conn.exists(evaluation):
         try:

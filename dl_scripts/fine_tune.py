@@ -72,9 +72,6 @@ def normalise(images01: torch.Tensor) -> torch.Tensor:
     return (images01 - mean) / std
 
 
-RECIPES = ("scratch", "pretrained")  # full fine-tuning from random or from pretrained weights
-
-
 class Trainer:
     """Holds the model, optimiser and run state; one call per epoch.
 

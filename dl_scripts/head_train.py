@@ -4,7 +4,7 @@ On a laptop CPU a full fine-tuning of ResNet-18 takes minutes per class set; tra
 the last layer on the backbone's features takes seconds, and with pretrained weights it is
 about as accurate on a few webcam classes (bench/bench_train.py measures both). So:
 - every picture goes through the frozen backbone once, with the Nano's preprocessing
-  (nano_data.nano_resize + ImageNet mean/std), plus its mirror image for training;
+  (nano_data.nano_resize + ImageNet mean/std), and with --head-views 2 its mirror image;
 - its features are cached by the SHA-256 of the file's bytes under
   <model-dir>/feature_cache/, per backbone and resolution, so a retraining after adding
   pictures computes only the new ones;

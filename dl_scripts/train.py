@@ -7,7 +7,7 @@ each epoch and validated with a crop the Nano never makes. Here:
 - every image decoded once into memory, augmented as tensors (on the GPU when training there);
 - validation with the Nano's preprocessing, so the accuracy printed is the Nano's;
 - early stopping (--patience), --resume, --seed; checkpoints written atomically;
-- two full fine-tuning recipes (RECIPES): from random weights, SGD with BatchNorm learning
+- two full fine-tuning recipes (fine_tune.Trainer): from random weights, SGD with BatchNorm learning
   its statistics; from pretrained weights, the last layer first fitted on the frozen
   features, then AdamW at a low rate with BatchNorm statistics kept (see Trainer);
 - --mode head|full|auto: head-only training on cached features of the frozen pretrained

@@ -133,3 +133,14 @@ def test_trainings_history_merges_the_laptop_and_the_server(tmp_path, local_mach
     offline = history.history_task(open_connection, local_machine("dl", host="127.0.0.1", port=1,
                                                                   transport="ssh"), workspace, report)
     assert len(offline) == 2 and len(lines) == 1 and lines[0].startswith("Could not ask")
+
+
+def test_the_history_shows_the_val_accuracy_of_the_kept_model(local_machine, workspace):
+    dl = local_machine("dl")
+    model = Path(dl.workdir) / "models" / "ws-20261203-100000" / "model"
+    model.mkdir(parents=True)
+    records = [{"epoch": 1, "val_acc": 0.9, "best": False}, {"epoch": 2, "val_acc": 0.8, "best": True}]
+    (model / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))  # head-only: last kept
+    with open_connection(dl) as conn:
+        (entry,) = history.server_trainings(conn, workspace.root)
+    assert entry.best_val_acc == 0.8
