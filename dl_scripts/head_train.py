@@ -43,15 +43,24 @@ HEAD_LR = 1e-2
 HEAD_BATCH = 16
 
 
-def classifier_layer(model: nn.Module, num_classes: int) -> tuple[nn.Module, str, nn.Linear]:
-    """(parent module, attribute name, the Linear giving class scores) of a torchvision classifier."""
+def linear_classifier(model: nn.Module, num_classes: int) -> tuple[nn.Module, str, nn.Linear] | None:
+    """(parent module, attribute name, the Linear giving class scores), or None when the
+    network's last layer is not a Linear one (squeezenet's is a convolution)."""
     name = head_prefix(model, num_classes).rstrip(".")
     layer = model.get_submodule(name) if name and name != "\0" else None
     if not isinstance(layer, nn.Linear):
-        raise ScriptError("head-only training needs a network whose last layer is a Linear layer "
-                          "(resnet, mobilenet, efficientnet ...): use --mode full with this --arch")
+        return None
     parent_name, _, attribute = name.rpartition(".")
     return (model.get_submodule(parent_name) if parent_name else model), attribute, layer
+
+
+def classifier_layer(model: nn.Module, num_classes: int) -> tuple[nn.Module, str, nn.Linear]:
+    """linear_classifier's answer, or the reason head-only training cannot run."""
+    found = linear_classifier(model, num_classes)
+    if found is None:
+        raise ScriptError("head-only training needs a network whose last layer is a Linear layer "
+                          "(resnet, mobilenet, efficientnet ...): use --mode full with this --arch")
+    return found
 
 
 def backbone_digest(model: nn.Module, head: str, arch: str, resolution: int) -> str:

@@ -36,7 +36,7 @@ from dl_common import (ArgumentParser, ScriptError, atomic_write_text, emit, ens
 from dl_model import (BEST_CHECKPOINT, LAST_CHECKPOINT, build_model, imagenet_state,  # noqa: E402
                       load_backbone, load_weights_file, read_checkpoint)
 from fine_tune import Trainer, adapt_batchnorm_momentum, choose_precision, train_epoch  # noqa: E402
-from head_train import fit_head, run_head  # noqa: E402
+from head_train import fit_head, linear_classifier, run_head  # noqa: E402
 from nano_data import DecodedSplit, dataset_classes, decode_split, stored_size  # noqa: E402
 from training import (checkpoint_payload, finish_run, keep_previous_run,  # noqa: E402
                       choose_mode, new_run_state, publish_epoch, save_checkpoint, score_epoch,
@@ -214,12 +214,10 @@ def fit_last_layer(args: Any, model: nn.Module, classes: list[str], device: torc
     first epochs; a fitted one starts the fine-tuning at the frozen features' accuracy
     (seconds on a CPU; the features are cached for a later head-only training).
     """
-    try:
-        fit_head(args, model, classes, device, epochs=HEAD_EPOCHS, publish=False)
-    except ScriptError as error:
-        if "Linear" not in str(error):
-            raise
-        warn(f"the last layer starts untrained: {error}")
+    if linear_classifier(model, len(classes)) is None:
+        warn(f"the last layer of {args.arch} is not a Linear layer: it starts untrained")
+        return
+    fit_head(args, model, classes, device, epochs=HEAD_EPOCHS, publish=False)
 
 
 def full_epoch(trainer: Trainer, data: dict[str, torch.Tensor], args: Any, classes: list[str],

@@ -99,3 +99,19 @@ def test_the_learning_rate_rises_over_the_first_epoch(workdir: Path, monkeypatch
     assert rates[:steps] == pytest.approx([1e-4 * (i + 1) / steps for i in range(steps)])
     # then the cosine schedule: half the start rate in the second of two epochs
     assert rates[steps:] == pytest.approx([1e-4 * (1 + math.cos(math.pi / 2)) / 2] * steps)
+
+
+def test_a_last_layer_that_is_not_linear_starts_untrained_with_a_warning(workdir: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.syspath_prepend(str(workdir))
+    import train
+
+    args = train.parse_args([str(workdir / "models/f"), f"--model-dir={workdir / 'models/f/squeeze'}",
+                             "--arch", "squeezenet1_0"])
+    model = torchvision.models.squeezenet1_0(num_classes=3)  # its classifier is a convolution
+    before = {key: value.clone() for key, value in model.state_dict().items()}
+    train.fit_last_layer(args, model, sorted(CLASS_COLOURS), torch.device("cpu"))
+    out = capsys.readouterr().out
+    assert "warning: the last layer of squeezenet1_0 is not a Linear layer: it starts untrained" in out
+    assert all(torch.equal(value, before[key]) for key, value in model.state_dict().items())
