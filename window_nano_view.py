@@ -21,7 +21,7 @@ from PyQt5.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from core import handover, nano_camera, tasks
 from thread_camera import NanoFrames
 from thread_command import AtClose, CommandWorker
-from widgets.common import number
+from widgets.common import percent
 
 log = logging.getLogger(__name__)
 #: The window's texts, in the context of the window class (see window_steps.py).
@@ -137,7 +137,7 @@ class WindowNanoView:
             image = image.scaled(size, Qt.KeepAspectRatio, Qt.FastTransformation)
         label = self.live_panel.label_of(frame.class_id)
         answer = "" if not label or frame.confidence is None else (
-            f"{label}  {number(frame.confidence * 100)} %")
+            f"{label}  {percent(frame.confidence)}")
         self.lbl_image.setPixmap(QPixmap.fromImage(
             annotated(image, _translate("GUI_ai_nano", "Nano camera"), answer)))
 

@@ -27,6 +27,11 @@ def number(value: float, digits: int = 1) -> str:
     return text.replace(".", ",") if app is not None and app.property("ai_nano_language") in DECIMAL_COMMA else text
 
 
+def percent(fraction: float, digits: int = 1) -> str:
+    """A share 0..1 as the window's language writes a percentage ("99.2 %", "99,2 %")."""
+    return f"{number(fraction * 100, digits)} %"
+
+
 def translated(text: Any) -> str:
     """A text from core (a core.messages.Message) in the window's language; others unchanged.
 

@@ -12,7 +12,7 @@ from PyQt5.QtCore import pyqtSignal
 from PyQt5.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                              QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from widgets.common import number, translated
+from widgets.common import percent, translated
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ COMPARE_COLOURS = ("#1f77b4", "#d62728")
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{number(value * 100)} %"
+    return "–" if value is None else percent(value)
 
 
 class HistoryPanel(QWidget):

@@ -16,7 +16,7 @@ from PyQt5.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPu
 
 from core.config import DEFAULT_PINS
 from core.protocol import Event, LedChange, Recognition, Scores, ScriptError, parse_line
-from widgets.common import big_font, number
+from widgets.common import big_font, number, percent
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ class LivePanel(QWidget):
     @staticmethod
     def _set_bar(bar: QProgressBar, fraction: float) -> None:
         bar.setValue(round(fraction * 1000))
-        bar.setFormat(f"{number(fraction * 100)} %")
+        bar.setFormat(percent(fraction))
 
     def _rebuild(self) -> None:
         lit = set(self.lit_pins())  # the board's pins stay as they are: keep them drawn so

@@ -15,7 +15,7 @@ from PyQt5.QtGui import QIcon, QImage, QPixmap
 from PyQt5.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QMenu,
                              QPushButton, QVBoxLayout, QWidget)
 
-from widgets.common import translated
+from widgets.common import percent, translated
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class MistakesPanel(QWidget):
         self._classes = list(classes)
         for index, picture in enumerate(self._pictures):
             item = QListWidgetItem(f"{picture.true_class} → {picture.predicted}\n"
-                                   f"{picture.confidence * 100:.0f} %")
+                                   f"{percent(picture.confidence, 0)}")
             item.setData(PATH_ROLE, str(picture.path) if picture.path else "")
             item.setData(INDEX_ROLE, index)
             item.setToolTip(self.tr("test/{0}: a '{1}' picture answered as '{2}' with {3:.0f} % "

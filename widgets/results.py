@@ -11,7 +11,7 @@ from PyQt5.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel
                              QTableWidgetItem, QVBoxLayout, QWidget)
 
 from core.protocol import Event, describe_preprocessing, parse_line
-from widgets.common import big_font, number, translated
+from widgets.common import big_font, number, percent, translated
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class TestResultsPanel(QWidget):
             accuracy = float(entry.get("accuracy", correct / total if total else 0.0))
             items = [QTableWidgetItem(str(entry.get("label", row))),
                      QTableWidgetItem(f"{correct} / {total}"),
-                     QTableWidgetItem(f"{number(accuracy * 100)} %")]
+                     QTableWidgetItem(percent(accuracy))]
             items[2].setBackground(_accuracy_colour(accuracy))
             for column, item in enumerate(items):
                 if column:
