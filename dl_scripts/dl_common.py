@@ -12,6 +12,7 @@ human lines, plus `@ai_nano {json}` lines the app parses; on failure the last li
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -177,3 +178,12 @@ def cpu_has_fast_bf16() -> bool:
     except OSError:
         return False
     return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks (archives and checkpoints are large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -18,7 +18,6 @@ ONNX Runtime) are therefore imported inside the functions that need them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -31,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from dl_common import (ArgumentParser, ScriptError, atomic_write_text, emit, ensure_writable_dir,  # noqa: E402
-                       labels_text, run_main, say, set_cpu_threads)
+                       file_sha256, labels_text, run_main, say, set_cpu_threads)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -146,14 +145,6 @@ def compare_with_torch(model: nn.Module, path: Path, images: np.ndarray) -> floa
     return float(np.abs(got - expected).max())
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def stamp_path(onnx_path: Path) -> Path:
     """`<arch>.onnx.json`: which checkpoint the checked ONNX file was made from."""
     return onnx_path.with_name(onnx_path.name + ".json")
@@ -204,7 +195,7 @@ def export_checked(network: nn.Module, model_dir: Path, checkpoint: Path, arch: 
               "labels": classes, "max_abs_diff": max_abs_diff}
     if stamp:
         record = {"format": STAMP_FORMAT, "checkpoint": checkpoint.name,
-                  "checkpoint_sha256": sha256_of(checkpoint), "onnx_sha256": sha256_of(onnx_path),
+                  "checkpoint_sha256": file_sha256(checkpoint), "onnx_sha256": file_sha256(onnx_path),
                   "export": fields}
         atomic_write_text(stamp_path(onnx_path), json.dumps(record))
     return fields
@@ -222,8 +213,8 @@ def already_checked(model_dir: Path, checkpoint: Path) -> dict[str, Any] | None:
             onnx_path = stamp_file.with_name(stamp_file.name[:-len(".json")])
             if (stamp.get("format") == STAMP_FORMAT and stamp.get("checkpoint") == checkpoint.name
                     and onnx_path.is_file() and checkpoint.is_file()
-                    and stamp.get("checkpoint_sha256") == sha256_of(checkpoint)
-                    and stamp.get("onnx_sha256") == sha256_of(onnx_path)):
+                    and stamp.get("checkpoint_sha256") == file_sha256(checkpoint)
+                    and stamp.get("onnx_sha256") == file_sha256(onnx_path)):
                 return dict(stamp["export"], onnx=str(onnx_path))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue

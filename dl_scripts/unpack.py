@@ -10,7 +10,6 @@ plain file or folder inside the destination.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -20,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dl_common import ArgumentParser, ScriptError, run_main, say  # noqa: E402
+from dl_common import ArgumentParser, ScriptError, file_sha256, run_main, say  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -32,14 +31,6 @@ class UnpackError(ScriptError):
     """A problem with the archive, told in one line (exit status 2, as before)."""
 
     exit_code = 2
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_archive(archive: Path, sha256: str, size: int) -> None:
