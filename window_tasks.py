@@ -74,8 +74,8 @@ class WindowTasks:
             (self._step_labels[step] for step, task in STEP_TASKS.items() if task == key),
             busy or key)
         self.log_view.step_started(title)
-        worker.succeeded.connect(lambda _: self.log_view.step_ended(title, True))
-        worker.failed.connect(lambda _: self.log_view.step_ended(title, False))
+        worker.succeeded.connect(lambda _: None if sip.isdeleted(self) else self.log_view.step_ended(title, True))
+        worker.failed.connect(lambda _: None if sip.isdeleted(self) else self.log_view.step_ended(title, False))
 
     def _on_step_succeeded(self, _result: Any) -> None:
         self.pb_step.setRange(0, 100)
